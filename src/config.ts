@@ -1,0 +1,58 @@
+/** Typed access to the extension's settings. */
+import * as vscode from 'vscode';
+import { SETTING, SETTING_SECTION } from './ids';
+import type { SortOrder } from './views/describe';
+
+export interface EngineSettings {
+  host: string;
+  certPath: string;
+  tlsVerify: boolean;
+}
+
+export interface ExplorerSettings {
+  showBuiltIns: boolean;
+  groupByProject: boolean;
+  sortBy: SortOrder;
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTING_SECTION);
+}
+
+/**
+ * The engine settings are machine-scoped in package.json, and read here from the user/machine level only,
+ * so a workspace's .vscode/settings.json can never point the extension at another engine.
+ */
+export function engineSettings(): EngineSettings {
+  const config = section();
+  const machineValue = <T>(key: string, fallback: T): T => {
+    const inspected = config.inspect<T>(key);
+    return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
+  };
+  return {
+    host: machineValue(SETTING.engineHost, ''),
+    certPath: machineValue(SETTING.engineCertPath, ''),
+    tlsVerify: machineValue(SETTING.engineTlsVerify, true),
+  };
+}
+
+export function explorerSettings(): ExplorerSettings {
+  const config = section();
+  return {
+    showBuiltIns: config.get<boolean>(SETTING.showBuiltIns, true),
+    groupByProject: config.get<boolean>(SETTING.groupByProject, false),
+    sortBy: config.get<string>(SETTING.sortBy, 'name') === 'created' ? 'created' : 'name',
+  };
+}
+
+export async function updateExplorerSetting(key: string, value: unknown): Promise<void> {
+  await section().update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SETTING_SECTION}.engine`);
+}
+
+export function affectsExplorer(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SETTING_SECTION}.networks`) || e.affectsConfiguration(`${SETTING_SECTION}.explorer`);
+}

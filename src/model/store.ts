@@ -1,0 +1,436 @@
+/**
+ * One snapshot of an engine's networks, volumes and containers, and the relations between them.
+ *
+ * Loaded in full when the event stream (re)connects, then kept current from events alone: each event marks
+ * what it touches, and after a short coalescing window only those objects are fetched again. Nothing polls.
+ * Volume sizes come from the engine's disk-usage call, only when asked for, and are cached.
+ */
+import { EventEmitter } from 'node:events';
+import type { EngineClient } from '../engine/client';
+import { EngineError } from '../engine/errors';
+import { type ConnectionState, EngineWatcher } from '../engine/events';
+import type { EngineEvent } from '../engine/types';
+import {
+  containerFromInspect, containerFromSummary, needsInspectForAliases, toNetwork, toVolume,
+} from './mapping';
+import type {
+  ChangeKind, ContainerModel, NetworkMember, NetworkModel, StoreChange, VolumeModel, VolumeUsage, VolumeUser,
+} from './types';
+
+export interface StoreOptions {
+  /** How long to gather events before fetching what they touched. */
+  coalesceMs?: number;
+  /** Parallel inspects during a full load. */
+  concurrency?: number;
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** Container actions that change what the explorer shows; exec_*, attach, resize, top... do not. */
+const CONTAINER_ACTIONS = new Set([
+  'create', 'destroy', 'start', 'die', 'stop', 'kill', 'pause', 'unpause', 'rename', 'restart', 'update', 'oom',
+]);
+
+interface Relations {
+  membersByNetworkId: Map<string, NetworkMember[]>;
+  /** Attachments whose network id the engine did not give (seen on some Podman versions). */
+  membersByNetworkName: Map<string, NetworkMember[]>;
+  usersByVolume: Map<string, VolumeUser[]>;
+}
+
+interface Pending {
+  networks: Set<string>;
+  volumes: Set<string>;
+  containers: Set<string>;
+  reloadNetworks: boolean;
+  reloadVolumes: boolean;
+}
+
+const emptyPending = (): Pending => ({
+  networks: new Set(), volumes: new Set(), containers: new Set(), reloadNetworks: false, reloadVolumes: false,
+});
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class ExplorerStore {
+  private readonly emitter = new EventEmitter();
+  private watcher: EngineWatcher;
+  private readonly coalesceMs: number;
+  private readonly concurrency: number;
+
+  private networkById = new Map<string, NetworkModel>();
+  private volumeByName = new Map<string, VolumeModel>();
+  private containerById = new Map<string, ContainerModel>();
+  private usage = new Map<string, VolumeUsage>();
+  private sizesAt: number | undefined;
+  private sizesInFlight: Promise<void> | undefined;
+  private relationIndex: Relations | undefined;
+
+  private stateValue: ConnectionState = { status: 'connecting' };
+  private loadedOnce = false;
+  private pending = emptyPending();
+  private timer: NodeJS.Timeout | undefined;
+  /** Serialises loads and flushes so an old answer never overwrites a newer one. */
+  private work: Promise<void> = Promise.resolve();
+  private loading = false;
+  private generation = 0;
+
+  constructor(private clientValue: EngineClient, private readonly options: StoreOptions = {}) {
+    this.coalesceMs = options.coalesceMs ?? 30;
+    this.concurrency = options.concurrency ?? 8;
+    this.watcher = this.watch(clientValue);
+  }
+
+  get client(): EngineClient {
+    return this.clientValue;
+  }
+
+  private watch(client: EngineClient): EngineWatcher {
+    return new EngineWatcher(client, {
+      initialBackoffMs: this.options.initialBackoffMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+      onEvent: (e) => this.onEvent(e),
+      onState: (s) => this.onState(s),
+    });
+  }
+
+  /** Points the store at another engine (the host setting changed): forgets everything and reconnects. */
+  async switchEngine(client: EngineClient): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.watcher.stop();
+    await this.work;
+    this.generation++;
+    this.clientValue = client;
+    this.networkById.clear();
+    this.volumeByName.clear();
+    this.containerById.clear();
+    this.usage.clear();
+    this.sizesAt = undefined;
+    this.loadedOnce = false;
+    this.pending = emptyPending();
+    this.stateValue = { status: 'connecting' };
+    this.emit(['networks', 'volumes', 'containers', 'sizes', 'connection']);
+    this.watcher = this.watch(client);
+    this.watcher.start();
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------------------
+
+  start(): void {
+    this.watcher.start();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.watcher.stop();
+    await this.work;
+  }
+
+  retryNow(): void {
+    this.watcher.retryNow();
+  }
+
+  /** Fetches everything again (the Refresh button); events normally make this unnecessary. */
+  reload(): Promise<void> {
+    return this.enqueue(() => this.fullLoad());
+  }
+
+  /** Listens for changes; returns a function that stops listening. */
+  onDidChange(listener: (change: StoreChange) => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
+  /** Resolves once the first full load after a connect has finished (or the engine was found unreachable). */
+  whenSettled(): Promise<void> {
+    if (this.loadedOnce || this.stateValue.status === 'unreachable') return Promise.resolve();
+    return new Promise((resolve) => {
+      const off = this.onDidChange(() => {
+        if (this.loadedOnce || this.stateValue.status === 'unreachable') { off(); resolve(); }
+      });
+    });
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------------
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+
+  /** True once a full load finished on the current connection. */
+  get loaded(): boolean {
+    return this.loadedOnce && this.stateValue.status === 'connected';
+  }
+
+  networks(): NetworkModel[] {
+    return [...this.networkById.values()];
+  }
+
+  volumes(): VolumeModel[] {
+    return [...this.volumeByName.values()];
+  }
+
+  containers(): ContainerModel[] {
+    return [...this.containerById.values()];
+  }
+
+  network(id: string): NetworkModel | undefined {
+    return this.networkById.get(id);
+  }
+
+  networkByName(name: string): NetworkModel | undefined {
+    for (const n of this.networkById.values()) if (n.name === name) return n;
+    return undefined;
+  }
+
+  volume(name: string): VolumeModel | undefined {
+    return this.volumeByName.get(name);
+  }
+
+  container(id: string): ContainerModel | undefined {
+    return this.containerById.get(id);
+  }
+
+  /** Containers attached to a network, matched by id (names can be reused after a remove). */
+  membersOf(network: NetworkModel): NetworkMember[] {
+    const index = this.relations();
+    return index.membersByNetworkId.get(network.id) ?? index.membersByNetworkName.get(network.name) ?? [];
+  }
+
+  usersOf(volume: VolumeModel): VolumeUser[] {
+    return this.relations().usersByVolume.get(volume.name) ?? [];
+  }
+
+  /** Who is on which network and who mounts which volume: built once per change, not once per row. */
+  private relations(): Relations {
+    if (this.relationIndex) return this.relationIndex;
+    const index: Relations = { membersByNetworkId: new Map(), membersByNetworkName: new Map(), usersByVolume: new Map() };
+    const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {
+      const list = map.get(key);
+      if (list) list.push(value); else map.set(key, [value]);
+    };
+    for (const container of this.containerById.values()) {
+      for (const attachment of container.attachments) {
+        if (attachment.networkId) push(index.membersByNetworkId, attachment.networkId, { container, attachment });
+        else push(index.membersByNetworkName, attachment.networkName, { container, attachment });
+      }
+      for (const mount of container.mounts) {
+        if (mount.type === 'volume' && mount.name) push(index.usersByVolume, mount.name, { container, mount });
+      }
+    }
+    this.relationIndex = index;
+    return index;
+  }
+
+  /** Size and reference count from the last disk-usage call, if there was one. */
+  usageOf(name: string): VolumeUsage | undefined {
+    return this.usage.get(name);
+  }
+
+  /** When sizes were last computed (ms since epoch), or undefined. */
+  get sizesComputedAt(): number | undefined {
+    return this.sizesAt;
+  }
+
+  /**
+   * Asks the engine for volume sizes. Concurrent callers share one request; the lists never wait for it.
+   * `maxAgeMs` returns the cached sizes when they are fresh enough.
+   */
+  computeVolumeSizes(options: { maxAgeMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+    if (this.sizesAt !== undefined && options.maxAgeMs !== undefined && Date.now() - this.sizesAt < options.maxAgeMs) {
+      return Promise.resolve();
+    }
+    if (!this.sizesInFlight) {
+      this.sizesInFlight = (async () => {
+        try {
+          const volumes = await this.client.volumeUsage({ signal: options.signal });
+          const usage = new Map<string, VolumeUsage>();
+          for (const v of volumes) {
+            if (v.UsageData) usage.set(v.Name, { size: v.UsageData.Size, refCount: v.UsageData.RefCount });
+          }
+          this.usage = usage;
+          this.sizesAt = Date.now();
+          this.emit(['sizes']);
+        } finally {
+          this.sizesInFlight = undefined;
+        }
+      })();
+    }
+    return this.sizesInFlight;
+  }
+
+  // ---- keeping current ----------------------------------------------------------------------------------
+
+  private onState(state: ConnectionState): void {
+    this.stateValue = state;
+    if (state.status === 'connected') {
+      this.generation++;
+      void this.enqueue(() => this.fullLoad());
+    } else if (state.status === 'unreachable') {
+      this.loadedOnce = false;
+      clearTimeout(this.timer);
+      this.pending = emptyPending();
+    }
+    this.emit(['connection']);
+  }
+
+  private onEvent(event: EngineEvent): void {
+    const id = event.Actor?.ID ?? '';
+    const attrs = event.Actor?.Attributes ?? {};
+    const p = this.pending;
+    switch (event.Type) {
+      case 'network':
+        if (event.Action === 'prune') p.reloadNetworks = true;
+        else if (id) p.networks.add(id);
+        // connect/disconnect name the container: its IP and aliases changed.
+        if (attrs.container) p.containers.add(attrs.container);
+        break;
+      case 'volume':
+        if (event.Action === 'prune') p.reloadVolumes = true;
+        else if (id) p.volumes.add(id);
+        break;
+      case 'container':
+        if (CONTAINER_ACTIONS.has(event.Action) && id) p.containers.add(id);
+        break;
+      default:
+        return;
+    }
+    if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.enqueue(() => this.flush());
+      }, this.coalesceMs);
+    }
+  }
+
+  private enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.work.then(job, job);
+    this.work = run.catch(() => undefined);
+    return run;
+  }
+
+  private emit(kinds: ChangeKind[]): void {
+    if (kinds.length === 0) return;
+    if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes')) this.relationIndex = undefined;
+    this.emitter.emit('change', { kinds: new Set(kinds) } satisfies StoreChange);
+  }
+
+  private async fullLoad(): Promise<void> {
+    if (this.stateValue.status !== 'connected') return;
+    const generation = this.generation;
+    this.loading = true;
+    // Events that arrive during the load are kept: they are applied after it, so nothing is lost in between.
+    try {
+      const [networks, volumes, summaries] = await Promise.all([
+        this.client.listNetworks(), this.client.listVolumes(), this.client.listContainers(),
+      ]);
+      const containers = summaries.map(containerFromSummary);
+      const detailed = await mapLimit(containers, this.concurrency, async (c) => {
+        if (!needsInspectForAliases(c)) return c;
+        try {
+          return containerFromInspect(await this.client.inspectContainer(c.id));
+        } catch (e) {
+          if (e instanceof EngineError && e.kind === 'notFound') return undefined;
+          throw e;
+        }
+      });
+      if (generation !== this.generation) return;
+      this.networkById = new Map(networks.map((n) => [n.Id, toNetwork(n)]));
+      this.volumeByName = new Map(volumes.map((v) => [v.Name, toVolume(v)]));
+      this.containerById = new Map(detailed.filter((c): c is ContainerModel => Boolean(c)).map((c) => [c.id, c]));
+      this.loadedOnce = true;
+      this.emit(['networks', 'volumes', 'containers', 'connection']);
+    } catch (e) {
+      // The watcher notices a dead engine on its own; a failed load on a live one is retried by the next event.
+      if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.emitter.emit('failure', e);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.loadedOnce || this.loading) {
+      // A full load is running or due: it will read the current state anyway.
+      this.pending = emptyPending();
+      return;
+    }
+    const p = this.pending;
+    this.pending = emptyPending();
+    const changed = new Set<ChangeKind>();
+    const tasks: Array<Promise<void>> = [];
+
+    if (p.reloadNetworks) {
+      tasks.push(this.client.listNetworks().then((list) => {
+        this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
+        changed.add('networks');
+      }));
+    } else {
+      for (const id of p.networks) {
+        tasks.push(this.refetch(() => this.client.inspectNetwork(id), (raw) => {
+          const network = toNetwork(raw);
+          this.networkById.set(network.id, network);
+        }, () => {
+          this.networkById.delete(id);
+          for (const [key, n] of this.networkById) if (n.name === id) this.networkById.delete(key);
+        }).then(() => { changed.add('networks'); }));
+      }
+    }
+    if (p.reloadVolumes) {
+      tasks.push(this.client.listVolumes().then((list) => {
+        this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
+        changed.add('volumes');
+      }));
+    } else {
+      for (const name of p.volumes) {
+        tasks.push(this.refetch(() => this.client.inspectVolume(name), (raw) => {
+          this.volumeByName.set(raw.Name, toVolume(raw));
+        }, () => {
+          this.volumeByName.delete(name);
+          this.usage.delete(name);
+        }).then(() => { changed.add('volumes'); }));
+      }
+    }
+    for (const id of p.containers) {
+      tasks.push(this.refetch(() => this.client.inspectContainer(id), (raw) => {
+        this.containerById.set(raw.Id, containerFromInspect(raw));
+      }, () => {
+        this.containerById.delete(id);
+      }).then(() => { changed.add('containers'); }));
+    }
+    const results = await Promise.allSettled(tasks);
+    this.emit([...changed]);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
+      this.emitter.emit('failure', failure.reason);
+    }
+  }
+
+  /** Fetches one object again: stores it, or forgets it when the engine no longer has it. */
+  private async refetch<T>(fetch: () => Promise<T>, store: (raw: T) => void, forget: () => void): Promise<void> {
+    try {
+      store(await fetch());
+    } catch (e) {
+      if (e instanceof EngineError && e.kind === 'notFound') forget();
+      else throw e;
+    }
+  }
+
+  /** Errors that are not about reachability (which the connection state reports). */
+  onDidFail(listener: (error: unknown) => void): () => void {
+    this.emitter.on('failure', listener);
+    return () => this.emitter.off('failure', listener);
+  }
+}

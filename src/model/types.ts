@@ -1,0 +1,98 @@
+/** The explorer's view of an engine: plain data, no engine or editor types. */
+
+export interface Subnet {
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+}
+
+export interface NetworkModel {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  /** Milliseconds since the epoch; 0 when the engine did not say. */
+  created: number;
+  internal: boolean;
+  attachable: boolean;
+  ingress: boolean;
+  enableIPv6: boolean;
+  ipamDriver: string;
+  subnets: Subnet[];
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** Compose project from the com.docker.compose.project label. */
+  project?: string;
+  /** bridge, host, none, Swarm's ingress and docker_gwbridge: made by the engine, never removable. */
+  builtIn: boolean;
+}
+
+export interface Attachment {
+  networkId: string;
+  networkName: string;
+  ipv4?: string;
+  ipv6?: string;
+  mac?: string;
+  /** User-given aliases, without the container's own short id the engine adds. */
+  aliases: string[];
+}
+
+export interface MountModel {
+  type: string;
+  /** Volume name for volume mounts. */
+  name?: string;
+  source?: string;
+  destination: string;
+  readOnly: boolean;
+}
+
+export interface ContainerModel {
+  id: string;
+  name: string;
+  image: string;
+  /** created, running, paused, restarting, removing, exited, dead */
+  state: string;
+  status: string;
+  created: number;
+  labels: Record<string, string>;
+  project?: string;
+  service?: string;
+  networkMode: string;
+  attachments: Attachment[];
+  mounts: MountModel[];
+}
+
+export interface VolumeModel {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  created: number;
+  scope: string;
+  labels: Record<string, string>;
+  options: Record<string, string>;
+  project?: string;
+  /** Made by the engine for an unnamed mount (a 64-hex name, or the anonymous label on Engine 23+). */
+  anonymous: boolean;
+}
+
+export interface VolumeUsage {
+  /** Bytes; -1 when the engine could not compute it (e.g. a remote volume driver). */
+  size: number;
+  refCount: number;
+}
+
+export interface NetworkMember {
+  container: ContainerModel;
+  attachment: Attachment;
+}
+
+export interface VolumeUser {
+  container: ContainerModel;
+  mount: MountModel;
+}
+
+export type ChangeKind = 'networks' | 'volumes' | 'containers' | 'sizes' | 'connection';
+
+export interface StoreChange {
+  kinds: ReadonlySet<ChangeKind>;
+}

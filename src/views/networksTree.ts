@@ -1,0 +1,108 @@
+/** The Networks view: networks (optionally grouped by Compose project) and the containers on each. */
+import * as vscode from 'vscode';
+import type { ExplorerStore } from '../model/store';
+import type { NetworkModel } from '../model/types';
+import type { ExplorerSettings } from '../config';
+import {
+  describeNetwork, describeNetworkMember, groupByProject, type RowDescription, sortBy,
+} from './describe';
+import { groupItem, localize, markdownTooltip, toTreeItem } from './items';
+
+export type NetworkNode =
+  | { kind: 'project'; project: string }
+  | { kind: 'network'; id: string }
+  | { kind: 'member'; networkId: string; containerId: string };
+
+export class NetworksTreeProvider implements vscode.TreeDataProvider<NetworkNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<NetworkNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly stopListening: () => void;
+
+  constructor(private readonly store: ExplorerStore, private settings: () => ExplorerSettings) {
+    this.stopListening = store.onDidChange((change) => {
+      if (change.kinds.has('networks') || change.kinds.has('containers') || change.kinds.has('connection')) this.refresh();
+    });
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.stopListening();
+    this.changed.dispose();
+  }
+
+  /** The networks shown, after the built-ins filter and sorting. */
+  visibleNetworks(): NetworkModel[] {
+    const { showBuiltIns, sortBy: order } = this.settings();
+    return sortBy(this.store.networks().filter((n) => showBuiltIns || !n.builtIn), order);
+  }
+
+  getChildren(node?: NetworkNode): NetworkNode[] {
+    if (!this.store.loaded) return [];
+    if (!node) {
+      const networks = this.visibleNetworks();
+      if (!this.settings().groupByProject) return networks.map((n) => ({ kind: 'network', id: n.id }));
+      const { projects, rest } = groupByProject(networks);
+      return [
+        ...[...projects.keys()].map((project): NetworkNode => ({ kind: 'project', project })),
+        ...rest.map((n): NetworkNode => ({ kind: 'network', id: n.id })),
+      ];
+    }
+    if (node.kind === 'project') {
+      return this.visibleNetworks().filter((n) => n.project === node.project).map((n) => ({ kind: 'network', id: n.id }));
+    }
+    if (node.kind === 'network') {
+      const network = this.store.network(node.id);
+      if (!network) return [];
+      return this.store.membersOf(network)
+        .sort((a, b) => a.container.name.localeCompare(b.container.name))
+        .map((m) => ({ kind: 'member', networkId: network.id, containerId: m.container.id }));
+    }
+    return [];
+  }
+
+  getParent(node: NetworkNode): NetworkNode | undefined {
+    if (node.kind === 'member') return { kind: 'network', id: node.networkId };
+    if (node.kind === 'network' && this.settings().groupByProject) {
+      const project = this.store.network(node.id)?.project;
+      if (project) return { kind: 'project', project };
+    }
+    return undefined;
+  }
+
+  /** The pure description of a row (used by getTreeItem, resolveTreeItem and tests). */
+  describe(node: NetworkNode): RowDescription | undefined {
+    if (node.kind === 'network') {
+      const network = this.store.network(node.id);
+      return network && describeNetwork(network, this.store.membersOf(network), localize);
+    }
+    if (node.kind === 'member') {
+      const network = this.store.network(node.networkId);
+      const member = network && this.store.membersOf(network).find((m) => m.container.id === node.containerId);
+      return member && describeNetworkMember(member, localize);
+    }
+    return undefined;
+  }
+
+  getTreeItem(node: NetworkNode): vscode.TreeItem {
+    if (node.kind === 'project') {
+      const count = this.visibleNetworks().filter((n) => n.project === node.project).length;
+      return groupItem(`project:${node.project}`, node.project, localize('Compose project · {0}', count), 'layers', 'networkProject');
+    }
+    const row = this.describe(node);
+    const id = node.kind === 'network' ? `network:${node.id}` : `member:${node.networkId}:${node.containerId}`;
+    if (!row) return new vscode.TreeItem(localize('(gone)'));
+    const collapsible = node.kind === 'network'
+      ? (this.getChildren(node).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None)
+      : vscode.TreeItemCollapsibleState.None;
+    return toTreeItem(id, row, collapsible);
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: NetworkNode): vscode.TreeItem {
+    const row = this.describe(node);
+    if (row) item.tooltip = markdownTooltip(row.tooltip());
+    return item;
+  }
+}
