@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { toNetwork, toVolume, containerFromInspect } from '../../src/model/mapping';
+import {
+  describeNetwork, describeNetworkMember, describeVolume, describeVolumeUser, escapeMarkdown, formatBytes, groupByProject,
+  nameResolution, sortBy,
+} from '../../src/views/describe';
+
+const backend = toNetwork({
+  Id: 'f00dbabe12345678', Name: 'backend', Driver: 'bridge', Scope: 'local', Attachable: true,
+  IPAM: { Config: [{ Subnet: '10.10.0.0/24', Gateway: '10.10.0.1' }] }, Labels: { team: 'a|b' },
+});
+const bridge = toNetwork({ Id: 'b1', Name: 'bridge', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] } });
+const api = containerFromInspect({
+  Id: 'c0ffee0000000000', Name: '/api', Config: { Image: 'busybox' }, State: { Status: 'running' },
+  NetworkSettings: { Networks: { backend: { NetworkID: backend.id, IPAddress: '10.10.0.2', Aliases: ['api-alias'] } } },
+  Mounts: [{ Type: 'volume', Name: 'pgdata', Destination: '/var/lib/pg', RW: true }],
+});
+
+suite('tree row descriptions', () => {
+  test('network row: driver · scope · first subnet · flags, and what it can do', () => {
+    const row = describeNetwork(backend, [{ container: api, attachment: api.attachments[0] }]);
+    assert.equal(row.label, 'backend');
+    assert.equal(row.description, 'bridge · local · 10.10.0.0/24 · attachable');
+    assert.match(row.contextValue, /\bnetwork\.custom\b/);
+    assert.match(row.contextValue, /\bnetwork\.inUse\b/);
+    assert.doesNotMatch(row.contextValue, /\bnetwork\.builtin\b/);
+  });
+
+  test('built-in network row is marked and cannot be removed', () => {
+    const row = describeNetwork(bridge, []);
+    assert.match(row.description, /built-in/);
+    assert.match(row.contextValue, /\bnetwork\.builtin\b/);
+    assert.doesNotMatch(row.contextValue, /\bnetwork\.custom\b/);
+    assert.equal(row.icon.id, 'lock-small');
+  });
+
+  test('network tooltip lists IPAM and says whether names resolve', () => {
+    const tip = describeNetwork(backend, []).tooltip();
+    assert.match(tip, /10\\\.10\\\.0\\\.0\/24/);
+    assert.match(tip, /reach each other by name/);
+    assert.match(tip, /a\\\|b/, 'label values are escaped so they cannot break the table');
+    assert.match(describeNetwork(bridge, []).tooltip(), /No name resolution on the default bridge/);
+    assert.equal(nameResolution(bridge), 'none');
+    assert.equal(nameResolution(backend), 'byName');
+    assert.equal(nameResolution(toNetwork({ Id: 'h', Name: 'host', Driver: 'host' })), 'notApplicable');
+  });
+
+  test('container under a network: state, IPv4 and aliases', () => {
+    const row = describeNetworkMember({ container: api, attachment: api.attachments[0] });
+    assert.equal(row.label, 'api');
+    assert.equal(row.description, 'running · 10.10.0.2 · aliases: api-alias');
+    assert.match(row.contextValue, /\bcontainer\.running\b/);
+  });
+
+  test('volume row: driver · size · use', () => {
+    const pg = toVolume({ Name: 'pgdata', Driver: 'local' });
+    const users = [{ container: api, mount: api.mounts[0] }];
+    assert.equal(describeVolume(pg, users, { size: 1536, refCount: 1 }).description, 'local · 1.5 KB · 1 container');
+    assert.equal(describeVolume(pg, [], undefined).description, 'local · unused');
+    assert.match(describeVolume(pg, [], undefined).contextValue, /\bvolume\.unused\b/);
+    assert.match(describeVolume(pg, users, undefined).contextValue, /\bvolume\.inUse\b/);
+    const anon = describeVolume(toVolume({ Name: 'a'.repeat(64) }), [], undefined);
+    assert.equal(anon.label, 'a'.repeat(12));
+    assert.match(anon.contextValue, /\bvolume\.anonymous\b/);
+  });
+
+  test('volume user row: mount path and access', () => {
+    assert.equal(describeVolumeUser({ container: api, mount: api.mounts[0] }).description, '/var/lib/pg · read-write · running');
+  });
+
+  test('bytes are formatted for people', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1023), '1023 B');
+    assert.equal(formatBytes(1024 * 1024 * 1.25), '1.3 MB');
+    assert.equal(formatBytes(1024 ** 3 * 250), '250 GB');
+    assert.equal(formatBytes(-1), '?');
+  });
+
+  test('markdown escaping covers table and link syntax', () => {
+    assert.equal(escapeMarkdown('[x](y)|*'), '\\[x\\]\\(y\\)\\|\\*');
+  });
+
+  test('sort by name is natural; by created is newest first', () => {
+    const items = [{ name: 'net10', created: 1 }, { name: 'net2', created: 3 }, { name: 'Net1', created: 2 }];
+    assert.deepEqual(sortBy(items, 'name').map((i) => i.name), ['Net1', 'net2', 'net10']);
+    assert.deepEqual(sortBy(items, 'created').map((i) => i.name), ['net2', 'Net1', 'net10']);
+  });
+
+  test('group by project keeps ungrouped items apart', () => {
+    const { projects, rest } = groupByProject([{ project: 'b' }, { project: undefined }, { project: 'a' }, { project: 'b' }]);
+    assert.deepEqual([...projects.keys()], ['a', 'b']);
+    assert.equal(projects.get('b')!.length, 2);
+    assert.equal(rest.length, 1);
+  });
+});
