@@ -209,9 +209,12 @@ export function describeVolumeUser(user: VolumeUser, t: Localize = plainLocalize
 
 export type SortOrder = 'name' | 'created';
 
+/** One collator for every comparison: localeCompare with options builds a new one per call. */
+export const naturalOrder = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 /** Sorts by name (natural order) or newest first. */
 export function sortBy<T extends { name: string; created: number }>(items: T[], order: SortOrder): T[] {
-  const byName = (a: T, b: T) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' });
+  const byName = (a: T, b: T) => naturalOrder.compare(a.name, b.name);
   return [...items].sort(order === 'created' ? (a, b) => b.created - a.created || byName(a, b) : byName);
 }
 

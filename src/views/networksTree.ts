@@ -4,7 +4,7 @@ import type { ExplorerStore } from '../model/store';
 import type { NetworkModel } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
-  describeNetwork, describeNetworkMember, groupByProject, type RowDescription, sortBy,
+  describeNetwork, describeNetworkMember, groupByProject, naturalOrder, type RowDescription, sortBy,
 } from './describe';
 import { groupItem, localize, markdownTooltip, toTreeItem } from './items';
 
@@ -57,7 +57,7 @@ export class NetworksTreeProvider implements vscode.TreeDataProvider<NetworkNode
       const network = this.store.network(node.id);
       if (!network) return [];
       return this.store.membersOf(network)
-        .sort((a, b) => a.container.name.localeCompare(b.container.name))
+        .sort((a, b) => naturalOrder.compare(a.container.name, b.container.name))
         .map((m) => ({ kind: 'member', networkId: network.id, containerId: m.container.id }));
     }
     return [];

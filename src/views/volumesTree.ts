@@ -4,7 +4,7 @@ import type { ExplorerStore } from '../model/store';
 import type { VolumeModel } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
-  describeVolume, describeVolumeUser, groupByProject, type RowDescription, sortBy,
+  describeVolume, describeVolumeUser, groupByProject, naturalOrder, type RowDescription, sortBy,
 } from './describe';
 import { groupItem, localize, markdownTooltip, toTreeItem } from './items';
 
@@ -59,7 +59,7 @@ export class VolumesTreeProvider implements vscode.TreeDataProvider<VolumeNode>,
       const volume = this.store.volume(node.name);
       if (!volume) return [];
       return this.store.usersOf(volume)
-        .sort((a, b) => a.container.name.localeCompare(b.container.name))
+        .sort((a, b) => naturalOrder.compare(a.container.name, b.container.name))
         .map((u) => ({ kind: 'user', volume: volume.name, containerId: u.container.id, destination: u.mount.destination }));
     }
     return [];
