@@ -78,6 +78,8 @@ export class ExplorerStore {
   private relationIndex: Relations | undefined;
 
   private stateValue: ConnectionState = { status: 'connecting' };
+  /** Engine events received since the store started (every request after the full load answers one). */
+  eventsReceived = 0;
   private loadedOnce = false;
   private pending = emptyPending();
   private timer: NodeJS.Timeout | undefined;
@@ -288,6 +290,7 @@ export class ExplorerStore {
   }
 
   private onEvent(event: EngineEvent): void {
+    this.eventsReceived++;
     const id = event.Actor?.ID ?? '';
     const attrs = event.Actor?.Attributes ?? {};
     const p = this.pending;
