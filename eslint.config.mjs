@@ -2,6 +2,7 @@
 // in the CLI and in tests without an editor.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const coreNoVscode = {
   'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core (engine, model, compose, backup) must not depend on VS Code.' }] }],
@@ -35,7 +36,12 @@ export default tseslint.config(
     ] }],
   } },
   {
-    files: ['**/*.mjs', 'scripts/**', 'test/host/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    // Functions passed to page.evaluate run in the workbench page, not in Node.
+    files: ['test/host/*.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
