@@ -1,0 +1,219 @@
+// Screenshots of the extension as a person sees it: code-server with this repository as the extension in
+// development mode (no tests), driven by headless chromium. Makes a few demo networks, containers and volumes
+// with the docker CLI first (all named dnvtest-...) and removes them afterwards.
+//
+//   node test/host/screenshots.mjs [OUT_DIR]        (default: screenshots/)
+//
+// Shots: networks.png (a network expanded with its containers), tooltip.png (hover on a network),
+// inspect.png (the read-only JSON of a network), grouped.png (Group by Compose Project), volumes.png,
+// unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist).
+// Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { startCodeServer, openWorkbench, log, repoRoot, sampleWorkspace } from './cs-harness.mjs';
+
+const outDir = path.resolve(process.argv[2] || path.join(repoRoot, 'screenshots'));
+mkdirSync(outDir, { recursive: true });
+const VIEWPORT = { width: 1400, height: 860 };
+const SIDEBAR_WIDTH = 520;
+const IMAGE = 'test/busybox:1';
+const CONTAINER_TITLE = 'Docker Networks & Volumes';
+const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
+const SHOTS = ['networks', 'tooltip', 'inspect', 'grouped', 'volumes', 'unreachable'];
+
+// ---- demo resources --------------------------------------------------------------------------------------
+const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const quiet = (...a) => { try { return docker(...a); } catch { return ''; } };
+const demo = {
+  networks: ['dnvtest-frontend', 'dnvtest-backend'],
+  volumes: ['dnvtest-db-data', 'dnvtest-uploads', 'dnvtest-cache'],
+  containers: ['dnvtest-web', 'dnvtest-api', 'dnvtest-db'],
+};
+
+function removeDemo() {
+  quiet('rm', '-f', '-v', ...demo.containers); // -v: also the anonymous volume of dnvtest-api
+  for (const n of demo.networks) quiet('network', 'rm', n);
+  for (const v of demo.volumes) quiet('volume', 'rm', '-f', v);
+}
+
+function createDemo() {
+  removeDemo(); // leftovers of an interrupted run
+  const project = ['--label', 'com.docker.compose.project=dnvtest-shop'];
+  docker('network', 'create', ...project, '--label', 'com.docker.compose.network=frontend', 'dnvtest-frontend');
+  docker('network', 'create', '--internal', ...project, '--label', 'com.docker.compose.network=backend', 'dnvtest-backend');
+  docker('volume', 'create', ...project, '--label', 'com.docker.compose.volume=db-data', 'dnvtest-db-data');
+  docker('volume', 'create', 'dnvtest-uploads');
+  docker('volume', 'create', 'dnvtest-cache');
+  docker('run', '-d', '--name', 'dnvtest-web', '--network', 'dnvtest-frontend', '--network-alias', 'web', '--network-alias', 'www',
+    '-v', 'dnvtest-uploads:/srv/uploads:ro', IMAGE, 'sleep', '3600');
+  docker('network', 'connect', '--alias', 'web', 'dnvtest-backend', 'dnvtest-web');
+  // Some bytes in the volumes, so the sizes column says something.
+  const fill = (file, kb) => ['sh', '-c', `dd if=/dev/zero of=${file} bs=1024 count=${kb} 2>/dev/null; exec sleep 3600`];
+  docker('run', '-d', '--name', 'dnvtest-api', '--network', 'dnvtest-backend', '--network-alias', 'api',
+    '-v', 'dnvtest-uploads:/data/uploads', '-v', '/tmp/cache', IMAGE, ...fill('/data/uploads/photo.jpg', 180));
+  docker('run', '-d', '--name', 'dnvtest-db', '--network', 'dnvtest-backend', '--network-alias', 'db', '--network-alias', 'postgres',
+    '-v', 'dnvtest-db-data:/var/lib/data', IMAGE, ...fill('/var/lib/data/base.db', 2400));
+  log('demo resources created');
+}
+
+// ---- workbench helpers ----------------------------------------------------------------------------------
+async function openWithExtension(env = {}) {
+  const cs = await startCodeServer({ workspace: sampleWorkspace, env, settings: { 'workbench.hover.delay': 300 } });
+  try {
+    const wb = await openWorkbench({ authority: cs.authority, home: cs.home, workspace: sampleWorkspace, extensionDevelopmentPath: repoRoot, viewport: VIEWPORT });
+    const session = { cs, ...wb };
+    await wb.page.goto(wb.url);
+    const icon = wb.page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
+    await icon.waitFor({ timeout: 60000 });
+    log('activity bar icon visible');
+    await icon.click();
+    await wb.page.locator('.pane-header', { hasText: 'Networks' }).first().waitFor({ timeout: 30000 });
+    await widenSideBar(wb.page, SIDEBAR_WIDTH);
+    return session;
+  } catch (e) {
+    await cs.stop();
+    throw e;
+  }
+}
+
+async function closeAll({ browser, cs }) {
+  try { await browser?.close(); } catch { /* already closed */ }
+  await cs?.stop();
+}
+
+/** The view pane whose header says `title`, and the rows of its tree. */
+const pane = (page, title) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+const paneRows = (page, title) => pane(page, title).locator('.monaco-list-row');
+
+/** Drags the sash between the side bar and the editor so the rows' descriptions fit. */
+async function widenSideBar(page, width) {
+  const sidebar = await page.locator('.part.sidebar').first().boundingBox();
+  const sash = await page.locator('.monaco-sash.vertical.primary-sidebar-sash').first().boundingBox();
+  if (!sidebar || !sash) throw new Error('side bar or its sash not found');
+  const y = sash.y + sash.height / 2;
+  await page.mouse.move(sash.x + sash.width / 2, y);
+  await page.mouse.down();
+  await page.mouse.move(sidebar.x + width, y, { steps: 10 });
+  await page.mouse.up();
+  const after = await page.locator('.part.sidebar').first().boundingBox();
+  if (!after || after.width < width - 40) throw new Error(`side bar is ${after?.width}px wide, wanted ${width}`);
+}
+
+/** Runs a command through the command palette by its title. */
+async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ timeout: 10000 });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 });
+}
+
+const failures = [];
+const warnings = [];
+async function shot(page, name, fn, { keepMouse = false } = {}) {
+  const file = path.join(outDir, `${name}.png`);
+  try {
+    await fn();
+    if (!keepMouse) await page.mouse.move(VIEWPORT.width - 5, VIEWPORT.height / 2); // no stray hover
+    // Clicking a pane header can scroll the workbench's (overflow: hidden) split views by a few pixels,
+    // which cuts the window's left and top edges off: put them back.
+    await page.evaluate(() => {
+      for (const e of document.querySelectorAll('.monaco-workbench .split-view-container')) { e.scrollTop = 0; e.scrollLeft = 0; }
+    });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: file });
+    log('saved', path.relative(repoRoot, file));
+  } catch (e) {
+    failures.push(`${name}: ${e.message.split('\n')[0]}`);
+    console.error(`shot ${name} failed:`, e.message);
+    try { await page.screenshot({ path: file.replace(/\.png$/, '-failed.png') }); } catch { /* page gone */ }
+  }
+}
+
+// ---- the shots --------------------------------------------------------------------------------------------
+let session;
+const onSignal = async () => { await closeAll(session || {}); removeDemo(); process.exit(130); };
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+for (const name of [...SHOTS, 'setup']) {
+  rmSync(path.join(outDir, `${name}-failed.png`), { force: true });
+  if (name !== 'setup') rmSync(path.join(outDir, `${name}.png`), { force: true }); // never leave a stale shot
+}
+
+try {
+  createDemo();
+  session = await openWithExtension();
+  const { page } = session;
+  const networks = paneRows(page, 'Networks');
+  const volumes = paneRows(page, 'Volumes');
+  await networks.filter({ hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 30000 });
+  log('tree rows rendered');
+
+  await shot(page, 'networks', async () => {
+    await networks.filter({ hasText: 'dnvtest-backend' }).first().click();
+    await networks.filter({ hasText: 'dnvtest-db' }).first().waitFor({ timeout: 10000 });
+    await networks.filter({ hasText: 'aliases: db, postgres' }).first().waitFor({ timeout: 10000 });
+  });
+
+  await shot(page, 'tooltip', async () => {
+    await networks.filter({ hasText: 'dnvtest-frontend' }).first().hover();
+    await page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'reach each other by name' }).first().waitFor({ timeout: 10000 });
+  }, { keepMouse: true });
+
+  await shot(page, 'inspect', async () => {
+    const frontend = networks.filter({ hasText: 'dnvtest-frontend' }).first();
+    await frontend.hover();
+    await frontend.locator('.action-label[aria-label="Inspect"]').first().click();
+    await page.locator('.tab', { hasText: 'dnvtest-frontend.json' }).first().waitFor({ timeout: 10000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: '"Name": "dnvtest-frontend"' }).first().waitFor({ timeout: 10000 });
+  });
+
+  await shot(page, 'grouped', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await runCommand(page, 'Group by Compose Project');
+    await networks.filter({ hasText: 'dnvtest-shop' }).first().waitFor({ timeout: 10000 });
+    await volumes.filter({ hasText: 'dnvtest-shop' }).first().waitFor({ timeout: 10000 });
+  });
+
+  await shot(page, 'volumes', async () => {
+    await runCommand(page, 'Do Not Group');
+    await networks.filter({ hasText: 'dnvtest-shop' }).first().waitFor({ state: 'detached', timeout: 10000 });
+    // Give the Volumes pane the room: collapse Networks, then expand a volume with two users.
+    await page.locator('.pane-header', { hasText: 'Networks' }).first().click();
+    const uploads = volumes.filter({ hasText: 'dnvtest-uploads' }).first();
+    await uploads.waitFor({ timeout: 10000 });
+    await uploads.click();
+    await volumes.filter({ hasText: '/srv/uploads' }).first().waitFor({ timeout: 10000 });
+    await volumes.filter({ hasText: 'Anonymous volumes' }).first().click();
+    await volumes.filter({ hasText: '/tmp/cache' }).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => {});
+  });
+  await closeAll(session);
+  session = undefined;
+
+  session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET });
+  await shot(session.page, 'unreachable', async () => {
+    const networksPane = pane(session.page, 'Networks');
+    // The header names the engine and why; the welcome content explains and offers Retry / Configure Engine.
+    await networksPane.locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
+    await networksPane.locator('.welcome-view-content', { hasText: 'no engine socket at that path' }).first().waitFor({ timeout: 10000 });
+    await networksPane.locator('.welcome-view-content', { hasText: 'Retry' }).first().waitFor({ timeout: 5000 });
+  });
+} catch (e) {
+  console.error(e);
+  failures.push(`setup: ${e.message.split('\n')[0]}`);
+  try { await session?.page?.screenshot({ path: path.join(outDir, 'setup-failed.png') }); } catch { /* page gone */ }
+} finally {
+  await closeAll(session || {});
+  removeDemo();
+  log('demo resources removed');
+}
+for (const w of warnings) console.warn(`warning: ${w}`);
+if (failures.length) {
+  console.error(`${failures.length} shot(s) failed:\n  ${failures.join('\n  ')}`);
+  process.exit(1);
+}
+log(`${SHOTS.length} shots in ${path.relative(repoRoot, outDir) || '.'}/`);
+process.exit(0);
