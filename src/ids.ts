@@ -22,6 +22,8 @@ export const COMMAND = {
 
 export const CONTEXT = {
   engineState: 'dnv.engineState',
+  /** Why the engine is unreachable (see UnreachableReason): picks the welcome view's hint. */
+  engineProblem: 'dnv.engineProblem',
   networksEmpty: 'dnv.networksEmpty',
   volumesEmpty: 'dnv.volumesEmpty',
   showBuiltIns: 'dnv.showBuiltIns',

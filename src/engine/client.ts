@@ -99,7 +99,7 @@ export class EngineClient {
    * Called on every (re)connect: the engine behind a socket may have been upgraded.
    */
   async negotiate(options: CallOptions = {}): Promise<EngineVersion> {
-    if (this.endpoint.configError) throw new EngineError('unreachable', this.endpoint.configError, this.label);
+    if (this.endpoint.configError) throw new EngineError('misconfigured', this.endpoint.configError, this.label);
     const modem = this.docker.modem as { version?: string };
     modem.version = undefined;
     const version = await this.call('read the engine version', (abortSignal) => this.api.version({ abortSignal }), options) as EngineVersion;

@@ -3,7 +3,8 @@
  * DOCKER_HOST they forgot about) knows which one answered.
  */
 
-export type EngineErrorKind = 'unreachable' | 'notFound' | 'conflict' | 'permissionDenied' | 'badRequest' | 'timeout' | 'cancelled' | 'engine';
+export type EngineErrorKind =
+  | 'unreachable' | 'misconfigured' | 'notFound' | 'conflict' | 'permissionDenied' | 'badRequest' | 'timeout' | 'cancelled' | 'engine';
 
 export class EngineError extends Error {
   constructor(
@@ -79,5 +80,23 @@ export function toEngineError(err: unknown, engine: string, action: string): Eng
       return new EngineError('permissionDenied', `Not authorized on ${engine}: ${words}`, engine, status, words, { cause: err });
     default:
       return new EngineError('engine', `Docker engine at ${engine} failed to ${action}: ${words}`, engine, status, words, { cause: err });
+  }
+}
+
+/** Why an engine cannot be used, in the few cases the explorer explains differently. */
+export type UnreachableReason = 'noSocket' | 'refused' | 'closed' | 'permission' | 'timeout' | 'misconfigured' | 'other';
+
+export function unreachableReason(error: EngineError): UnreachableReason {
+  switch (error.kind) {
+    case 'misconfigured': return 'misconfigured';
+    case 'permissionDenied': return 'permission';
+    case 'timeout': return 'timeout';
+    case 'unreachable': {
+      const code = (error.cause as { code?: string } | undefined)?.code;
+      if (code === 'ENOENT') return 'noSocket';
+      if (code === 'ECONNREFUSED') return 'refused';
+      return error.cause === undefined ? 'closed' : 'other';
+    }
+    default: return 'other';
   }
 }

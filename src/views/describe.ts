@@ -46,9 +46,9 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }
 
+/** Key/value lines; a markdown table would need a header row, which shows as a blank band in hovers. */
 function table(rows: Array<[string, string]>): string {
-  if (rows.length === 0) return '';
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${escapeMarkdown(k)} | ${escapeMarkdown(v)} |`)].join('\n');
+  return rows.map(([k, v]) => `${escapeMarkdown(k)}: \`${v.replace(/`/g, "'")}\``).join('  \n');
 }
 
 /** Whether containers on this network find each other by name through the engine's DNS. */

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerSettings } from '../config';
 import { CONTEXT, VIEW } from '../ids';
+import { type EngineError, type UnreachableReason, unreachableReason } from '../engine/errors';
 import { log } from '../log';
 import type { ExplorerStore } from '../model/store';
 import { localize } from './items';
@@ -18,6 +19,20 @@ export interface Explorer {
   volumesView: vscode.TreeView<VolumeNode>;
   /** Re-applies settings (built-ins, grouping, sort) to both trees and their context keys. */
   applySettings(): void;
+}
+
+/** Which engine and why, short enough for the view header; the full message is in the log. */
+function shortReason(host: string, error: EngineError): string {
+  const why: Record<UnreachableReason, string> = {
+    noSocket: localize('no socket there'),
+    refused: localize('connection refused'),
+    closed: localize('connection closed'),
+    permission: localize('permission denied'),
+    timeout: localize('no answer'),
+    misconfigured: localize('invalid configuration'),
+    other: error.message,
+  };
+  return `${host} · ${why[unreachableReason(error)]}`;
 }
 
 /** How long cached sizes count as fresh when the Volumes view is shown again. */
@@ -46,20 +61,24 @@ export function createExplorer(store: ExplorerStore, settings: () => ExplorerSet
       void setContext(CONTEXT.engineState, state.status);
       log().info(`engine ${store.client.label}: ${state.status}${state.status === 'connected' ? ` (Engine ${state.version.Version}, API ${store.client.negotiatedApiVersion})` : ''}`);
     }
+    // Welcome content only shows while a view has no message, so the exact reason goes in the views'
+    // description (beside the title) and the log, and a context key picks the welcome view's hint.
+    networksView.message = volumesView.message = undefined;
     if (state.status === 'unreachable') {
       const reason = state.error.message;
       if (reason !== lastReason) log().warn(reason);
       lastReason = reason;
-      networksView.message = volumesView.message = reason;
+      void setContext(CONTEXT.engineProblem, unreachableReason(state.error));
     } else {
       lastReason = '';
-      networksView.message = volumesView.message = state.status === 'connecting' ? localize('Connecting to {0}…', store.client.label) : undefined;
+      void setContext(CONTEXT.engineProblem, undefined);
     }
     const loaded = store.loaded;
     void setContext(CONTEXT.networksEmpty, loaded && networksTree.visibleNetworks().length === 0);
     void setContext(CONTEXT.volumesEmpty, loaded && store.volumes().length === 0);
-    const version = state.status === 'connected' ? state.version.Version : undefined;
-    networksView.description = volumesView.description = version ? localize('Engine {0}', version) : undefined;
+    networksView.description = volumesView.description = state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')
+      : state.status === 'unreachable' ? shortReason(store.client.endpoint.host, state.error)
+        : localize('Connecting to {0}…', store.client.label);
   };
 
   subscriptions.push({ dispose: store.onDidChange((change) => {
