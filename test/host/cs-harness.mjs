@@ -32,9 +32,10 @@ export function ensureCodeServerEnv() {
 
 /**
  * Starts code-server. `env` is merged over process.env for code-server (and so for the extension host);
- * `settings` over the scratch profile's user settings.
+ * `settings` over the scratch profile's user settings; `extensionsDir` replaces the empty scratch one (to run
+ * an installed .vsix).
  */
-export async function startCodeServer({ workspace, env = {}, settings = {}, verbose = !!process.env.VERBOSE }) {
+export async function startCodeServer({ workspace, env = {}, settings = {}, extensionsDir, verbose = !!process.env.VERBOSE }) {
   ensureCodeServerEnv();
   const entry = process.env.CODE_SERVER_ENTRY; // <dir>/node_modules/code-server/out/node/entry.js
   const nodeBin = process.env.CODE_SERVER_NODE || process.execPath;
@@ -54,7 +55,7 @@ export async function startCodeServer({ workspace, env = {}, settings = {}, verb
   const proc = spawn(nodeBin, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', path.join(work, 'data'), '--extensions-dir', path.join(work, 'exts'), workspace], {
+    '--user-data-dir', path.join(work, 'data'), '--extensions-dir', extensionsDir || path.join(work, 'exts'), workspace], {
     detached: true, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
