@@ -6,31 +6,17 @@ import type { ExplorerSettings } from '../config';
 import {
   describeNetwork, describeNetworkMember, groupByProject, naturalOrder, type RowDescription, sortBy,
 } from './describe';
-import { groupItem, localize, markdownTooltip, toTreeItem } from './items';
+import { ExplorerTree } from './explorerTree';
+import { groupItem, localize } from './items';
 
 export type NetworkNode =
   | { kind: 'project'; project: string }
   | { kind: 'network'; id: string }
   | { kind: 'member'; networkId: string; containerId: string };
 
-export class NetworksTreeProvider implements vscode.TreeDataProvider<NetworkNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<NetworkNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly stopListening: () => void;
-
-  constructor(private readonly store: ExplorerStore, private settings: () => ExplorerSettings) {
-    this.stopListening = store.onDidChange((change) => {
-      if (change.kinds.has('networks') || change.kinds.has('containers') || change.kinds.has('connection')) this.refresh();
-    });
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  dispose(): void {
-    this.stopListening();
-    this.changed.dispose();
+export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
+  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
+    super(store, ['networks', 'containers']);
   }
 
   /** The networks shown, after the built-ins filter and sorting. */
@@ -72,7 +58,6 @@ export class NetworksTreeProvider implements vscode.TreeDataProvider<NetworkNode
     return undefined;
   }
 
-  /** The pure description of a row (used by getTreeItem, resolveTreeItem and tests). */
   describe(node: NetworkNode): RowDescription | undefined {
     if (node.kind === 'network') {
       const network = this.store.network(node.id);
@@ -91,18 +76,7 @@ export class NetworksTreeProvider implements vscode.TreeDataProvider<NetworkNode
       const count = this.visibleNetworks().filter((n) => n.project === node.project).length;
       return groupItem(`project:${node.project}`, node.project, localize('Compose project · {0}', count), 'layers', 'networkProject');
     }
-    const row = this.describe(node);
     const id = node.kind === 'network' ? `network:${node.id}` : `member:${node.networkId}:${node.containerId}`;
-    if (!row) return new vscode.TreeItem(localize('(gone)'));
-    const collapsible = node.kind === 'network'
-      ? (this.getChildren(node).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None)
-      : vscode.TreeItemCollapsibleState.None;
-    return toTreeItem(id, row, collapsible);
-  }
-
-  resolveTreeItem(item: vscode.TreeItem, node: NetworkNode): vscode.TreeItem {
-    const row = this.describe(node);
-    if (row) item.tooltip = markdownTooltip(row.tooltip());
-    return item;
+    return this.rowItem(id, node, node.kind === 'network');
   }
 }

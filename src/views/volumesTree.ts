@@ -6,7 +6,8 @@ import type { ExplorerSettings } from '../config';
 import {
   describeVolume, describeVolumeUser, groupByProject, naturalOrder, type RowDescription, sortBy,
 } from './describe';
-import { groupItem, localize, markdownTooltip, toTreeItem } from './items';
+import { ExplorerTree } from './explorerTree';
+import { groupItem, localize } from './items';
 
 export type VolumeNode =
   | { kind: 'project'; project: string }
@@ -14,24 +15,9 @@ export type VolumeNode =
   | { kind: 'volume'; name: string }
   | { kind: 'user'; volume: string; containerId: string; destination: string };
 
-export class VolumesTreeProvider implements vscode.TreeDataProvider<VolumeNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<VolumeNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly stopListening: () => void;
-
-  constructor(private readonly store: ExplorerStore, private settings: () => ExplorerSettings) {
-    this.stopListening = store.onDidChange((change) => {
-      if (change.kinds.has('volumes') || change.kinds.has('containers') || change.kinds.has('sizes') || change.kinds.has('connection')) this.refresh();
-    });
-  }
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  dispose(): void {
-    this.stopListening();
-    this.changed.dispose();
+export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
+  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
+    super(store, ['volumes', 'containers', 'sizes']);
   }
 
   private sorted(volumes: VolumeModel[]): VolumeModel[] {
@@ -100,18 +86,7 @@ export class VolumesTreeProvider implements vscode.TreeDataProvider<VolumeNode>,
       item.tooltip = localize('Volumes the engine created for unnamed mounts (VOLUME in an image, or -v /path without a name).');
       return item;
     }
-    const row = this.describe(node);
     const id = node.kind === 'volume' ? `volume:${node.name}` : `user:${node.volume}:${node.containerId}:${node.destination}`;
-    if (!row) return new vscode.TreeItem(localize('(gone)'));
-    const collapsible = node.kind === 'volume'
-      ? (this.getChildren(node).length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None)
-      : vscode.TreeItemCollapsibleState.None;
-    return toTreeItem(id, row, collapsible);
-  }
-
-  resolveTreeItem(item: vscode.TreeItem, node: VolumeNode): vscode.TreeItem {
-    const row = this.describe(node);
-    if (row) item.tooltip = markdownTooltip(row.tooltip());
-    return item;
+    return this.rowItem(id, node, node.kind === 'volume');
   }
 }
