@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import { registerCommand } from './commands';
 import { computeSizes, configureEngine, groupByProject, refresh, showBuiltIns, sortBy } from './commands/explorer';
 import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/inspect';
+import { registerNetworkCommands } from './commands/networks';
+import { nothingProtected } from './commands/protection';
+import { reveal } from './commands/reveal';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
 import { EngineClient } from './engine/client';
 import { resolveEndpointOrError } from './engine/connection';
@@ -45,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.sortByName, sortBy('name')),
     registerCommand(COMMAND.sortByCreated, sortBy('created')),
     registerCommand(COMMAND.computeSizes, () => computeSizes(store)),
+    registerCommand(COMMAND.reveal, (arg) => reveal(store, explorer, arg)),
+    ...registerNetworkCommands(store, nothingProtected),
   );
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {

@@ -18,6 +18,13 @@ export const COMMAND = {
   sortByName: 'dnv.sortByName',
   sortByCreated: 'dnv.sortByCreated',
   computeSizes: 'dnv.volumes.computeSizes',
+  reveal: 'dnv.reveal',
+  createNetwork: 'dnv.network.create',
+  connectNetwork: 'dnv.network.connect',
+  disconnectNetwork: 'dnv.network.disconnect',
+  removeNetwork: 'dnv.network.remove',
+  pruneNetworks: 'dnv.networks.prune',
+  testConnectivity: 'dnv.network.testConnectivity',
 } as const;
 
 export const CONTEXT = {

@@ -4,11 +4,12 @@
  * idle polling, and the benchmark checks that with this counter).
  */
 import Docker from 'dockerode';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import type { EngineEndpoint } from './connection';
 import { EngineError, toEngineError } from './errors';
 import type {
-  EngineContainerInspect, EngineContainerSummary, EngineNetwork, EngineVersion, EngineVolume,
+  EngineContainerInspect, EngineContainerSummary, EngineInfo, EngineNetwork, EngineVersion, EngineVolume, ExecResult,
+  NetworkCreateSpec,
 } from './types';
 
 /** The newest API version this code was written against; older engines are spoken to in their own version. */
@@ -58,12 +59,18 @@ function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
 
 /** dockerode's methods all take an options object (with abortSignal) and return a promise; its typings lag. */
 type Request = (options: object) => Promise<unknown>;
+interface LooseExec {
+  start: Request;
+  inspect: Request;
+}
 interface LooseDocker {
-  version: Request; listNetworks: Request; listVolumes: Request; listContainers: Request; df: Request;
-  getNetwork(id: string): { inspect: Request };
+  version: Request; info: Request; listNetworks: Request; listVolumes: Request; listContainers: Request; df: Request;
+  createNetwork: Request;
+  getNetwork(id: string): { inspect: Request; remove: Request; connect: Request; disconnect: Request };
   getVolume(name: string): { inspect: Request };
-  getContainer(id: string): { inspect: Request };
+  getContainer(id: string): { inspect: Request; exec(options: object): Promise<LooseExec> };
   getEvents: Request;
+  modem: { demuxStream(stream: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void };
 }
 
 export class EngineClient {
@@ -176,5 +183,76 @@ export class EngineClient {
       }
       throw toEngineError(e, this.label, action);
     }
+  }
+
+  // ---- networks
+
+  /** Engine-wide facts: Swarm state (overlay networks need a manager), OS, driver plugins. */
+  info(options?: CallOptions): Promise<EngineInfo> {
+    return this.call('read engine info', (abortSignal) => this.api.info({ abortSignal }), options) as Promise<EngineInfo>;
+  }
+
+  async createNetwork(spec: NetworkCreateSpec, options?: CallOptions): Promise<string> {
+    const ipam: Array<{ Subnet: string; Gateway?: string; IPRange?: string }> = [];
+    if (spec.subnet) ipam.push({ Subnet: spec.subnet, Gateway: spec.gateway || undefined, IPRange: spec.ipRange || undefined });
+    if (spec.ipv6Subnet) ipam.push({ Subnet: spec.ipv6Subnet });
+    const created = await this.call(`create network ${spec.name}`, (abortSignal) => this.api.createNetwork({
+      Name: spec.name,
+      Driver: spec.driver ?? 'bridge',
+      CheckDuplicate: true,
+      Internal: Boolean(spec.internal),
+      Attachable: Boolean(spec.attachable),
+      EnableIPv6: Boolean(spec.ipv6),
+      IPAM: ipam.length ? { Driver: 'default', Config: ipam } : undefined,
+      Options: { ...(spec.options ?? {}), ...(spec.parent ? { parent: spec.parent } : {}) },
+      Labels: spec.labels ?? {},
+      abortSignal,
+    }), options) as { id?: string; Id?: string };
+    return created.id ?? created.Id ?? '';
+  }
+
+  removeNetwork(id: string, options?: CallOptions): Promise<void> {
+    return this.call(`remove network ${id}`, (abortSignal) => this.api.getNetwork(id).remove({ abortSignal }), options).then(() => undefined);
+  }
+
+  connectNetwork(network: string, container: string, endpoint: { aliases?: string[]; ipv4?: string; ipv6?: string } = {}, options?: CallOptions): Promise<void> {
+    const ipam = endpoint.ipv4 || endpoint.ipv6 ? { IPv4Address: endpoint.ipv4 || undefined, IPv6Address: endpoint.ipv6 || undefined } : undefined;
+    return this.call(`connect ${container} to network ${network}`, (abortSignal) => this.api.getNetwork(network).connect({
+      Container: container,
+      EndpointConfig: { Aliases: endpoint.aliases?.length ? endpoint.aliases : undefined, IPAMConfig: ipam },
+      abortSignal,
+    }), options).then(() => undefined);
+  }
+
+  disconnectNetwork(network: string, container: string, force = false, options?: CallOptions): Promise<void> {
+    return this.call(`disconnect ${container} from network ${network}`, (abortSignal) => this.api.getNetwork(network).disconnect({
+      Container: container, Force: force, abortSignal,
+    }), options).then(() => undefined);
+  }
+
+  /**
+   * Runs a command inside a running container and collects its output (for connectivity tests). Output is
+   * capped: a runaway command cannot fill memory.
+   */
+  async exec(container: string, cmd: string[], options: CallOptions = {}): Promise<ExecResult> {
+    const limit = 64 * 1024;
+    return this.call(`run ${cmd[0]} in ${container}`, async (abortSignal) => {
+      const exec = await this.api.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, abortSignal });
+      const stream = await exec.start({ Detach: false, Tty: false, abortSignal }) as NodeJS.ReadableStream;
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      let out = '';
+      let err = '';
+      stdout.on('data', (d: Buffer) => { if (out.length < limit) out += d.toString(); });
+      stderr.on('data', (d: Buffer) => { if (err.length < limit) err += d.toString(); });
+      this.api.modem.demuxStream(stream, stdout, stderr);
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      const info = await exec.inspect({ abortSignal }) as { ExitCode?: number | null };
+      return { exitCode: info.ExitCode ?? -1, stdout: out, stderr: err };
+    }, { timeoutMs: 20_000, ...options });
   }
 }

@@ -113,3 +113,35 @@ export interface EngineEvent {
   timeNano?: number;
   scope?: string;
 }
+
+/** The parts of GET /info we use. */
+export interface EngineInfo {
+  Name?: string;
+  ServerVersion?: string;
+  OperatingSystem?: string;
+  Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean; NodeID?: string };
+  Plugins?: { Network?: string[]; Volume?: string[] };
+}
+
+export interface NetworkCreateSpec {
+  name: string;
+  driver?: string;
+  subnet?: string;
+  gateway?: string;
+  ipRange?: string;
+  ipv6?: boolean;
+  /** An IPv6 subnet beside an IPv4 one (the engine has no IPv6 pool of its own before Engine 27). */
+  ipv6Subnet?: string;
+  internal?: boolean;
+  attachable?: boolean;
+  /** Parent host interface for macvlan/ipvlan. */
+  parent?: string;
+  options?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}

@@ -80,6 +80,8 @@ export function describeNetwork(network: NetworkModel, members: NetworkMember[],
   if (network.internal) tokens.push('network.internal');
   if (network.attachable) tokens.push('network.attachable');
   if (members.length > 0) tokens.push('network.inUse');
+  // host and none take no extra containers: each container has exactly that one network mode.
+  if (network.driver !== 'host' && network.driver !== 'null') tokens.push('network.connectable');
   return {
     label: network.name,
     description,

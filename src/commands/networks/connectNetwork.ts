@@ -1,0 +1,99 @@
+/**
+ * Connect containers to a network. From a network row: choose among containers not on it. From a container
+ * row under a network: choose another network for it. Aliases and a static address are optional and checked
+ * against the network before anything is sent.
+ */
+import * as vscode from 'vscode';
+import { checkAliases, checkStaticAddress } from '../../model/networkRules';
+import type { ExplorerStore } from '../../model/store';
+import type { ContainerModel, NetworkModel } from '../../model/types';
+import { localize } from '../../views/items';
+import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+
+export interface ConnectArgs {
+  network: string;
+  containers: string[];
+  aliases?: string[];
+  ipv4?: string;
+  ipv6?: string;
+}
+
+function isArgs(arg: unknown): arg is ConnectArgs {
+  return Boolean(arg && typeof arg === 'object' && 'network' in arg && 'containers' in arg);
+}
+
+export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promise<number> {
+  let network: NetworkModel | undefined;
+  let containers: ContainerModel[] | undefined;
+  let aliases: string[] = [];
+  let ipv4: string | undefined;
+  let ipv6: string | undefined;
+
+  if (isArgs(arg)) {
+    network = networkFrom(store, arg.network);
+    if (!network) throw new Error(localize('No network "{0}" on this engine.', arg.network));
+    containers = arg.containers.map((c) => {
+      const found = containerFrom(store, c);
+      if (!found) throw new Error(localize('No container "{0}" on this engine.', c));
+      return found;
+    });
+    const checked = checkAliases((arg.aliases ?? []).join(','));
+    if (checked.error) throw new Error(checked.error);
+    aliases = checked.aliases;
+    ipv4 = arg.ipv4;
+    ipv6 = arg.ipv6;
+  } else {
+    const fromContainer = (arg as { kind?: string } | undefined)?.kind === 'member' ? containerFrom(store, arg) : undefined;
+    if (fromContainer) {
+      const current = new Set(fromContainer.attachments.map((a) => a.networkId));
+      network = await pickNetwork(store.networks().filter((n) => !current.has(n.id) && n.driver !== 'host' && n.driver !== 'null'),
+        localize('Connect {0} to which network?', fromContainer.name));
+      containers = network && [fromContainer];
+    } else {
+      network = networkFrom(store, arg) ?? await pickNetwork(store.networks().filter((n) => n.driver !== 'host' && n.driver !== 'null'), localize('Connect containers to which network?'));
+      if (!network) return 0;
+      const target = network;
+      const members = new Set(store.membersOf(target).map((m) => m.container.id));
+      containers = await pickContainers(store.containers().filter((c) => !members.has(c.id)), localize('Containers to connect to {0}', target.name), true);
+    }
+    if (!network || !containers) return 0;
+    const aliasText = await vscode.window.showInputBox({
+      title: localize('Connect to {0}', network.name),
+      prompt: localize('Aliases on this network, separated by commas (optional): other containers on it can use them as host names'),
+      validateInput: (v) => checkAliases(v).error,
+    });
+    if (aliasText === undefined) return 0;
+    aliases = checkAliases(aliasText).aliases;
+    if (containers.length === 1 && network.subnets.some((s) => s.subnet) && !network.builtIn) {
+      const target = network;
+      const address = await vscode.window.showInputBox({
+        title: localize('Connect to {0}', network.name),
+        prompt: localize('Static IP address in {0} (optional; empty lets the engine choose)', network.subnets.map((s) => s.subnet).filter(Boolean).join(', ')),
+        validateInput: (v) => (v.trim() ? checkStaticAddress(v, target, store.membersOf(target)) : undefined),
+      });
+      if (address === undefined) return 0;
+      if (address.includes(':')) ipv6 = address.trim() || undefined; else ipv4 = address.trim() || undefined;
+    }
+  }
+
+  for (const address of [ipv4, ipv6]) {
+    if (!address) continue;
+    if (containers.length > 1) throw new Error(localize('A static address can be given to one container at a time.'));
+    const problem = checkStaticAddress(address, network, store.membersOf(network));
+    if (problem) throw new Error(localize('Not connected: {0}', problem));
+  }
+
+  const target = network;
+  const list = containers;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: localize('Connecting to {0}…', target.name) },
+    async () => {
+      for (const c of list) await store.client.connectNetwork(target.id, c.id, { aliases, ipv4, ipv6 });
+    },
+  );
+  const names = list.map((c) => c.name).join(', ');
+  void vscode.window.showInformationMessage(aliases.length
+    ? localize('Connected {0} to {1} with aliases {2}.', names, target.name, aliases.join(', '))
+    : localize('Connected {0} to {1}.', names, target.name));
+  return list.length;
+}

@@ -1,0 +1,27 @@
+/** Disconnect a container from a network (forced for stopped containers, which the engine otherwise refuses). */
+import * as vscode from 'vscode';
+import type { ExplorerStore } from '../../model/store';
+import { localize } from '../../views/items';
+import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+
+export async function disconnectNetwork(store: ExplorerStore, arg?: unknown): Promise<boolean> {
+  const given = arg && typeof arg === 'object' && 'container' in arg && !('kind' in arg) ? arg as { network: string; container: string; force?: boolean } : undefined;
+  let network = networkFrom(store, given?.network ?? arg);
+  if (!network) network = await pickNetwork(store.networks().filter((n) => store.membersOf(n).length > 0), localize('Disconnect from which network?'));
+  if (!network) return false;
+  const target = network;
+  let container = containerFrom(store, given?.container ?? arg);
+  if (!container) {
+    container = (await pickContainers(store.membersOf(target).map((m) => m.container), localize('Disconnect which container from {0}?', target.name), false))?.[0];
+  }
+  if (!container) return false;
+  if (given?.network && given.container && !network) throw new Error(localize('No network "{0}" on this engine.', given.network));
+  const force = given?.force ?? container.state !== 'running';
+  const who = container;
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: localize('Disconnecting {0} from {1}…', who.name, target.name) },
+    () => store.client.disconnectNetwork(target.id, who.id, force),
+  );
+  void vscode.window.showInformationMessage(localize('Disconnected {0} from {1}.', who.name, target.name));
+  return true;
+}

@@ -1,0 +1,87 @@
+/**
+ * Prune networks with a preview: exactly the unused user networks, never built-ins; networks the workspace's
+ * Compose files declare are listed but left out unless the user ticks them. Then a modal confirm, then each
+ * previewed network is removed by name, so what goes is what was shown (the engine's own prune could take a
+ * network made in between, or one a stopped container still needs).
+ */
+import * as vscode from 'vscode';
+import { EngineError } from '../../engine/errors';
+import { prunePreview } from '../../model/networkRules';
+import type { ExplorerStore } from '../../model/store';
+import { localize } from '../../views/items';
+import type { ProtectedResourcesProvider } from '../protection';
+
+export interface PruneArgs {
+  /** Exactly these (names); each must be in the preview. */
+  networks?: string[];
+  /** Also remove candidates the workspace's Compose files declare. */
+  includeProtected?: boolean;
+}
+
+export interface PruneResult {
+  removed: string[];
+  skipped: Array<{ name: string; reason: string }>;
+}
+
+export async function pruneNetworks(store: ExplorerStore, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
+  const given = arg && typeof arg === 'object' && !('kind' in arg) ? arg as PruneArgs : undefined;
+  const { networks: protectedNames } = await protectedResources();
+  const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
+
+  let chosen = preview;
+  if (given) {
+    chosen = given.networks
+      ? preview.filter((c) => given.networks!.includes(c.network.name))
+      : preview.filter((c) => !c.protectedBecause || given.includeProtected);
+    const unknown = (given.networks ?? []).filter((n) => !preview.some((c) => c.network.name === n));
+    if (unknown.length) throw new Error(localize('Not unused user networks, so not pruned: {0}.', unknown.join(', ')));
+  } else {
+    if (preview.length === 0) {
+      void vscode.window.showInformationMessage(localize('No unused networks: every user network has a container on it.'));
+      return { removed: [], skipped: [] };
+    }
+    type Item = vscode.QuickPickItem & { name: string };
+    const items: Item[] = preview.map((c) => ({
+      name: c.network.name,
+      label: c.network.name,
+      description: [c.network.driver, c.network.subnets[0]?.subnet, c.network.project && localize('project {0}', c.network.project)].filter(Boolean).join(' · '),
+      detail: c.protectedBecause ? localize('Kept unless ticked: {0}', c.protectedBecause) : undefined,
+      picked: !c.protectedBecause,
+    }));
+    const picked = await vscode.window.showQuickPick(items, {
+      title: localize('Prune Networks: {0} unused', preview.length), canPickMany: true, ignoreFocusOut: true,
+      placeHolder: localize('These networks have no container, running or stopped. Untick what to keep.'),
+    });
+    if (!picked || picked.length === 0) return undefined;
+    chosen = preview.filter((c) => picked.some((p) => p.name === c.network.name));
+    const names = chosen.map((c) => c.network.name);
+    const confirm = await vscode.window.showWarningMessage(
+      localize('Remove {0} network(s)?', names.length),
+      { modal: true, detail: names.join('\n') }, localize('Remove'),
+    );
+    if (!confirm) return undefined;
+  }
+
+  const result: PruneResult = { removed: [], skipped: [] };
+  await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: localize('Pruning networks'), cancellable: true },
+    async (progress, token) => {
+      for (const c of chosen) {
+        if (token.isCancellationRequested) break;
+        progress.report({ message: c.network.name, increment: 100 / chosen.length });
+        // A container may have joined since the preview: the engine refuses then, and we say so.
+        try {
+          await store.client.removeNetwork(c.network.id);
+          result.removed.push(c.network.name);
+        } catch (e) {
+          result.skipped.push({ name: c.network.name, reason: e instanceof EngineError ? e.engineMessage ?? e.message : String(e) });
+        }
+      }
+    },
+  );
+  const message = result.skipped.length
+    ? localize('Removed {0} network(s); {1} not removed: {2}', result.removed.length, result.skipped.length, result.skipped.map((s) => `${s.name} (${s.reason})`).join('; '))
+    : localize('Removed {0} network(s).', result.removed.length);
+  if (!given) void (result.skipped.length ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
+  return result;
+}

@@ -1,0 +1,27 @@
+/** Reveal a network or volume in its tree (from Compose code lenses and hovers). */
+import type { ExplorerStore } from '../model/store';
+import type { Explorer } from '../views/explorer';
+import { localize } from '../views/items';
+
+export interface RevealArgs {
+  kind: 'network' | 'volume';
+  /** The engine name. */
+  name: string;
+}
+
+export async function reveal(store: ExplorerStore, explorer: Explorer, arg?: unknown): Promise<boolean> {
+  const { kind, name } = (arg ?? {}) as Partial<RevealArgs>;
+  if (!name || (kind !== 'network' && kind !== 'volume')) throw new Error(localize('Reveal needs a network or volume name.'));
+  if (kind === 'network') {
+    const network = store.networkByName(name);
+    if (!network) throw new Error(localize('Network {0} does not exist on the engine.', name));
+    if (network.builtIn && !explorer.networksTree.visibleNetworks().some((n) => n.id === network.id)) {
+      throw new Error(localize('{0} is a built-in network, and built-in networks are hidden.', name));
+    }
+    await explorer.networksView.reveal({ kind: 'network', id: network.id }, { select: true, focus: true, expand: true });
+    return true;
+  }
+  if (!store.volume(name)) throw new Error(localize('Volume {0} does not exist on the engine.', name));
+  await explorer.volumesView.reveal({ kind: 'volume', name }, { select: true, focus: true, expand: true });
+  return true;
+}
