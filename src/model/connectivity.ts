@@ -123,9 +123,12 @@ export async function testConnectivity(inputs: ConnectivityInputs): Promise<Conn
   const stats = parsePing(`${ping.stdout}\n${ping.stderr}`);
   if (stats && stats.received > 0) {
     const latency = stats.avgMs !== undefined ? `, ${stats.avgMs.toFixed(3)} ms on average` : '';
+    // The network the answer came over is the one whose address the name resolved to.
+    const via = shared.find((a) => a.ipv4 === resolvedAddress || a.ipv6 === resolvedAddress)?.networkName;
+    const over = via ? ` over ${via}` : sharedNetworks.length ? ` over ${sharedNetworks.join(', ')}` : '';
     return {
       ok: true, sharedNetworks, resolution, resolvedAddress, reach: 'reached', latencyMs: stats.avgMs, details,
-      summary: `${source.name} reaches ${target}${resolvedAddress ? ` (${resolvedAddress})` : ''}${sharedNetworks.length ? ` over ${sharedNetworks.join(', ')}` : ''}: ${stats.received}/${stats.sent} replies${latency}.`,
+      summary: `${source.name} reaches ${target}${resolvedAddress ? ` (${resolvedAddress})` : ''}${over}: ${stats.received}/${stats.sent} replies${latency}.`,
     };
   }
   const internalNote = sharedNetworks.length === 0 ? ' They share no network.' : '';

@@ -118,7 +118,8 @@ async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Part
 /** `dnv.network.create`: returns the new network's id, or undefined when cancelled or refused. */
 export async function createNetwork(store: ExplorerStore, arg?: unknown): Promise<string | undefined> {
   const given = arg && typeof arg === 'object' && 'name' in arg ? arg as NetworkCreateSpec : undefined;
-  const swarmManager = await isSwarmManager(store);
+  // Only overlay depends on the engine's Swarm state; any other spec is checked without asking the engine.
+  const swarmManager = !given || given.driver === 'overlay' ? await isSwarmManager(store) : false;
   let spec = given ?? await askSpec(store, swarmManager);
   if (!spec) return undefined;
   for (;;) {
