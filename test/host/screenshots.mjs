@@ -20,7 +20,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'grouped', 'volumes', 'unreachable'];
+const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'unreachable'];
 
 // ---- demo resources --------------------------------------------------------------------------------------
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -170,6 +170,33 @@ try {
     await page.locator('.tab', { hasText: 'dnvtest-frontend.json' }).first().waitFor({ timeout: 10000 });
     await page.locator('.monaco-editor .view-lines', { hasText: '"Name": "dnvtest-frontend"' }).first().waitFor({ timeout: 10000 });
   });
+
+  await shot(page, 'network-menu', async () => {
+    await runCommand(page, 'View: Close All Editors');
+    await networks.filter({ hasText: 'dnvtest-frontend' }).first().click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Remove Network…' }).first().waitFor({ timeout: 10000 });
+  }, { keepMouse: true });
+  await page.keyboard.press('Escape');
+
+  await shot(page, 'member-menu', async () => {
+    await networks.filter({ hasText: 'dnvtest-api' }).first().click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Test Connectivity…' }).first().waitFor({ timeout: 10000 });
+  }, { keepMouse: true });
+  await page.keyboard.press('Escape');
+
+  await shot(page, 'create-wizard', async () => {
+    // Not runCommand: the command's own input box takes the quick-input widget over at once.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('>Create Network…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Create Network…' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Create Network (1/6)' }).first().waitFor({ timeout: 10000 });
+    await input.fill('dnvtest-backend');
+    await page.locator('.quick-input-widget', { hasText: 'already exists' }).first().waitFor({ timeout: 10000 });
+  });
+  await page.keyboard.press('Escape');
 
   await shot(page, 'grouped', async () => {
     await runCommand(page, 'View: Close All Editors');
