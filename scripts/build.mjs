@@ -1,7 +1,9 @@
-// Bundles the extension with esbuild into dist/extension.js.
+// Bundles the extension with esbuild into dist/extension.js, and the Compose checker CLI into dist/cli.js
+// (package.json "bin": docker-compose-check).
 // ssh2 (pulled in by dockerode for ssh:// engines) has optional native parts: its crypto binding and
 // cpu-features. They are left out of the bundle and ssh2 falls back to pure JavaScript, so the .vsix
 // holds no platform-specific module.
+import { chmodSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -21,12 +23,21 @@ const options = {
   metafile: true,
 };
 
+const cliOptions = {
+  ...options,
+  entryPoints: ['src/cli.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' },
+};
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of [options, cliOptions]) await (await esbuild.context(o)).watch();
   console.log('watching src/ ...');
 } else {
-  const result = await esbuild.build(options);
-  const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-  console.log(`dist/extension.js ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);
+  for (const o of [options, cliOptions]) {
+    const result = await esbuild.build(o);
+    const bytes = Object.values(result.metafile.outputs).reduce((n, out) => n + out.bytes, 0);
+    console.log(`${o.outfile} ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);
+  }
+  chmodSync('dist/cli.js', 0o755);
 }

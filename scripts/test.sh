@@ -17,6 +17,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/lib.sh"
 cd "$here/.."
 
+# The Compose corpus (valid real-world files) the unit tests check, beside the repository in CI.
+if [ -z "${COMPOSE_CORPUS:-}" ] && [ -d ../shared/corpus/awesome-compose ]; then
+  export COMPOSE_CORPUS="$(cd .. && pwd)/shared/corpus/awesome-compose"
+fi
+
 ALL_SUITES="unit engine host package screenshots"
 SUITES=${TEST_SUITES:-$ALL_SUITES}
 SUITE_TIMEOUT=${TEST_SUITE_TIMEOUT:-900}

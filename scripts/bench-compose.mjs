@@ -1,0 +1,110 @@
+// Benchmark of the Compose analysis (npm run bench:compose, after tsc): a generated 500-service Compose file
+// (~11,500 lines), the median of a full in-process analysis, of the analysis after a one-character edit, and
+// DCLint (npm dclint, in-process through its DCLinter API) on the same file in the same run.
+//
+//   node scripts/bench-compose.mjs [--services=500] [--runs=31] [--dclint-runs=5]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const SERVICES = arg('services', 500);
+const RUNS = arg('runs', 31);
+const DCLINT_RUNS = arg('dclint-runs', 5);
+
+const { analyzeText } = require(path.join(root, 'out/src/compose/analyze.js'));
+const { parseCompose } = require(path.join(root, 'out/src/compose/parse.js'));
+const { DCLinter } = await import('dclint');
+
+/** A realistic service block (23 lines): image, ports, networks, volumes, depends_on, healthcheck, labels. */
+export function generate(n) {
+  const lines = ['name: bench', 'services:'];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `  svc${i}:`,
+      `    image: "registry.example.com/team/app${i}:1.${i}"`,
+      `    container_name: bench-svc${i}`,
+      '    command: ["serve", "--port", "80"]',
+      '    restart: unless-stopped',
+      '    environment:',
+      '      LOG_LEVEL: info',
+      `      SERVICE_INDEX: "${i}"`,
+      '    ports:',
+      `      - "127.0.0.1:${20000 + i}:80"`,
+      '    networks:',
+      '      - front',
+      '      - back',
+      '    volumes:',
+      `      - data${i % 50}:/var/lib/app`,
+      `      - ./conf/app${i}.conf:/etc/app.conf:ro`,
+      // A tree of dependencies (no cycle): svc1 and svc2 depend on svc0, svc3 and svc4 on svc1...
+      ...(i === 0 ? ['    depends_on: []', '    stop_grace_period: 10s'] : ['    depends_on:', `      - svc${Math.floor((i - 1) / 2)}`]),
+      '    healthcheck:',
+      '      test: ["CMD", "true"]',
+      '      interval: 10s',
+      '    labels:',
+      `      team: t${i % 7}`,
+    );
+  }
+  lines.push('networks:', '  front: {}', '  back:', '    internal: true', 'volumes:');
+  for (let v = 0; v < 50; v++) lines.push(`  data${v}: {}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function median(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function time(fn) {
+  const started = performance.now();
+  fn();
+  return performance.now() - started;
+}
+
+const text = generate(SERVICES);
+const lineCount = text.split('\n').length - 1;
+const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-compose-'));
+const file = path.join(dir, 'compose.yaml');
+writeFileSync(file, text);
+
+try {
+  // Warm-up: compiles the schema validator and lets V8 optimise.
+  for (let i = 0; i < 5; i++) analyzeText(text);
+  const first = analyzeText(text);
+  const errors = first.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(`the generated file should be clean, got ${errors.length} errors: ${errors[0].message}`);
+  const parser = parseCompose(text).parser;
+
+  const full = Array.from({ length: RUNS }, () => time(() => analyzeText(text)));
+
+  // A one-character edit in the middle of the file (a different digit each run), then the whole analysis again,
+  // as the editor does after its debounce.
+  const at = text.indexOf(`"127.0.0.1:${20000 + Math.floor(SERVICES / 2)}:80"`) + '"127.0.0.1:2'.length;
+  const edited = Array.from({ length: RUNS }, (_, i) => {
+    const changed = text.slice(0, at) + String((i % 9) + 1) + text.slice(at + 1);
+    return time(() => analyzeText(changed));
+  });
+
+  const linter = new DCLinter({ rules: {}, quiet: true, debug: false, exclude: [] });
+  linter.lintFiles([file], false); // warm-up
+  const dclint = Array.from({ length: DCLINT_RUNS }, () => time(() => linter.lintFiles([file], false)));
+
+  const ours = median(full);
+  const oursEdit = median(edited);
+  const theirs = median(dclint);
+  const row = (a, b, c) => `| ${a.padEnd(44)} | ${b.padStart(12)} | ${c.padStart(8)} |`;
+  console.log(`\n${SERVICES} services, ${lineCount} lines, ${(text.length / 1024).toFixed(0)} KiB; parser: ${parser}; node ${process.version}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
+  console.log(row('run', 'median (ms)', 'runs'));
+  console.log(row('-'.repeat(44), '-'.repeat(12), '-'.repeat(8)));
+  console.log(row('full analysis (parse + 25 rules + schema)', ours.toFixed(1), String(RUNS)));
+  console.log(row('after a one-character edit', oursEdit.toFixed(1), String(RUNS)));
+  console.log(row('DCLint 3 lintFiles (same file, in-process)', theirs.toFixed(1), String(DCLINT_RUNS)));
+  console.log(`\nDCLint / full analysis: ${(theirs / ours).toFixed(0)}x; DCLint / after an edit: ${(theirs / oursEdit).toFixed(0)}x`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,188 @@
+/**
+ * docker-compose-check: the editor's Compose analysis on the command line, for CI pipelines.
+ *
+ *   docker-compose-check check [files…] [--format text|json|sarif] [--engine]
+ *
+ * Without files it checks the Compose files of the current folder. Exit status: 0 when no diagnostic is an
+ * error, 1 when one is, 2 on a usage or engine problem.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { analyze, type ComposeDiagnostic } from './compose/analyze';
+import { snapshotFromLists, type EngineSnapshot } from './compose/engine';
+import { modelOf } from './compose/model';
+import { parseCompose } from './compose/parse';
+import { BASE_FILE_NAMES, isComposeFileName, loadProject, nodeFileHost, type FileHost } from './compose/project';
+import { RULES } from './compose/rules';
+import { EngineClient } from './engine/client';
+import { resolveEndpoint } from './engine/connection';
+
+type Format = 'text' | 'json' | 'sarif';
+
+const USAGE = `Usage: docker-compose-check check [files…] [--format text|json|sarif] [--engine]
+
+Checks Compose files with the rules of the Docker Networks & Volumes extension.
+  files       Compose files (default: the Compose files of the current folder)
+  --format    text (default), json or sarif
+  --engine    also check against the Docker engine (DOCKER_HOST, the current context, or the default socket):
+              ports in use, subnets overlapping live networks, missing external networks and volumes, Swarm
+Exit status: 0 no errors, 1 errors found, 2 usage or engine problem.`;
+
+interface FileResult {
+  file: string;
+  diagnostics: ComposeDiagnostic[];
+}
+
+interface Options {
+  files: string[];
+  format: Format;
+  engine: boolean;
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') return USAGE;
+  if (command !== 'check') return `Unknown command "${command ?? ''}".\n\n${USAGE}`;
+  const options: Options = { files: [], format: 'text', engine: false };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--engine') options.engine = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
+      const value = a.includes('=') ? a.slice('--format='.length) : rest[++i];
+      if (value !== 'text' && value !== 'json' && value !== 'sarif') return `--format must be text, json or sarif, not "${value ?? ''}".`;
+      options.format = value;
+    } else if (a === '--help' || a === '-h') return USAGE;
+    else if (a.startsWith('-')) return `Unknown option "${a}".\n\n${USAGE}`;
+    else options.files.push(a);
+  }
+  return options;
+}
+
+/** The Compose files of a folder: base files and their override/variant files. */
+function composeFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => isComposeFileName(f) && statSync(path.join(dir, f)).isFile())
+    .sort((a, b) => {
+      const ia = BASE_FILE_NAMES.indexOf(a);
+      const ib = BASE_FILE_NAMES.indexOf(b);
+      return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib) || a.localeCompare(b);
+    })
+    .map((f) => path.join(dir, f));
+}
+
+async function engineSnapshot(): Promise<EngineSnapshot> {
+  const client = new EngineClient(resolveEndpoint());
+  await client.negotiate();
+  const [networks, volumes, containers] = await Promise.all([client.listNetworks(), client.listVolumes(), client.listContainers()]);
+  let swarm: boolean | undefined;
+  try {
+    const info = await client.info();
+    swarm = info.Swarm?.LocalNodeState === 'active';
+  } catch {
+    swarm = undefined; // the rule then judges by the ingress network
+  }
+  return snapshotFromLists(networks, volumes, containers, swarm);
+}
+
+export function checkFiles(files: string[], engine: EngineSnapshot | undefined, host: FileHost = nodeFileHost, env: Record<string, string | undefined> = process.env): FileResult[] {
+  return files.map((given) => {
+    const file = path.resolve(given);
+    const text = host.readFile(file);
+    if (text === undefined) {
+      return {
+        file: given,
+        diagnostics: [{ code: 'yaml-syntax', severity: 'error', message: 'File not found or not readable.', start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [] }],
+      };
+    }
+    const model = modelOf(parseCompose(text));
+    const project = loadProject(file, host, env, new Map([[file, model]]));
+    return { file: given, diagnostics: analyze(model, { file, project, engine, host }).diagnostics };
+  });
+}
+
+function formatText(results: FileResult[]): string {
+  const lines: string[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const r of results) {
+    for (const d of r.diagnostics) {
+      if (d.severity === 'error') errors++;
+      else if (d.severity === 'warning') warnings++;
+      lines.push(`${r.file}:${d.range.start.line + 1}:${d.range.start.character + 1}: ${d.severity} [${d.code}] ${d.message}`);
+    }
+  }
+  lines.push(`${results.length} file${results.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  return lines.join('\n');
+}
+
+function formatJson(results: FileResult[]): string {
+  return JSON.stringify(results.map((r) => ({
+    file: r.file,
+    diagnostics: r.diagnostics.map((d) => ({
+      rule: d.code, severity: d.severity, message: d.message,
+      line: d.range.start.line + 1, column: d.range.start.character + 1,
+      endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1,
+    })),
+  })), null, 2);
+}
+
+function formatSarif(results: FileResult[]): string {
+  const level = (s: string) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+  return JSON.stringify({
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'docker-compose-check',
+          rules: RULES.map((r) => ({ id: r.id, shortDescription: { text: r.description }, defaultConfiguration: { level: level(r.defaultSeverity) } })),
+        },
+      },
+      results: results.flatMap((r) => r.diagnostics.map((d) => ({
+        ruleId: d.code,
+        level: level(d.severity),
+        message: { text: d.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: r.file.split(path.sep).join('/') },
+            region: { startLine: d.range.start.line + 1, startColumn: d.range.start.character + 1, endLine: d.range.end.line + 1, endColumn: d.range.end.character + 1 },
+          },
+        }],
+      }))),
+    }],
+  }, null, 2);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    const isHelp = options === USAGE;
+    (isHelp ? process.stdout : process.stderr).write(`${options}\n`);
+    return isHelp ? 0 : 2;
+  }
+  const files = options.files.length ? options.files : composeFilesIn(process.cwd());
+  if (files.length === 0) {
+    process.stderr.write('No Compose files here (compose.yaml, docker-compose.yml...): name the files to check.\n');
+    return 2;
+  }
+  let engine: EngineSnapshot | undefined;
+  if (options.engine) {
+    try {
+      engine = await engineSnapshot();
+    } catch (e) {
+      process.stderr.write(`--engine: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
+  const results = checkFiles(files, engine);
+  const out = options.format === 'json' ? formatJson(results) : options.format === 'sarif' ? formatSarif(results) : formatText(results);
+  process.stdout.write(`${out}\n`);
+  return results.some((r) => r.diagnostics.some((d) => d.severity === 'error')) ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
+    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * What the engine-dependent rules and the code lenses need to know about a live engine. ExplorerStore
+ * satisfies the required part as it is; the CLI builds one from a single round of list calls.
+ */
+import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../engine/types';
+import { containerFromSummary, toNetwork, toVolume } from '../model/mapping';
+import type { ContainerModel, NetworkMember, NetworkModel, VolumeModel, VolumeUsage } from '../model/types';
+import type { Protocol } from './mappings';
+
+export interface PublishedPort {
+  /** '' or 0.0.0.0 / :: for all interfaces. */
+  hostIp: string;
+  port: number;
+  protocol: Protocol;
+  container: ContainerModel;
+}
+
+export interface EngineSnapshot {
+  networks(): readonly NetworkModel[];
+  volumes(): readonly VolumeModel[];
+  containers(): readonly ContainerModel[];
+  networkByName(name: string): NetworkModel | undefined;
+  volume(name: string): VolumeModel | undefined;
+  membersOf(network: NetworkModel): readonly NetworkMember[];
+  /** Size from the last disk-usage call, if there was one. */
+  usageOf?(name: string): VolumeUsage | undefined;
+  /** Host ports that running containers publish; absent when not known. */
+  publishedPorts?(): readonly PublishedPort[];
+  /** Whether the engine is a Swarm node; undefined when not known. */
+  swarmActive?(): boolean | undefined;
+}
+
+/** Swarm state when nobody asked /info: a Swarm node has the overlay `ingress` network. */
+export function swarmFromNetworks(engine: EngineSnapshot): boolean {
+  return engine.networks().some((n) => n.ingress && n.driver === 'overlay');
+}
+
+export function isSwarmActive(engine: EngineSnapshot): boolean {
+  return engine.swarmActive?.() ?? swarmFromNetworks(engine);
+}
+
+interface RawPort {
+  IP?: string;
+  PrivatePort?: number;
+  PublicPort?: number;
+  Type?: string;
+}
+
+/** Published host ports from container list rows (the API's `Ports`, which our typed summary leaves out). */
+export function publishedPortsOf(summaries: readonly EngineContainerSummary[], containers: readonly ContainerModel[]): PublishedPort[] {
+  const byId = new Map(containers.map((c) => [c.id, c]));
+  const out: PublishedPort[] = [];
+  for (const raw of summaries) {
+    const container = byId.get(raw.Id);
+    if (!container || container.state !== 'running') continue;
+    for (const p of (raw as { Ports?: RawPort[] | null }).Ports ?? []) {
+      if (!p.PublicPort) continue;
+      const protocol = (p.Type ?? 'tcp') as Protocol;
+      out.push({ hostIp: p.IP ?? '', port: p.PublicPort, protocol, container });
+    }
+  }
+  return out;
+}
+
+/** A snapshot from one round of list calls (what the CLI's --engine uses). */
+export function snapshotFromLists(
+  rawNetworks: readonly EngineNetwork[], rawVolumes: readonly EngineVolume[], rawContainers: readonly EngineContainerSummary[], swarm?: boolean,
+): EngineSnapshot {
+  const networks = rawNetworks.map(toNetwork);
+  const volumes = rawVolumes.map(toVolume);
+  const containers = rawContainers.map(containerFromSummary);
+  const ports = publishedPortsOf(rawContainers, containers);
+  return {
+    networks: () => networks,
+    volumes: () => volumes,
+    containers: () => containers,
+    networkByName: (name) => networks.find((n) => n.name === name),
+    volume: (name) => volumes.find((v) => v.name === name),
+    membersOf: (network) => containers.flatMap((container) => container.attachments
+      .filter((a) => a.networkId === network.id || (!a.networkId && a.networkName === network.name))
+      .map((attachment) => ({ container, attachment }))),
+    usageOf: (name) => {
+      const v = rawVolumes.find((x) => x.Name === name);
+      return v?.UsageData ? { size: v.UsageData.Size, refCount: v.UsageData.RefCount } : undefined;
+    },
+    publishedPorts: () => ports,
+    swarmActive: () => swarm,
+  };
+}

@@ -1,0 +1,373 @@
+/**
+ * A fast scanner for the block-style YAML that Compose files are written in: maps, sequences, one-line
+ * plain and quoted scalars, one-line flow sequences and maps of scalars, comments. It gives up (returns
+ * undefined) on everything else, and on anything that might be an error, so that the `yaml` library
+ * handles it and reports the problem. What it does accept, it reads exactly as `yaml` does (YAML 1.2 core
+ * schema); a unit test compares the two on real files and on thousands of mutations of them.
+ */
+import type { CEntry, CMap, CNode, CScalar, CSeq } from './parse';
+
+class GiveUp extends Error {}
+const GIVE_UP = new GiveUp();
+
+const SPACE = 32;
+const HASH = 35;
+const DASH = 45;
+const COLON = 58;
+
+interface Line {
+  /** Offset of the first non-space character. */
+  start: number;
+  indent: number;
+  /** Offset of the line break (or end of text). */
+  end: number;
+}
+
+export function fastParse(text: string): CNode | undefined {
+  // Line endings other than \n, tabs, BOMs and directives go to the full parser.
+  if (text.length === 0 || text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  try {
+    return new Scanner(text).document();
+  } catch (e) {
+    if (e === GIVE_UP) return undefined;
+    throw e;
+  }
+}
+
+class Scanner {
+  private readonly lines: Line[] = [];
+  private i = 0;
+
+  constructor(private readonly text: string) {
+    let pos = 0;
+    const n = text.length;
+    while (pos <= n) {
+      let end = text.indexOf('\n', pos);
+      if (end === -1) end = n;
+      let s = pos;
+      while (s < end && text.charCodeAt(s) === SPACE) s++;
+      // Blank and comment-only lines carry no structure.
+      if (s < end && text.charCodeAt(s) !== HASH) this.lines.push({ start: s, indent: s - pos, end });
+      pos = end + 1;
+    }
+  }
+
+  document(): CNode | undefined {
+    if (this.lines.length === 0) return undefined;
+    const first = this.lines[0];
+    if (first.indent !== 0) throw GIVE_UP;
+    const c = this.text.charCodeAt(first.start);
+    // Directives, document markers.
+    if (c === 37 /* % */ || this.text.startsWith('---', first.start) || this.text.startsWith('...', first.start)) throw GIVE_UP;
+    const root = this.block(0);
+    if (this.i < this.lines.length) throw GIVE_UP;
+    return root;
+  }
+
+  /** The block node whose first line is the current one (at `indent`). */
+  private block(indent: number): CNode {
+    const line = this.lines[this.i];
+    if (this.isSeqItem(line.start, line.end)) return this.seq(indent);
+    return this.map(indent, line.start);
+  }
+
+  private isSeqItem(at: number, end: number): boolean {
+    if (this.text.charCodeAt(at) !== DASH) return false;
+    return at + 1 === end || this.text.charCodeAt(at + 1) === SPACE;
+  }
+
+  /** A block map whose entries sit at column `indent`; the first one starts at `firstAt` (maybe after "- "). */
+  private map(indent: number, firstAt: number): CMap {
+    const entries: CEntry[] = [];
+    const keys = new Set<string>();
+    let at = firstAt;
+    for (;;) {
+      const line = this.lines[this.i];
+      const { key, keyStart, keyEnd, colon } = this.key(at, line.end);
+      if (keys.has(key)) throw GIVE_UP; // a duplicate key is an error: let yaml report it
+      keys.add(key);
+      const restAt = this.skipSpaces(colon + 1, line.end);
+      let value: CNode;
+      if (restAt === line.end || this.text.charCodeAt(restAt) === HASH) {
+        this.i++;
+        const next = this.lines[this.i];
+        if (next && next.indent > indent) value = this.block(next.indent);
+        else if (next && next.indent === indent && this.isSeqItem(next.start, next.end)) value = this.seq(indent);
+        else value = { kind: 'scalar', value: null, start: colon + 1, end: colon + 1 };
+      } else {
+        value = this.inline(restAt, line.end);
+        this.i++;
+      }
+      entries.push({ key, keyStart, keyEnd, value });
+      const next = this.lines[this.i];
+      if (!next || next.indent < indent) break;
+      if (next.indent > indent) throw GIVE_UP; // continuation lines of a multi-line scalar, or an error
+      if (this.isSeqItem(next.start, next.end)) break; // the caller decides (a parent's same-indent sequence, or an error)
+      at = next.start;
+    }
+    return { kind: 'map', entries, start: entries[0].keyStart, end: entries[entries.length - 1].value.end };
+  }
+
+  private seq(indent: number): CSeq {
+    const items: CNode[] = [];
+    let start = -1;
+    for (;;) {
+      const line = this.lines[this.i];
+      if (line.indent !== indent || !this.isSeqItem(line.start, line.end)) break;
+      if (start < 0) start = line.start;
+      const restAt = this.skipSpaces(line.start + 1, line.end);
+      if (restAt === line.end || this.text.charCodeAt(restAt) === HASH) {
+        this.i++;
+        const next = this.lines[this.i];
+        if (next && next.indent > indent) items.push(this.block(next.indent));
+        else items.push({ kind: 'scalar', value: null, start: line.start + 1, end: line.start + 1 });
+      } else if (this.isSeqItem(restAt, line.end)) {
+        throw GIVE_UP; // "- - a": compact nested sequence
+      } else if (this.tryKey(restAt, line.end)) {
+        // "- key: value" starts a map whose entries sit at the key's column.
+        const column = restAt - (line.start - line.indent);
+        items.push(this.map(column, restAt));
+      } else {
+        items.push(this.inline(restAt, line.end));
+        this.i++;
+      }
+      const next = this.lines[this.i];
+      if (!next || next.indent < indent) break;
+      if (next.indent > indent) throw GIVE_UP;
+    }
+    return { kind: 'seq', items, start, end: items[items.length - 1].end };
+  }
+
+  /** The map key (plain or quoted, then ":" and a space or the line's end) at `at`, if there is one there. */
+  private tryKey(at: number, end: number): { key: string; keyStart: number; keyEnd: number; colon: number } | undefined {
+    const c = this.text.charCodeAt(at);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = this.quotedOrUndefined(at, end);
+      if (!q) return undefined;
+      const colon = this.skipSpaces(q.end, end);
+      if (this.text.charCodeAt(colon) !== COLON || !this.endsToken(colon + 1, end)) return undefined;
+      return { key: String(q.value), keyStart: at, keyEnd: q.end, colon };
+    }
+    if (isIndicator(c) || c === DASH || c === 63 /* ? */ || c === COLON) return undefined;
+    // A plain key runs to the first ": " (or ":" at the end of the line).
+    let p = at;
+    for (;;) {
+      p = this.text.indexOf(':', p);
+      if (p === -1 || p >= end) return undefined;
+      if (this.endsToken(p + 1, end)) break;
+      p++;
+    }
+    let keyEnd = p;
+    while (keyEnd > at && this.text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+    const key = this.text.slice(at, keyEnd);
+    // "<<" is a merge key: left to yaml.
+    if (key.length === 0 || key === '<<' || key.includes(' #') || /[[\]{},]/.test(key)) return undefined;
+    return { key, keyStart: at, keyEnd, colon: p };
+  }
+
+  private key(at: number, end: number): { key: string; keyStart: number; keyEnd: number; colon: number } {
+    const k = this.tryKey(at, end);
+    // Keys that the core schema reads as numbers, booleans or null would not round-trip as written.
+    if (!k || (this.text.charCodeAt(at) !== 34 && this.text.charCodeAt(at) !== 39 && typeof resolvePlain(k.key) !== 'string')) throw GIVE_UP;
+    return k;
+  }
+
+  private quotedOrUndefined(at: number, end: number): CScalar | undefined {
+    try {
+      return this.quoted(at, end);
+    } catch (e) {
+      if (e === GIVE_UP) return undefined;
+      throw e;
+    }
+  }
+
+  private endsToken(at: number, end: number): boolean {
+    return at >= end || this.text.charCodeAt(at) === SPACE;
+  }
+
+  private skipSpaces(at: number, end: number): number {
+    let p = at;
+    while (p < end && this.text.charCodeAt(p) === SPACE) p++;
+    return p;
+  }
+
+  /** A value written on the rest of the line: a scalar or a one-line flow collection. */
+  private inline(at: number, end: number): CNode {
+    const c = this.text.charCodeAt(at);
+    let node: CNode;
+    if (c === 91 /* [ */) node = this.flowSeq(at, end);
+    else if (c === 123 /* { */) node = this.flowMap(at, end);
+    else if (c === 34 || c === 39) node = this.quoted(at, end);
+    else return this.plain(at, end, false);
+    this.expectLineEnd(node.end, end);
+    return node;
+  }
+
+  private expectLineEnd(at: number, end: number): void {
+    const p = this.skipSpaces(at, end);
+    if (p === end) return;
+    if (this.text.charCodeAt(p) === HASH && p > at) return;
+    throw GIVE_UP;
+  }
+
+  private plain(at: number, end: number, inFlow: boolean): CScalar {
+    const c = this.text.charCodeAt(at);
+    if (isIndicator(c) || ((c === DASH || c === 63 /* ? */ || c === COLON) && this.endsToken(at + 1, end))) throw GIVE_UP;
+    let p = at;
+    let last = at; // end of the last non-space character
+    for (; p < end; p++) {
+      const ch = this.text.charCodeAt(p);
+      if (ch === SPACE) continue;
+      if (ch === HASH && this.text.charCodeAt(p - 1) === SPACE) break;
+      if (ch === COLON && (p + 1 >= end || this.text.charCodeAt(p + 1) === SPACE || (inFlow && isFlowIndicator(this.text.charCodeAt(p + 1))))) {
+        throw GIVE_UP; // "a: b: c" or a flow pair
+      }
+      if (inFlow && isFlowIndicator(ch)) break;
+      last = p + 1;
+    }
+    const raw = this.text.slice(at, last);
+    return { kind: 'scalar', value: resolvePlain(raw), start: at, end: last };
+  }
+
+  private quoted(at: number, end: number): CScalar {
+    const q = this.text.charCodeAt(at);
+    let out = '';
+    let p = at + 1;
+    if (q === 39) {
+      for (;;) {
+        const close = this.text.indexOf("'", p);
+        if (close === -1 || close >= end) throw GIVE_UP;
+        out += this.text.slice(p, close);
+        if (this.text.charCodeAt(close + 1) === 39) { out += "'"; p = close + 2; continue; }
+        p = close + 1;
+        break;
+      }
+    } else {
+      for (;;) {
+        if (p >= end) throw GIVE_UP;
+        const ch = this.text.charCodeAt(p);
+        if (ch === 34) { p++; break; }
+        if (ch === 92 /* \ */) {
+          const e = this.text[p + 1];
+          const simple = ESCAPES[e];
+          if (simple !== undefined) { out += simple; p += 2; continue; }
+          if (e === 'x' || e === 'u' || e === 'U') {
+            const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+            const hex = this.text.slice(p + 2, p + 2 + len);
+            if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex) || p + 2 + len > end) throw GIVE_UP;
+            const code = parseInt(hex, 16);
+            if (code > 0x10ffff) throw GIVE_UP;
+            out += String.fromCodePoint(code);
+            p += 2 + len;
+            continue;
+          }
+          throw GIVE_UP;
+        }
+        out += this.text[p];
+        p++;
+      }
+    }
+    return { kind: 'scalar', value: out, start: at, end: p, quoted: true };
+  }
+
+  private flowSeq(at: number, end: number): CSeq {
+    const items: CNode[] = [];
+    let p = this.skipSpaces(at + 1, end);
+    if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+    for (;;) {
+      const item = this.flowScalar(p, end);
+      items.push(item);
+      p = this.skipSpaces(item.end, end);
+      const ch = this.text.charCodeAt(p);
+      if (ch === 93) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+      if (ch !== 44 /* , */) throw GIVE_UP;
+      p = this.skipSpaces(p + 1, end);
+      if (this.text.charCodeAt(p) === 93) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+    }
+  }
+
+  private flowMap(at: number, end: number): CMap {
+    const entries: CEntry[] = [];
+    const keys = new Set<string>();
+    let p = this.skipSpaces(at + 1, end);
+    if (this.text.charCodeAt(p) === 125 /* } */) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+    for (;;) {
+      const c = this.text.charCodeAt(p);
+      if (c === 34 || c === 39 || isIndicator(c) || c === DASH) throw GIVE_UP;
+      // key: plain, up to ": "
+      let colon = p;
+      while (colon < end && this.text.charCodeAt(colon) !== COLON) {
+        if (isFlowIndicator(this.text.charCodeAt(colon)) || this.text.charCodeAt(colon) === HASH) throw GIVE_UP;
+        colon++;
+      }
+      if (colon >= end || this.text.charCodeAt(colon + 1) !== SPACE) throw GIVE_UP;
+      let keyEnd = colon;
+      while (keyEnd > p && this.text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+      const key = this.text.slice(p, keyEnd);
+      if (!key || key === '<<' || typeof resolvePlain(key) !== 'string' || keys.has(key)) throw GIVE_UP;
+      keys.add(key);
+      const vAt = this.skipSpaces(colon + 1, end);
+      const value = this.flowScalar(vAt, end);
+      if (value.start === value.end) throw GIVE_UP;
+      entries.push({ key, keyStart: p, keyEnd, value });
+      p = this.skipSpaces(value.end, end);
+      const ch = this.text.charCodeAt(p);
+      if (ch === 125) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+      if (ch !== 44) throw GIVE_UP;
+      p = this.skipSpaces(p + 1, end);
+      if (this.text.charCodeAt(p) === 125) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+    }
+  }
+
+  private flowScalar(at: number, end: number): CScalar {
+    const c = this.text.charCodeAt(at);
+    if (at >= end || c === 91 || c === 123 || c === 44 || c === 93 || c === 125 || c === HASH) throw GIVE_UP;
+    if (c === 34 || c === 39) return this.quoted(at, end);
+    const s = this.plain(at, end, true);
+    if (s.start === s.end) throw GIVE_UP;
+    return s;
+  }
+}
+
+const ESCAPES: Record<string, string> = {
+  '0': '\0', a: '\x07', b: '\b', t: '\t', '\t': '\t', n: '\n', v: '\v', f: '\f', r: '\r', e: '\x1b', ' ': ' ',
+  '"': '"', '/': '/', '\\': '\\', N: '\u0085', _: '\u00a0', L: '\u2028', P: '\u2029',
+};
+
+/** Characters that cannot start a plain scalar (or that start something this scanner leaves to yaml). */
+function isIndicator(c: number): boolean {
+  // [ ] { } , # & * ! | > ' " % @ `
+  return c === 91 || c === 93 || c === 123 || c === 125 || c === 44 || c === HASH || c === 38 || c === 42 || c === 33
+    || c === 124 || c === 62 || c === 39 || c === 34 || c === 37 || c === 64 || c === 96;
+}
+
+function isFlowIndicator(c: number): boolean {
+  return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+}
+
+const INT = /^[-+]?[0-9]+$/;
+const OCT = /^0o[0-7]+$/;
+const HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+
+/** A plain scalar's value under the YAML 1.2 core schema, as the `yaml` library resolves it. */
+export function resolvePlain(raw: string): string | number | boolean | null {
+  if (raw.length === 0) return null;
+  const c = raw.charCodeAt(0);
+  // Fast exit: most values start with a letter that no special form starts with.
+  if ((c >= 97 && c <= 122 && c !== 110 && c !== 116 && c !== 102) || c === 47 /* / */) return raw;
+  switch (raw) {
+    case '~': case 'null': case 'Null': case 'NULL': return null;
+    case 'true': case 'True': case 'TRUE': return true;
+    case 'false': case 'False': case 'FALSE': return false;
+    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF': return Infinity;
+    case '-.inf': case '-.Inf': case '-.INF': return -Infinity;
+    case '.nan': case '.NaN': case '.NAN': return NaN;
+  }
+  if (INT.test(raw)) return parseInt(raw, 10);
+  if (OCT.test(raw)) return parseInt(raw.slice(2), 8);
+  if (HEX.test(raw)) return parseInt(raw.slice(2), 16);
+  if (FLOAT.test(raw)) return parseFloat(raw);
+  return raw;
+}
+

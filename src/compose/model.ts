@@ -1,0 +1,271 @@
+/**
+ * What a Compose file declares and refers to, read off the parsed tree once, with the source span of every
+ * name so that rules, lenses, hovers and go-to-definition point at exactly the right text.
+ */
+import { child, entry, isMapNode, isSeqNode, parseCompose, scalarText, type CEntry, type CMap, type CNode, type ParsedCompose, type Span } from './parse';
+
+export type Section = 'networks' | 'volumes' | 'configs' | 'secrets';
+export const SECTIONS: readonly Section[] = ['networks', 'volumes', 'configs', 'secrets'];
+
+/** A name used somewhere, and where. */
+export interface Ref extends Span {
+  name: string;
+}
+
+/** A scalar's text and where it is. */
+export interface TextAt extends Span {
+  text: string;
+}
+
+export interface IpamPool {
+  subnet?: TextAt;
+  gateway?: TextAt;
+  ipRange?: TextAt;
+}
+
+export interface ResourceDecl {
+  section: Section;
+  /** The key under the top-level section. */
+  name: string;
+  keyStart: number;
+  keyEnd: number;
+  /** The whole entry, key to end of value. */
+  end: number;
+  node: CNode;
+  external: boolean;
+  /** `name:` (the engine name, used as is). */
+  explicitName?: TextAt;
+  driver?: TextAt;
+  internal: boolean;
+  attachable: boolean;
+  labels: Record<string, string>;
+  driverOpts: Record<string, string>;
+  ipam: IpamPool[];
+}
+
+export interface ServiceDecl {
+  name: string;
+  keyStart: number;
+  keyEnd: number;
+  node: CMap | undefined;
+  /** Networks the service joins (short or long syntax). */
+  networks: Ref[];
+  networksEntry?: CEntry;
+  networkMode?: TextAt & { entry: CEntry };
+  portsEntry?: CEntry;
+  ports: CNode[];
+  volumes: CNode[];
+  dependsOn: Ref[];
+  links: Ref[];
+  volumesFrom: Ref[];
+  configs: Ref[];
+  secrets: Ref[];
+  containerName?: TextAt;
+  /** `extends: { service: ..., file: ... }` with a file: the other file's definitions are not known here. */
+  extendsFile: boolean;
+}
+
+export interface ComposeModel {
+  parsed: ParsedCompose;
+  root: CMap | undefined;
+  services: ServiceDecl[];
+  servicesEntry?: CEntry;
+  resources: Record<Section, ResourceDecl[]>;
+  sectionEntries: Partial<Record<Section, CEntry>>;
+  versionEntry?: CEntry;
+  name?: TextAt;
+}
+
+export function readModel(text: string): ComposeModel {
+  return modelOf(parseCompose(text));
+}
+
+export function modelOf(parsed: ParsedCompose): ComposeModel {
+  const root = isMapNode(parsed.root) ? parsed.root : undefined;
+  const resources: Record<Section, ResourceDecl[]> = { networks: [], volumes: [], configs: [], secrets: [] };
+  const sectionEntries: Partial<Record<Section, CEntry>> = {};
+  for (const section of SECTIONS) {
+    const e = entry(root, section);
+    if (!e) continue;
+    sectionEntries[section] = e;
+    if (!isMapNode(e.value)) continue;
+    for (const r of e.value.entries) resources[section].push(resourceOf(section, r));
+  }
+  const servicesEntry = entry(root, 'services');
+  const services = isMapNode(servicesEntry?.value) ? servicesEntry.value.entries.map(serviceOf) : [];
+  const nameEntry = entry(root, 'name');
+  const nameText = scalarText(nameEntry?.value);
+  return {
+    parsed, root, services, servicesEntry, resources, sectionEntries,
+    versionEntry: entry(root, 'version'),
+    name: nameEntry && nameText !== undefined ? { text: nameText, start: nameEntry.value.start, end: nameEntry.value.end } : undefined,
+  };
+}
+
+export function textAt(node: CNode | undefined): TextAt | undefined {
+  const text = scalarText(node);
+  return node && text !== undefined ? { text, start: node.start, end: node.end } : undefined;
+}
+
+function stringMap(node: CNode | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isMapNode(node)) {
+    for (const e of node.entries) out[e.key] = scalarText(e.value) ?? '';
+  } else if (isSeqNode(node)) {
+    // labels: ["a=b"]
+    for (const item of node.items) {
+      const t = scalarText(item);
+      if (t === undefined) continue;
+      const eq = t.indexOf('=');
+      if (eq === -1) out[t] = ''; else out[t.slice(0, eq)] = t.slice(eq + 1);
+    }
+  }
+  return out;
+}
+
+function isTrue(node: CNode | undefined): boolean {
+  return node?.kind === 'scalar' && (node.value === true || node.value === 'true');
+}
+
+function resourceOf(section: Section, e: CEntry): ResourceDecl {
+  const node = e.value;
+  const externalNode = child(node, 'external');
+  // Compose 1.x allowed `external: { name: x }`.
+  const external = isTrue(externalNode) || isMapNode(externalNode);
+  const ipam: IpamPool[] = [];
+  const config = child(child(node, 'ipam'), 'config');
+  if (isSeqNode(config)) {
+    for (const pool of config.items) {
+      ipam.push({ subnet: textAt(child(pool, 'subnet')), gateway: textAt(child(pool, 'gateway')), ipRange: textAt(child(pool, 'ip_range')) });
+    }
+  }
+  return {
+    section, name: e.key, keyStart: e.keyStart, keyEnd: e.keyEnd, end: Math.max(e.keyEnd, node.end), node, external,
+    explicitName: textAt(child(node, 'name')) ?? textAt(child(externalNode, 'name')),
+    driver: textAt(child(node, 'driver')),
+    internal: isTrue(child(node, 'internal')),
+    attachable: isTrue(child(node, 'attachable')),
+    labels: stringMap(child(node, 'labels')),
+    driverOpts: stringMap(child(node, 'driver_opts')),
+    ipam,
+  };
+}
+
+/** Names listed as a sequence of strings or as the keys of a map (both are allowed for most references). */
+function namesOf(node: CNode | undefined, longKey?: string): Ref[] {
+  const refs: Ref[] = [];
+  if (isSeqNode(node)) {
+    for (const item of node.items) {
+      if (item.kind === 'scalar') {
+        const t = scalarText(item);
+        if (t !== undefined) refs.push({ name: t, start: item.start, end: item.end });
+      } else if (longKey && isMapNode(item)) {
+        const v = child(item, longKey);
+        const t = scalarText(v);
+        if (v && t !== undefined) refs.push({ name: t, start: v.start, end: v.end });
+      }
+    }
+  } else if (isMapNode(node)) {
+    for (const e of node.entries) refs.push({ name: e.key, start: e.keyStart, end: e.keyEnd });
+  }
+  return refs;
+}
+
+function serviceOf(e: CEntry): ServiceDecl {
+  const node = isMapNode(e.value) ? e.value : undefined;
+  const networksEntry = entry(node, 'networks');
+  const modeEntry = entry(node, 'network_mode');
+  const mode = textAt(modeEntry?.value);
+  const portsEntry = entry(node, 'ports');
+  const volumes = child(node, 'volumes');
+  const links = namesOf(child(node, 'links')).map((r) => {
+    // "service:alias"
+    const colon = r.name.indexOf(':');
+    return colon === -1 ? r : { name: r.name.slice(0, colon), start: r.start, end: r.end };
+  });
+  const volumesFrom: Ref[] = [];
+  for (const r of namesOf(child(node, 'volumes_from'))) {
+    // "service[:ro]" or "container:name[:ro]"
+    if (r.name.startsWith('container:')) continue;
+    const name = r.name.split(':')[0];
+    volumesFrom.push({ name, start: r.start, end: r.end });
+  }
+  const ext = child(node, 'extends');
+  return {
+    name: e.key, keyStart: e.keyStart, keyEnd: e.keyEnd, node,
+    networks: namesOf(networksEntry?.value),
+    networksEntry,
+    networkMode: mode && modeEntry ? { ...mode, entry: modeEntry } : undefined,
+    portsEntry,
+    ports: isSeqNode(portsEntry?.value) ? portsEntry.value.items : [],
+    volumes: isSeqNode(volumes) ? volumes.items : [],
+    dependsOn: namesOf(child(node, 'depends_on')),
+    links,
+    volumesFrom,
+    configs: namesOf(child(node, 'configs'), 'source'),
+    secrets: namesOf(child(node, 'secrets'), 'source'),
+    containerName: textAt(child(node, 'container_name')),
+    extendsFile: isMapNode(ext) && child(ext, 'file') !== undefined,
+  };
+}
+
+/** The services that join a network, given the implicit `default` network of services that name none. */
+export function joinsNetwork(service: ServiceDecl, network: string): boolean {
+  if (service.networkMode) return false;
+  if (service.networks.length === 0) return network === 'default';
+  return service.networks.some((r) => r.name === network);
+}
+
+/** Named volumes a service mounts: short syntax `name:/path[:mode]` and long syntax `{ type: volume, source }`. */
+export function namedVolumeRefs(service: ServiceDecl): Ref[] {
+  const refs: Ref[] = [];
+  for (const item of service.volumes) {
+    if (item.kind === 'scalar') {
+      const t = scalarText(item);
+      if (t === undefined) continue;
+      const source = shortVolumeSource(t);
+      if (source !== undefined && isVolumeName(source)) {
+        // The span of the name inside the string, quotes included in the offset.
+        const inner = item.quoted ? 1 : 0;
+        refs.push({ name: source, start: item.start + inner, end: item.start + inner + source.length });
+      }
+    } else if (isMapNode(item)) {
+      const type = scalarText(child(item, 'type'));
+      const src = child(item, 'source');
+      const name = scalarText(src);
+      if (src && name !== undefined && (type === 'volume' || (type === undefined && isVolumeName(name))) && !name.includes('$')) {
+        refs.push({ name, start: src.start, end: src.end });
+      }
+    }
+  }
+  return refs;
+}
+
+/** The source part of a short volume string, or undefined for an anonymous volume (`/data`). */
+export function shortVolumeSource(spec: string): string | undefined {
+  // A Windows drive letter (C:\...) is a path, not a "source:" prefix.
+  const parts = splitVolumeSpec(spec);
+  return parts.length >= 2 ? parts[0] : undefined;
+}
+
+export function splitVolumeSpec(spec: string): string[] {
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < spec.length; i++) {
+    const ch = spec[i];
+    if (ch === ':' && !(cur.length === 1 && /[A-Za-z]/.test(cur) && (spec[i + 1] === '\\' || spec[i + 1] === '/'))) {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += ch;
+    }
+  }
+  parts.push(cur);
+  return parts;
+}
+
+/** Whether a volume source is a named volume rather than a host path. */
+export function isVolumeName(source: string): boolean {
+  if (source === '' || source.includes('$')) return false;
+  return !/^[./~\\]/.test(source) && !/^[A-Za-z]:[\\/]/.test(source) && !source.includes('/');
+}

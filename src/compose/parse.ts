@@ -1,0 +1,331 @@
+/**
+ * Parses a Compose file once into a small tree of maps, sequences and scalars that carries source offsets,
+ * and turns offsets into line/character ranges (the one place that does).
+ *
+ * Block-style files, which nearly all Compose files are, go through a fast scanner (fastYaml.ts); anything it
+ * does not fully understand (anchors, tags, block scalars, multi-line flows, errors...) goes through the
+ * `yaml` library's Document, which also reports syntax errors. Both produce the same tree.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { fastParse } from './fastYaml';
+
+export interface Position {
+  /** 0-based */
+  line: number;
+  /** 0-based, in UTF-16 code units */
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** Offsets into the text: [start, end). */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface CScalar extends Span {
+  kind: 'scalar';
+  value: string | number | boolean | null;
+  tag?: string;
+  /** Written in quotes: `"8080:80"` is a string whatever it looks like. */
+  quoted?: boolean;
+}
+
+export interface CEntry {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  value: CNode;
+}
+
+export interface CMap extends Span {
+  kind: 'map';
+  entries: CEntry[];
+  tag?: string;
+  /** Written as `{...}`. */
+  flow?: boolean;
+}
+
+export interface CSeq extends Span {
+  kind: 'seq';
+  items: CNode[];
+  tag?: string;
+  flow?: boolean;
+}
+
+export type CNode = CScalar | CMap | CSeq;
+
+export interface SyntaxProblem extends Span {
+  message: string;
+  /** Errors stop `docker compose`; warnings (an unknown tag) do not always. */
+  severity: 'error' | 'warning';
+}
+
+export interface ParsedCompose {
+  text: string;
+  /** The document's top-level value; undefined for an empty document. */
+  root: CNode | undefined;
+  problems: SyntaxProblem[];
+  lines: LineIndex;
+  /** Which parser produced the tree (the benchmark and the differential test look at it). */
+  parser: 'fast' | 'yaml';
+}
+
+/** Offsets to line/character positions, by binary search over line starts computed once per text. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= o) lo = mid; else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.starts[lo] };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(Math.max(start, end)) };
+  }
+
+  offset(position: Position): number {
+    const line = Math.max(0, Math.min(position.line, this.starts.length - 1));
+    const lineEnd = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+    return Math.min(this.starts[line] + Math.max(0, position.character), lineEnd);
+  }
+
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
+  /** Offset of the end of `line`, before its line break. */
+  lineEnd(line: number): number {
+    return line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.text.length;
+  }
+}
+
+export const COMPOSE_TAGS = new Set(['!reset', '!override']);
+
+export function parseCompose(text: string): ParsedCompose {
+  const lines = new LineIndex(text);
+  const fast = fastParse(text);
+  if (fast) return { text, root: fast, problems: [], lines, parser: 'fast' };
+  const { root, problems } = parseWithYaml(text);
+  return { text, root, problems, lines, parser: 'yaml' };
+}
+
+/** The `yaml` library's path: full YAML 1.2 with errors, anchors, merge keys and tags. */
+export function parseWithYaml(text: string): { root: CNode | undefined; problems: SyntaxProblem[] } {
+  const doc = parseDocument(text, { merge: true, prettyErrors: false, keepSourceTokens: false, strict: true, uniqueKeys: true });
+  const problems: SyntaxProblem[] = [];
+  for (const e of doc.errors) problems.push({ ...spanOf(e.pos, text.length), message: firstLine(e.message), severity: 'error' });
+  for (const w of doc.warnings) {
+    // Unknown tags are reported by convert() with a message that says which ones Compose knows.
+    if (w.code === 'TAG_RESOLVE_FAILED') continue;
+    problems.push({ ...spanOf(w.pos, text.length), message: firstLine(w.message), severity: 'warning' });
+  }
+  const converter = new Converter(doc, text, problems);
+  const root = doc.contents ? converter.convert(doc.contents as YamlNode) : undefined;
+  return { root, problems };
+}
+
+function spanOf(pos: [number, number], length: number): Span {
+  const start = Math.min(pos[0], length);
+  return { start, end: Math.max(start, Math.min(pos[1], length)) };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0].trim();
+  return line.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Alias expansion budget: a "billion laughs" document must not hang the editor. */
+const MAX_EXPANDED_NODES = 200_000;
+
+class Converter {
+  private expanded = 0;
+  private readonly resolving = new Set<YamlNode>();
+
+  constructor(private readonly doc: Document, private readonly text: string, private readonly problems: SyntaxProblem[]) {}
+
+  convert(node: YamlNode | null | undefined, nullAt = 0, aliasedAt?: Span): CNode {
+    if (++this.expanded > MAX_EXPANDED_NODES) return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
+    if (node === null || node === undefined) return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
+    if (isAlias(node)) {
+      const target = node.resolve(this.doc) as YamlNode | undefined;
+      const [start, end] = node.range ?? [nullAt, nullAt];
+      if (!target || this.resolving.has(target)) return { kind: 'scalar', value: null, start, end };
+      this.resolving.add(target);
+      try {
+        return this.convert(target, start, aliasedAt ?? { start, end });
+      } finally {
+        this.resolving.delete(target);
+      }
+    }
+    const tag = this.tagOf(node);
+    if (isScalar(node)) {
+      const [r0, r1] = node.range ?? [nullAt, nullAt];
+      const source = (node as { source?: unknown }).source;
+      const implicitNull = r0 === r1 && node.value === null;
+      const start = implicitNull ? this.backOverSpaces(r0) : r0;
+      const end = implicitNull ? start : r1;
+      const value = node.value as unknown;
+      const scalar: CScalar = {
+        kind: 'scalar',
+        value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null
+          ? value
+          : typeof value === 'bigint' ? Number(value) : String(source ?? value),
+        start: aliasedAt?.start ?? start,
+        end: aliasedAt?.end ?? end,
+      };
+      if (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') scalar.quoted = true;
+      if (tag) scalar.tag = tag;
+      return scalar;
+    }
+    if (isMap(node)) {
+      const entries: CEntry[] = [];
+      const seen = new Set<string>();
+      const [r0, r1] = node.range ?? [nullAt, nullAt];
+      const map: CMap = { kind: 'map', entries, start: r0, end: r1 };
+      if (node.flow) map.flow = true;
+      if (tag) map.tag = tag;
+      const merges: CMap[] = [];
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const keyNode = pair.key as YamlNode | null;
+        // With `merge: true`, yaml gives "<<" keys a symbol value.
+        if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+          const merged = this.convert(pair.value as YamlNode, r0);
+          if (merged.kind === 'map') merges.push(merged);
+          else if (merged.kind === 'seq') for (const m of merged.items) if (m.kind === 'map') merges.push(m);
+          continue;
+        }
+        const key = keyNode === null ? '' : isScalar(keyNode) ? String(keyNode.value) : this.text.slice(keyNode.range?.[0] ?? 0, keyNode.range?.[1] ?? 0);
+        const [k0, k1] = keyNode?.range ?? [r0, r0];
+        const keyStart = aliasedAt?.start ?? k0;
+        const keyEnd = aliasedAt?.end ?? k1;
+        const value = this.convert(pair.value as YamlNode, this.afterColon(k1), aliasedAt);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        entries.push({ key, keyStart, keyEnd, value });
+      }
+      // `<<: *base` brings in keys the map does not set itself, as YAML merge keys do.
+      for (const m of merges) {
+        for (const e of m.entries) {
+          if (seen.has(e.key)) continue;
+          seen.add(e.key);
+          entries.push(e);
+        }
+      }
+      this.fixCollectionSpan(map, aliasedAt, node.flow ?? false, entries.map((e) => e.value));
+      if (!node.flow && entries.length) map.start = aliasedAt?.start ?? Math.min(map.start, ...entries.slice(0, 1).map((e) => e.keyStart));
+      return map;
+    }
+    if (isSeq(node)) {
+      const items: CNode[] = [];
+      const [r0, r1] = node.range ?? [nullAt, nullAt];
+      const seq: CSeq = { kind: 'seq', items, start: r0, end: r1 };
+      if (node.flow) seq.flow = true;
+      if (tag) seq.tag = tag;
+      for (const item of node.items) items.push(this.convert(item as YamlNode, r0, aliasedAt));
+      this.fixCollectionSpan(seq, aliasedAt, node.flow ?? false, items);
+      return seq;
+    }
+    // Pairs outside maps (`[a: b]`) and anything else: keep its place, not its shape.
+    const range = (node as { range?: [number, number] }).range ?? [nullAt, nullAt];
+    return { kind: 'scalar', value: this.text.slice(range[0], range[1]), start: range[0], end: range[1] };
+  }
+
+  /** Block collections end where their last value ends (not after trailing comments and line breaks). */
+  private fixCollectionSpan(node: CMap | CSeq, aliasedAt: Span | undefined, flow: boolean, children: CNode[]): void {
+    if (aliasedAt) {
+      node.start = aliasedAt.start;
+      node.end = aliasedAt.end;
+      return;
+    }
+    // Flow collections end at their closing bracket, which is where yaml's value range ends.
+    if (flow) return;
+    if (children.length) node.end = Math.max(node.start, children[children.length - 1].end);
+  }
+
+  private tagOf(node: YamlNode): string | undefined {
+    const tag = (node as { tag?: string }).tag;
+    if (!tag || tag.startsWith('tag:yaml.org,2002:')) return undefined;
+    if (!COMPOSE_TAGS.has(tag)) {
+      const [start, end] = node.range ?? [0, 0];
+      this.problems.push({ start, end: Math.max(start, end), message: `Unknown tag ${tag}: Compose knows only !reset and !override; remove it.`, severity: 'error' });
+    }
+    return tag;
+  }
+
+  private backOverSpaces(offset: number): number {
+    let o = offset;
+    while (o > 0 && (this.text[o - 1] === ' ' || this.text[o - 1] === '\t')) o--;
+    return o;
+  }
+
+  private afterColon(keyEnd: number): number {
+    let o = keyEnd;
+    while (o < this.text.length && (this.text[o] === ' ' || this.text[o] === '\t')) o++;
+    return this.text[o] === ':' ? o + 1 : keyEnd;
+  }
+}
+
+// ---- reading the tree ---------------------------------------------------------------------------------------
+
+export function entry(map: CNode | undefined, key: string): CEntry | undefined {
+  if (!map || map.kind !== 'map') return undefined;
+  for (const e of map.entries) if (e.key === key) return e;
+  return undefined;
+}
+
+export function child(map: CNode | undefined, key: string): CNode | undefined {
+  return entry(map, key)?.value;
+}
+
+export function isMapNode(node: CNode | undefined): node is CMap {
+  return node?.kind === 'map';
+}
+
+export function isSeqNode(node: CNode | undefined): node is CSeq {
+  return node?.kind === 'seq';
+}
+
+export function isScalarNode(node: CNode | undefined): node is CScalar {
+  return node?.kind === 'scalar';
+}
+
+/** A scalar's value as a string (numbers and booleans as written), or undefined for null and collections. */
+export function scalarText(node: CNode | undefined): string | undefined {
+  if (!node || node.kind !== 'scalar' || node.value === null) return undefined;
+  return String(node.value);
+}
+
+/** The plain JavaScript value of a node (what the schema validates); `!reset` entries are left out. */
+export function toJS(node: CNode): unknown {
+  switch (node.kind) {
+    case 'scalar': return node.value;
+    case 'seq': return node.items.filter((i) => i.tag !== '!reset').map(toJS);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const e of node.entries) if (e.value.tag !== '!reset') out[e.key] = toJS(e.value);
+      return out;
+    }
+  }
+}

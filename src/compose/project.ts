@@ -1,0 +1,252 @@
+/**
+ * Compose projects: which files are Compose files, which files make one project (a base file and its
+ * override files, merged as `docker compose` merges them), the project name, and the engine names of the
+ * project's networks and volumes. File access goes through a small host interface so the editor can serve
+ * unsaved documents and tests can serve fixtures.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ComposeModel, ResourceDecl, Section, ServiceDecl } from './model';
+import { modelOf } from './model';
+import { parseCompose } from './parse';
+
+export interface FileHost {
+  /** The file's text, or undefined when it does not exist. */
+  readFile(file: string): string | undefined;
+  /** File names in a folder (not paths), or [] when it does not exist. */
+  readDir(dir: string): string[];
+  exists(file: string): boolean;
+}
+
+/** The real file system (the CLI, tests). */
+export const nodeFileHost: FileHost = {
+  readFile(file) {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  readDir(dir) {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  },
+  exists: (file) => existsSync(file),
+};
+
+/** Base files in the order `docker compose` looks for them. */
+export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
+const COMPOSE_FILE = /^(?:compose|docker-compose)(?:\.[^/\\]+)?\.ya?ml$/;
+
+/** compose.yaml/.yml, docker-compose.yaml/.yml, compose.*.yaml/.yml, docker-compose.*.yaml/.yml. */
+export function isComposeFileName(file: string): boolean {
+  return COMPOSE_FILE.test(path.basename(file));
+}
+
+/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over forward-slash paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else if (c === '{') re += '(?:';
+    else if (c === '}') re += ')';
+    else if (c === ',' && re.lastIndexOf('(?:') > re.lastIndexOf(')')) re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  // A glob without a folder part matches the file name anywhere.
+  return new RegExp(glob.includes('/') ? `(?:^|/)${re}$` : `(?:^|/)${re}$`);
+}
+
+/** Compose's normalisation of a project name: lowercase, only [a-z0-9_-], no leading `_` or `-`. */
+export function normalizeProjectName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[_-]+/, '');
+}
+
+/** KEY=VALUE lines of a .env file (quotes removed, comments and `export ` ignored). */
+export function parseDotEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2];
+    if (/^"(.*)"$/.test(value)) value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    else if (/^'(.*)'$/.test(value)) value = value.slice(1, -1);
+    else value = value.replace(/\s+#.*$/, '');
+    env[m[1]] = value;
+  }
+  return env;
+}
+
+/**
+ * `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`, `${VAR:+alt}`, `$VAR` and `$$` as Compose
+ * interpolates them. Returns undefined when a variable is unknown and has no default: the value is then not
+ * known until `docker compose` runs, and checks on it are skipped.
+ */
+export function interpolate(text: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (!text.includes('$')) return text;
+  let out = '';
+  let unknown = false;
+  const re = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    out += text.slice(last, m.index);
+    last = re.lastIndex;
+    if (m[0] === '$$') { out += '$'; continue; }
+    const name = m[1] ?? m[4];
+    const value = env[name];
+    const op = m[2];
+    const arg = m[3] ?? '';
+    if (!op) {
+      if (value === undefined) unknown = true; else out += value;
+    } else if (op === ':-' || op === '-') {
+      const useDefault = op === ':-' ? !value : value === undefined;
+      if (useDefault) {
+        const d = interpolate(arg, env);
+        if (d === undefined) unknown = true; else out += d;
+      } else out += value;
+    } else if (op === ':+' || op === '+') {
+      const set = op === ':+' ? Boolean(value) : value !== undefined;
+      if (set) {
+        const d = interpolate(arg, env);
+        if (d === undefined) unknown = true; else out += d;
+      } else if (value === undefined) unknown = true;
+    } else {
+      // :? and ?: an error when unset; we cannot know here.
+      if (value === undefined || (op === ':?' && !value)) unknown = true; else out += value;
+    }
+  }
+  out += text.slice(last);
+  // A "$" that is not part of a variable is kept as written, as Compose does.
+  return unknown ? undefined : out;
+}
+
+export interface ProjectFile {
+  file: string;
+  model: ComposeModel;
+}
+
+/** The files of one project and what they declare together. */
+export class ComposeProject {
+  readonly declared: Record<Section, Map<string, ResourceDecl>> = {
+    networks: new Map(), volumes: new Map(), configs: new Map(), secrets: new Map(),
+  };
+  readonly services = new Map<string, ServiceDecl[]>();
+
+  constructor(
+    /** Absolute folder the project's relative paths are relative to. */
+    readonly dir: string,
+    /** Base file first, then its overrides in the order they apply. */
+    readonly files: ProjectFile[],
+    readonly name: string,
+    readonly env: Readonly<Record<string, string | undefined>>,
+  ) {
+    // Later files override earlier ones, key by key, as `docker compose -f a -f b` merges them.
+    for (const { model } of files) {
+      for (const section of Object.keys(this.declared) as Section[]) {
+        for (const decl of model.resources[section]) {
+          const before = this.declared[section].get(decl.name);
+          this.declared[section].set(decl.name, before ? mergeDecl(before, decl) : decl);
+        }
+      }
+      for (const s of model.services) {
+        const list = this.services.get(s.name);
+        if (list) list.push(s); else this.services.set(s.name, [s]);
+      }
+    }
+  }
+
+  /** The name a network or volume gets on the engine. */
+  engineName(section: 'networks' | 'volumes', name: string): string {
+    const decl = this.declared[section].get(name);
+    if (decl?.explicitName) return interpolate(decl.explicitName.text, this.env) ?? decl.explicitName.text;
+    if (decl?.external) return name;
+    return `${this.name}_${name}`;
+  }
+
+  /** Network names the services of the project may use: the declared ones, and `default`. */
+  hasNetwork(name: string): boolean {
+    return name === 'default' || this.declared.networks.has(name);
+  }
+}
+
+/** An override's declaration of a resource refines the base one: a set `external` or `name` wins. */
+function mergeDecl(base: ResourceDecl, over: ResourceDecl): ResourceDecl {
+  const overridesShape = over.node.kind === 'map' && over.node.entries.length > 0;
+  if (!overridesShape) return { ...base };
+  return {
+    ...base,
+    external: over.external || base.external,
+    explicitName: over.explicitName ?? base.explicitName,
+    driver: over.driver ?? base.driver,
+    internal: over.internal || base.internal,
+    attachable: over.attachable || base.attachable,
+    labels: { ...base.labels, ...over.labels },
+    driverOpts: { ...base.driverOpts, ...over.driverOpts },
+    ipam: over.ipam.length ? over.ipam : base.ipam,
+  };
+}
+
+/**
+ * The files of the project that `file` belongs to: the folder's base file (compose.yaml, compose.yml,
+ * docker-compose.yaml, docker-compose.yml: the first that exists) followed by its `<base>.override.<ext>` and
+ * then any other `<base>.*.<ext>` (which are applied on top of the base with `-f`). A compose file whose base
+ * is missing is a project of its own.
+ */
+export function projectFiles(file: string, host: FileHost): string[] {
+  const dir = path.dirname(file);
+  const names = new Set(host.readDir(dir));
+  const base = path.basename(file);
+  const stemOf = (n: string) => n.replace(/\.ya?ml$/, '').split('.')[0];
+  const stem = stemOf(base);
+  const baseName = BASE_FILE_NAMES.find((b) => names.has(b) && stemOf(b) === stem) ?? BASE_FILE_NAMES.find((b) => names.has(b));
+  if (!baseName || stemOf(baseName) !== stem) return [file];
+  const overrides = [...names]
+    .filter((n) => n !== baseName && isComposeFileName(n) && stemOf(n) === stem && n.split('.').length > 2)
+    .sort((a, b) => (a.includes('.override.') ? -1 : b.includes('.override.') ? 1 : a.localeCompare(b)));
+  const ordered = [baseName, ...overrides].map((n) => path.join(dir, n));
+  return ordered.includes(file) ? ordered : [file];
+}
+
+/**
+ * The project a file belongs to: its files parsed (through the host, so unsaved text is seen), the .env of its
+ * folder, and its name (top-level `name`, else COMPOSE_PROJECT_NAME from the environment or .env, else the
+ * folder's name, normalised as Compose does).
+ */
+export function loadProject(file: string, host: FileHost, processEnv: Readonly<Record<string, string | undefined>> = {}, parsed?: Map<string, ComposeModel>): ComposeProject {
+  const dir = path.dirname(file);
+  const files: ProjectFile[] = [];
+  for (const f of projectFiles(file, host)) {
+    const known = parsed?.get(f);
+    if (known) { files.push({ file: f, model: known }); continue; }
+    const text = host.readFile(f);
+    if (text === undefined) continue;
+    files.push({ file: f, model: modelOf(parseCompose(text)) });
+  }
+  const dotEnvText = host.readFile(path.join(dir, '.env'));
+  const env = { ...(dotEnvText ? parseDotEnv(dotEnvText) : {}), ...processEnv };
+  return new ComposeProject(dir, files, projectName(files.map((f) => f.model), dir, env), env);
+}
+
+export function projectName(models: ComposeModel[], dir: string, env: Readonly<Record<string, string | undefined>>): string {
+  let fromFile: string | undefined;
+  for (const m of models) if (m.name) fromFile = interpolate(m.name.text, env) ?? fromFile;
+  const chosen = fromFile || env.COMPOSE_PROJECT_NAME || path.basename(dir);
+  return normalizeProjectName(chosen) || 'default';
+}
+
+/** A project of one in-memory file, for callers without a file system (tests, untitled documents). */
+export function singleFileProject(model: ComposeModel, dir = '/', env: Readonly<Record<string, string | undefined>> = {}, file = path.join(dir, 'compose.yaml')): ComposeProject {
+  return new ComposeProject(dir, [{ file, model }], projectName([model], dir, env), env);
+}

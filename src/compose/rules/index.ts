@@ -1,0 +1,63 @@
+/** Every rule, in the order they run and are documented. */
+import { bindSourceMissing } from './bind-source-missing';
+import { dependsOnCycle } from './depends-on-cycle';
+import { duplicateContainerName } from './duplicate-container-name';
+import { duplicateHostPort } from './duplicate-host-port';
+import { externalMissing } from './external-missing';
+import { gatewayOutsideSubnet } from './gateway-outside-subnet';
+import { internalNetworkPorts } from './internal-network-ports';
+import { invalidPort } from './invalid-port';
+import { invalidSubnet } from './invalid-subnet';
+import { invalidVolumeMapping } from './invalid-volume-mapping';
+import { networkModeConflict } from './network-mode-conflict';
+import { obsoleteVersion } from './obsolete-version';
+import { overlayWithoutSwarm } from './overlay-without-swarm';
+import { portInUse } from './port-in-use';
+import type { Rule } from './rule';
+import { schema } from './schema';
+import { subnetOverlap } from './subnet-overlap';
+import { subnetOverlapsEngine } from './subnet-overlaps-engine';
+import { undefinedConfig } from './undefined-config';
+import { undefinedNetwork } from './undefined-network';
+import { undefinedSecret } from './undefined-secret';
+import { undefinedService } from './undefined-service';
+import { undefinedVolume } from './undefined-volume';
+import { unusedNetwork } from './unused-network';
+import { unusedVolume } from './unused-volume';
+import { yamlSyntax } from './yaml-syntax';
+
+export const RULES: readonly Rule[] = [
+  yamlSyntax,
+  schema,
+  undefinedNetwork,
+  undefinedVolume,
+  undefinedConfig,
+  undefinedSecret,
+  undefinedService,
+  dependsOnCycle,
+  unusedNetwork,
+  unusedVolume,
+  duplicateHostPort,
+  portInUse,
+  invalidPort,
+  invalidVolumeMapping,
+  networkModeConflict,
+  internalNetworkPorts,
+  invalidSubnet,
+  gatewayOutsideSubnet,
+  subnetOverlap,
+  subnetOverlapsEngine,
+  externalMissing,
+  overlayWithoutSwarm,
+  obsoleteVersion,
+  bindSourceMissing,
+  duplicateContainerName,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+export type { Fix, NetworkCreateArgs, Rule, Severity, VolumeCreateArgs } from './rule';

@@ -1,0 +1,179 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { entry, isMapNode, isSeqNode, toJS, type CEntry, type CNode } from '../parse';
+import composeSpec from '../schema/compose-spec.json';
+import type { Finding, Rule } from './rule';
+import { nearest } from './suggest';
+
+let validator: ValidateFunction | undefined;
+
+/** The Compose Specification's schema, compiled once per process (about 50 ms) on first use. */
+export function composeValidator(): ValidateFunction {
+  if (!validator) {
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false });
+    // The file names its meta-schema by an https address ajv does not know as draft-07 (which is its default).
+    const spec: Record<string, unknown> = { ...(composeSpec as Record<string, unknown>) };
+    delete spec.$schema;
+    validator = ajv.compile(spec);
+  }
+  return validator;
+}
+
+export const schema: Rule = {
+  id: 'schema',
+  defaultSeverity: 'error',
+  description: 'The file does not follow the Compose Specification\'s JSON schema (unknown keys, wrong types, bad values).',
+  check(ctx) {
+    const root = ctx.model.parsed.root;
+    if (!root) return;
+    const validate = composeValidator();
+    if (validate(toJS(root))) return;
+    for (const finding of explain(validate.errors ?? [], root, ctx.model.parsed.text)) ctx.report(finding);
+  },
+};
+
+/** ajv's errors, reduced to the most specific ones and phrased for people, at the right place. */
+export function explain(errors: readonly ErrorObject[], root: CNode, text: string): Finding[] {
+  // An error whose path has a more specific error below it (a oneOf that failed because of a deeper problem) says less.
+  const paths = new Set(errors.map((e) => e.instancePath));
+  const specific = errors.filter((e) => {
+    if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if' || e.keyword === 'not') {
+      return ![...paths].some((p) => p !== e.instancePath && p.startsWith(`${e.instancePath}/`)) && !errors.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword !== e.keyword);
+    }
+    return ![...paths].some((p) => p.startsWith(`${e.instancePath}/`) && errors.some((o) => o.instancePath === p && o.keyword !== 'oneOf' && o.keyword !== 'anyOf'));
+  });
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of specific) {
+    const list = byPath.get(e.instancePath);
+    if (list) list.push(e); else byPath.set(e.instancePath, [e]);
+  }
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const push = (f: Finding) => {
+    const key = `${f.start}:${f.end}:${f.message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
+  for (const [instancePath, list] of byPath) {
+    const located = locate(root, instancePath);
+    const where = describePath(instancePath);
+    const node = located.node ?? root;
+    const keySpan = located.entry ? { start: located.entry.keyStart, end: located.entry.keyEnd } : { start: node.start, end: Math.min(node.end, lineEnd(text, node.start)) };
+    const types = new Set<string>();
+    for (const e of list) {
+      switch (e.keyword) {
+        case 'additionalProperties': {
+          const key = String((e.params as { additionalProperty: string }).additionalProperty);
+          const keyEntry = entry(node, key);
+          const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+          const near = nearest(key, allowed);
+          const span = keyEntry ? { start: keyEntry.keyStart, end: keyEntry.keyEnd } : keySpan;
+          const fixes = near && keyEntry ? [{ kind: 'replace' as const, title: `Change to "${near}"`, start: keyEntry.keyStart, end: keyEntry.keyEnd, text: near }] : undefined;
+          push({
+            ...span,
+            message: near
+              ? `Unknown key "${key}" in ${where}: did you mean "${near}"?`
+              : `Unknown key "${key}" in ${where}: remove it, or rename it x-${key} to keep it as an extension.`,
+            fixes,
+          });
+          break;
+        }
+        case 'type': {
+          const t = (e.params as { type: string | string[] }).type;
+          for (const one of Array.isArray(t) ? t : [t]) types.add(one);
+          break;
+        }
+        case 'enum': {
+          const allowed = ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map((v) => JSON.stringify(v));
+          push({ start: node.start, end: node.end, message: `${capital(where)} must be one of ${allowed.join(', ')}: use one of them.` });
+          break;
+        }
+        case 'required': {
+          const missing = String((e.params as { missingProperty: string }).missingProperty);
+          push({ ...keySpan, message: `${capital(where)} is missing the required key "${missing}": add it.` });
+          break;
+        }
+        case 'propertyNames':
+        case 'pattern':
+          if (e.keyword === 'pattern' && errors.some((o) => o.keyword === 'propertyNames' && o.instancePath === instancePath)) break;
+          push({ ...keySpan, message: `${capital(where)} ${e.message ?? 'is not valid'}: fix the name or value.` });
+          break;
+        case 'uniqueItems': {
+          const { i, j } = e.params as { i: number; j: number };
+          const item = isSeqNode(node) ? node.items[i] : undefined;
+          push({ start: (item ?? node).start, end: (item ?? node).end, message: `${capital(where)} lists the same item twice (items ${j + 1} and ${i + 1}): remove one.` });
+          break;
+        }
+        case 'oneOf':
+        case 'anyOf':
+          push({ start: node.start, end: node.end, message: `${capital(where)} does not match any form the Compose Specification allows: check its syntax.` });
+          break;
+        default:
+          push({ start: node.start, end: node.end, message: `${capital(where)} ${e.message ?? 'is not valid'}: fix the value.` });
+      }
+    }
+    if (types.size) {
+      const actual = node.kind === 'map' ? 'a mapping' : node.kind === 'seq' ? 'a sequence' : node.value === null ? 'empty' : `a ${typeof node.value}`;
+      const wanted = [...types].map(typeName);
+      push({
+        start: node.start, end: node.end,
+        message: `${capital(where)} must be ${joinOr([...new Set(wanted)])}, not ${actual}: change its value.`,
+      });
+    }
+  }
+  return findings;
+}
+
+function typeName(t: string): string {
+  switch (t) {
+    case 'object': return 'a mapping';
+    case 'array': return 'a sequence';
+    case 'integer': return 'an integer';
+    case 'null': return 'empty';
+    default: return `a ${t}`;
+  }
+}
+
+function joinOr(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl === -1 ? text.length : nl;
+}
+
+function describePath(instancePath: string): string {
+  if (!instancePath) return 'the top level';
+  return instancePath.slice(1).split('/').map(unescapePointer).map((s, i) => (/^\d+$/.test(s) && i > 0 ? `[${s}]` : s)).join('.').replace(/\.\[/g, '[');
+}
+
+function unescapePointer(s: string): string {
+  return s.replace(/~1/g, '/').replace(/~0/g, '~');
+}
+
+/** The node an ajv instancePath points at, and the map entry that holds it. */
+function locate(root: CNode, instancePath: string): { node?: CNode; entry?: CEntry } {
+  if (!instancePath) return { node: root };
+  let node: CNode | undefined = root;
+  let holder: CEntry | undefined;
+  for (const raw of instancePath.slice(1).split('/')) {
+    const segment = unescapePointer(raw);
+    if (isMapNode(node)) {
+      holder = entry(node, segment);
+      node = holder?.value;
+    } else if (isSeqNode(node)) {
+      // toJS leaves out !reset items: count the same way.
+      holder = undefined;
+      node = node.items.filter((i) => i.tag !== '!reset')[Number(segment)];
+    } else {
+      return { node, entry: holder };
+    }
+    if (!node) break;
+  }
+  return { node, entry: holder };
+}

@@ -1,0 +1,106 @@
+/**
+ * Compose editor features in a real extension host: diagnostics with rule ids as codes, a quick fix, code
+ * lenses with the engine's state, and hovers, on test/fixtures/sample-workspace/compose-checks/compose.yaml.
+ */
+import * as assert from 'assert';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { extensionApi, waitFor, waitLoaded } from './helpers';
+
+function codeOf(d: vscode.Diagnostic): string {
+  return String(typeof d.code === 'object' ? d.code.value : d.code);
+}
+
+function hoverText(hovers: vscode.Hover[]): string {
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+}
+
+suite('Compose checks in the editor', () => {
+  let uri: vscode.Uri;
+  let document: vscode.TextDocument;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    const api = await extensionApi();
+    await api.store.whenSettled();
+    await waitLoaded(api);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the sample workspace is open');
+    uri = vscode.Uri.file(path.join(folder.uri.fsPath, 'compose-checks', 'compose.yaml'));
+    document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+  });
+
+  suiteTeardown(async () => {
+    // Leave the fixture as it is on disk.
+    if (document?.isDirty) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('diagnostics carry rule ids as codes, with exact ranges', async () => {
+    const diagnostics = await waitFor('compose diagnostics', () => {
+      const list = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'compose');
+      return list.some((d) => codeOf(d) === 'undefined-network') ? list : undefined;
+    }, 15_000);
+    const codes = diagnostics.map(codeOf).sort();
+    assert.deepStrictEqual(codes, ['duplicate-host-port', 'duplicate-host-port', 'obsolete-version', 'undefined-network']);
+    const undefinedNetwork = diagnostics.find((d) => codeOf(d) === 'undefined-network')!;
+    assert.strictEqual(document.getText(undefinedNetwork.range), 'fronted');
+    assert.strictEqual(undefinedNetwork.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(undefinedNetwork.message, 'Network "fronted" is not declared under top-level networks: did you mean "frontend"?');
+    const version = diagnostics.find((d) => codeOf(d) === 'obsolete-version')!;
+    assert.strictEqual(version.severity, vscode.DiagnosticSeverity.Hint);
+    assert.strictEqual(document.getText(version.range), 'version');
+  });
+
+  test('code lenses show the engine state of networks and volumes, and what services reach', async () => {
+    const lenses = await waitFor('code lenses', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+      return list && list.some((l) => l.command?.title === 'not created') ? list : undefined;
+    }, 15_000);
+    const at = (line: number) => lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title);
+    const lineOf = (text: string) => document.getText().split('\n').findIndex((l) => l === text);
+    assert.deepStrictEqual(at(lineOf('  frontend:')), ['not created', 'Create']);
+    assert.deepStrictEqual(at(lineOf('  web-data: {}')), ['not created', 'Create']);
+    assert.deepStrictEqual(at(lineOf('  api:')), ['networks: frontend, backend · reaches no other service']);
+    const create = lenses.find((l) => l.range.start.line === lineOf('  frontend:') && l.command?.title === 'Create')!;
+    assert.strictEqual(create.command!.command, 'dnv.network.create');
+    assert.deepStrictEqual(create.command!.arguments, [{
+      name: 'compose-checks_frontend', driver: 'bridge',
+      labels: { 'com.docker.compose.project': 'compose-checks', 'com.docker.compose.network': 'frontend' },
+    }]);
+  });
+
+  test('hover on a network reference shows its declaration and engine name', async () => {
+    const line = document.getText().split('\n').findIndex((l) => l.includes('networks: [frontend, backend]'));
+    const position = new vscode.Position(line, document.lineAt(line).text.indexOf('backend') + 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+    const text = hoverText(hovers);
+    assert.match(text, /network `backend`\*\* → engine name `compose-checks_backend`/);
+    assert.match(text, /subnet: `172\.31\.250\.0\/24`/);
+    assert.match(text, /on the engine: not created/);
+    const definitions = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', uri, position);
+    assert.strictEqual(definitions.length, 1);
+    assert.strictEqual(document.getText(definitions[0].range), 'backend');
+  });
+
+  test('the quick fix replaces the name with the near one and the error goes away', async () => {
+    const diagnostic = vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'undefined-network')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const titles = actions.map((a) => a.title);
+    assert.ok(titles.includes('Declare network "fronted" under top-level networks'), JSON.stringify(titles));
+    const replace = actions.find((a) => a.title === 'Change to "frontend"');
+    assert.ok(replace?.edit, JSON.stringify(titles));
+    assert.ok(await vscode.workspace.applyEdit(replace.edit));
+    assert.match(document.getText(), /networks: \[frontend\]\n/);
+    await waitFor('undefined-network gone', () => !vscode.languages.getDiagnostics(uri).some((d) => codeOf(d) === 'undefined-network'), 10_000);
+    // The web service now shares frontend with api: its lens says so.
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100);
+    const webLine = document.getText().split('\n').findIndex((l) => l === '  web:');
+    assert.ok(lenses.some((l) => l.range.start.line === webLine && l.command?.title === 'networks: frontend · reaches api · 1 named volume'),
+      JSON.stringify(lenses.filter((l) => l.range.start.line === webLine).map((l) => l.command?.title)));
+  });
+});

@@ -1,0 +1,124 @@
+// The pieces under the rules: project files and names, interpolation, mapping syntax, lenses, navigation,
+// the schema copy and the settings that mirror the rule ids.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyzeText } from '../../src/compose/analyze';
+import { composeLenses } from '../../src/compose/lenses';
+import { parsePortString } from '../../src/compose/mappings';
+import { definitions, hoverMarkdown, symbolAt } from '../../src/compose/navigation';
+import { LineIndex } from '../../src/compose/parse';
+import { interpolate, isComposeFileName, loadProject, normalizeProjectName, parseDotEnv, projectFiles, type FileHost } from '../../src/compose/project';
+import { RULE_IDS } from '../../src/compose/rules';
+import { fakeEngine } from '../support/composeEngine';
+
+const root = path.resolve(__dirname, '../../..');
+
+function memoryHost(files: Record<string, string>): FileHost {
+  return {
+    readFile: (f) => files[f],
+    readDir: (d) => Object.keys(files).filter((f) => path.dirname(f) === d).map((f) => path.basename(f)),
+    exists: (f) => f in files,
+  };
+}
+
+suite('compose core', () => {
+  test('Compose file names', () => {
+    for (const yes of ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml', 'compose.prod.yaml', 'docker-compose.override.yml', '/a/b/compose.dev.yml']) assert.ok(isComposeFileName(yes), yes);
+    for (const no of ['compose.json', 'my-compose.yaml', 'composer.yaml', 'values.yaml']) assert.ok(!isComposeFileName(no), no);
+  });
+
+  test('project names are normalised like compose does', () => {
+    assert.equal(normalizeProjectName('My App.v2'), 'myappv2');
+    assert.equal(normalizeProjectName('__-Web_Site-'), 'web_site-');
+  });
+
+  test('a project: base file, override, .env name; engine names', () => {
+    const host = memoryHost({
+      '/p/My Proj/compose.yaml': 'services:\n  web:\n    image: nginx\n    networks: [front]\nnetworks:\n  front: {}\n  ext:\n    external: true\n  named:\n    name: custom\n',
+      '/p/My Proj/compose.override.yaml': 'services:\n  web:\n    networks: [front, extra]\nnetworks:\n  extra: {}\n',
+      '/p/My Proj/compose.prod.yaml': 'services:\n  web:\n    image: nginx:prod\n',
+      '/p/My Proj/.env': 'COMPOSE_PROJECT_NAME=From_Env\n',
+    });
+    assert.deepEqual(projectFiles('/p/My Proj/compose.override.yaml', host).map((f) => path.basename(f)), ['compose.yaml', 'compose.override.yaml', 'compose.prod.yaml']);
+    const project = loadProject('/p/My Proj/compose.override.yaml', host);
+    assert.equal(project.name, 'from_env');
+    assert.equal(project.engineName('networks', 'front'), 'from_env_front');
+    assert.equal(project.engineName('networks', 'ext'), 'ext');
+    assert.equal(project.engineName('networks', 'named'), 'custom');
+    // The override's "extra" and the base's "front" are both known to either file.
+    const analysis = analyzeText(host.readFile('/p/My Proj/compose.override.yaml')!, { project });
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error'), []);
+    // Without .env: the folder name, normalised.
+    const bare = loadProject('/p/My Proj/compose.yaml', memoryHost({ '/p/My Proj/compose.yaml': 'services: {}\n' }));
+    assert.equal(bare.name, 'myproj');
+  });
+
+  test('interpolation with defaults; unknown variables leave the value unknown', () => {
+    const env = { PORT: '8080', EMPTY: '' };
+    assert.equal(interpolate('${PORT}:80', env), '8080:80');
+    assert.equal(interpolate('${MISSING:-9000}:80', env), '9000:80');
+    assert.equal(interpolate('${EMPTY:-x}', env), 'x');
+    assert.equal(interpolate('${EMPTY-x}', env), '');
+    assert.equal(interpolate('$$HOME', env), '$HOME');
+    assert.equal(interpolate('${MISSING}:80', env), undefined);
+    assert.deepEqual(parseDotEnv('A=1\n# c\nexport B="two words"\nC=3 # note\n'), { A: '1', B: 'two words', C: '3' });
+  });
+
+  test('port strings', () => {
+    const ok = (s: string) => { const r = parsePortString(s); assert.ok(r.ok, `${s}: ${r.ok ? '' : r.error}`); return r.mapping; };
+    assert.deepEqual(ok('127.0.0.1:8080:80/udp'), { text: '127.0.0.1:8080:80/udp', hostIp: '127.0.0.1', host: { start: 8080, end: 8080 }, container: { start: 80, end: 80 }, protocol: 'udp' });
+    assert.equal(ok('[::1]:8443:443').hostIp, '::1');
+    assert.equal(ok('::1:8443:443').hostIp, '::1');
+    assert.equal(ok('80').host, undefined);
+    for (const bad of ['0:80', '8080:80/http', '1-3:1-2', 'a:80', '300.1.1.1:80:80', '80:80:80:80']) assert.ok(!parsePortString(bad).ok, bad);
+  });
+
+  test('lenses: network and volume state from the engine, and what each service reaches', () => {
+    const text = 'name: fixture\nservices:\n  web:\n    image: nginx\n    networks: [own, lan]\n  db:\n    image: postgres\n    networks: [own]\nnetworks:\n  own: {}\n  lan: {}\nvolumes:\n  live-data:\n    external: true\n';
+    const lenses = composeLenses(analyzeText(text), fakeEngine());
+    const lines = new LineIndex(text);
+    const at = (l: { start: number }) => lines.position(l.start).line + 1;
+    assert.deepEqual(lenses.map((l) => `${at(l)} ${l.text} [${l.actions.map((a) => a.title).join(',')}]`), [
+      '10 created · bridge · 10.231.7.0/24 · 0 containers [Reveal]',
+      '11 not created [Create]',
+      '13 created · unused [Back up,Reveal]',
+      '3 networks: own, lan · reaches db []',
+      '6 networks: own · reaches web []',
+    ]);
+    const create = lenses[1].actions[0];
+    assert.ok(create.kind === 'createNetwork');
+    assert.deepEqual(create.args, { name: 'fixture_lan', labels: { 'com.docker.compose.project': 'fixture', 'com.docker.compose.network': 'lan' } });
+    assert.deepEqual(composeLenses(analyzeText(text), undefined).map((l) => at(l)), [3, 6], 'without an engine only the service lenses');
+  });
+
+  test('hover and definition on references', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    networks: [front]\n    depends_on: [db]\n  db:\n    image: postgres\n    networks: [front]\nnetworks:\n  front:\n    driver: bridge\n';
+    const analysis = analyzeText(text);
+    const symbol = symbolAt(analysis.model, text.indexOf('front]') + 1)!;
+    assert.deepEqual(symbol, { kind: 'network', name: 'front', start: text.indexOf('front]'), end: text.indexOf('front]') + 5 });
+    const defs = definitions(analysis.project, 'network', 'front');
+    assert.equal(defs.length, 1);
+    assert.equal(text.slice(defs[0].start, defs[0].end), 'front');
+    assert.equal(defs[0].start, text.indexOf('  front:') + 2);
+    const md = hoverMarkdown(analysis, symbol, undefined);
+    assert.match(md, /\*\*network `front`\*\* → engine name `default_front`/);
+    assert.match(md, /joined by: `web`, `db`/);
+    const dep = symbolAt(analysis.model, text.indexOf('[db]') + 1)!;
+    assert.deepEqual([dep.kind, dep.name], ['service', 'db']);
+    assert.equal(definitions(analysis.project, 'service', 'db')[0].start, text.indexOf('  db:') + 2);
+  });
+
+  test('the schema copy is the one the installed package ships', () => {
+    const copy = readFileSync(path.join(root, 'src/compose/schema/compose-spec.json'), 'utf8');
+    const shipped = readFileSync(path.join(root, 'node_modules/dclint/schemas/compose.schema.json'), 'utf8');
+    assert.equal(copy, shipped, 'run node scripts/update-compose-schema.mjs');
+  });
+
+  test('the compose.rules setting lists exactly the rule ids', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const rules = pkg.contributes.configuration.properties['dockerNetworksVolumes.compose.rules'];
+    assert.deepEqual(Object.keys(rules.properties).sort(), [...RULE_IDS].sort());
+    assert.equal(pkg.bin['docker-compose-check'], './dist/cli.js');
+  });
+});

@@ -1,0 +1,71 @@
+// Real Compose files (all valid): no error and no crash on any of them, and the fast scanner reads each one
+// exactly as the yaml library does. The corpus lives outside the repository: COMPOSE_CORPUS names its folder
+// (CI sets it); without it, ../shared/corpus is used when present.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { analyze } from '../../src/compose/analyze';
+import { fastParse } from '../../src/compose/fastYaml';
+import { modelOf } from '../../src/compose/model';
+import { parseCompose, parseWithYaml } from '../../src/compose/parse';
+import { loadProject, nodeFileHost } from '../../src/compose/project';
+
+const root = path.resolve(__dirname, '../../..');
+
+export function corpusDir(): string {
+  const fromEnv = process.env.COMPOSE_CORPUS;
+  if (fromEnv) {
+    const dir = path.resolve(root, fromEnv);
+    assert.ok(existsSync(dir) && statSync(dir).isDirectory(), `COMPOSE_CORPUS=${fromEnv} is not a folder (resolved to ${dir})`);
+    return dir;
+  }
+  const fallback = path.resolve(root, '../shared/corpus');
+  assert.ok(existsSync(fallback), `no Compose corpus: set COMPOSE_CORPUS to a folder of Compose files (looked for ${fallback})`);
+  return fallback;
+}
+
+export function yamlFilesUnder(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((f) => {
+    const full = path.join(dir, f);
+    if (statSync(full).isDirectory()) return yamlFilesUnder(full);
+    return /\.ya?ml$/.test(f) ? [full] : [];
+  });
+}
+
+suite('compose corpus', () => {
+  let files: string[] = [];
+
+  suiteSetup(() => {
+    files = yamlFilesUnder(corpusDir());
+  });
+
+  test('the corpus has files (all 39 of awesome-compose)', () => {
+    assert.ok(files.length > 0, 'no .yaml/.yml files in the corpus');
+    if (files.every((f) => f.includes(`${path.sep}awesome-compose${path.sep}`))) assert.equal(files.length, 39);
+  });
+
+  test('no errors and no crash on any file', () => {
+    const errors: string[] = [];
+    for (const file of files) {
+      const model = modelOf(parseCompose(readFileSync(file, 'utf8')));
+      const project = loadProject(file, nodeFileHost, {}, new Map([[file, model]]));
+      const analysis = analyze(model, { file, project, host: nodeFileHost });
+      for (const d of analysis.diagnostics) {
+        if (d.severity === 'error') errors.push(`${path.relative(root, file)}:${d.range.start.line + 1} [${d.code}] ${d.message}`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('the fast scanner reads every file as the yaml library does', () => {
+    let fast = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const quick = fastParse(text);
+      if (!quick) continue;
+      fast++;
+      assert.deepEqual(quick, parseWithYaml(text).root, path.relative(root, file));
+    }
+    assert.ok(fast >= files.length * 0.8, `only ${fast} of ${files.length} files took the fast path`);
+  });
+});

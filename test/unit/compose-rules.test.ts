@@ -1,0 +1,185 @@
+// Every rule against its own fixtures (test/fixtures/compose/<rule-id>/{positive,negative}.yaml): the positive
+// fixture gives exactly the diagnostics listed here (rule id, range, message), the negative one none of that
+// rule. Engine-dependent rules run against a small fake engine here and against the real one in test/engine.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyze, analyzeText, type ComposeDiagnostic } from '../../src/compose/analyze';
+import { applyEdits, editsFor } from '../../src/compose/edits';
+import { modelOf } from '../../src/compose/model';
+import { parseCompose } from '../../src/compose/parse';
+import { loadProject, nodeFileHost } from '../../src/compose/project';
+import { RULE_IDS, RULES } from '../../src/compose/rules';
+import { fakeEngine } from '../support/composeEngine';
+
+const root = path.resolve(__dirname, '../../..');
+const fixtures = path.join(root, 'test/fixtures/compose');
+
+/** rule id → the positive fixture's diagnostics of that rule, as "L:C-L:C message" (1-based). */
+const EXPECTED: Record<string, string[]> = {
+  'yaml-syntax': ['4:5-4:21 YAML: Flow sequence in block collection must be sufficiently indented and end with a ]. Fix the syntax here.'],
+  schema: ['4:5-4:10 Unknown key "prots" in services.web: remove it, or rename it x-prots to keep it as an extension.'],
+  'undefined-network': ['4:16-4:23 Network "fronted" is not declared under top-level networks: did you mean "frontend"?'],
+  'undefined-volume': ['5:9-5:15 Volume "db-dat" is not declared under top-level volumes: did you mean "db-data"?'],
+  'undefined-config': ['5:9-5:19 Config "nginx-conf" is not declared under top-level configs: did you mean "nginx_conf"?'],
+  'undefined-secret': ['5:9-5:20 Secret "db_password" is not declared under top-level secrets: declare it there.'],
+  'undefined-service': [
+    '5:9-5:12 Service "dbb" in depends_on does not exist: did you mean "db"?',
+    '10:19-10:33 Service "webb" in network_mode does not exist: did you mean "web"?',
+  ],
+  'depends-on-cycle': [
+    '4:18-4:19 depends_on cycle: a → b → a; remove one of these dependencies.',
+    '7:18-7:19 depends_on cycle: b → a → b; remove one of these dependencies.',
+  ],
+  'unused-network': ['7:3-7:7 Network "back" is declared but no service joins it: add it to a service\'s networks or remove it.'],
+  'unused-volume': ['5:3-5:8 Volume "cache" is declared but no service mounts it: mount it in a service or remove it.'],
+  'duplicate-host-port': [
+    '5:9-5:18 Host port 8080/tcp is published by service "api" too: use a different host port for one of them.',
+    '9:9-9:40 Host port 127.0.0.1:8078-8082/tcp is published by service "web" too: use a different host port for one of them.',
+  ],
+  'port-in-use': ['5:9-5:19 Host port 18080/tcp is already published by running container "busy-web": stop it or pick another host port.'],
+  'invalid-port': [
+    '5:9-5:19 Host port 80800 is outside 1-65535 in "80800:80".',
+    '6:9-6:23 Unknown protocol "tcpp" in port mapping "8080:80/tcpp": use tcp, udp or sctp.',
+  ],
+  'invalid-volume-mapping': [
+    '5:9-5:36 Volume target "usr/share/nginx/html" must be an absolute path in the container, for example /data.',
+    '6:9-6:36 Unknown volume mode "rx" in "./conf:/etc/nginx/conf.d:rx": use ro, rw, z, Z, nocopy or a propagation mode (rshared, rslave...).',
+  ],
+  'network-mode-conflict': [
+    '5:5-5:10 network_mode: host cannot be combined with ports (the service already uses the host\'s ports directly): remove ports.',
+    '7:5-7:13 network_mode: host cannot be combined with networks: remove one of the two.',
+  ],
+  'internal-network-ports': ['5:5-5:10 Service "db" publishes ports but is only on internal network "backend": join a non-internal network or remove ports.'],
+  'invalid-subnet': ['9:19-9:31 Network "lan": "10.10.0.1/16" has host bits set: did you mean 10.10.0.0/16?'],
+  'gateway-outside-subnet': ['10:20-10:30 Network "lan": Gateway 172.29.0.1 is outside the subnet 172.28.0.0/16. Pick an address inside it.'],
+  'subnet-overlap': [
+    '9:19-9:30 Subnet 10.1.0.0/16 of network "a" overlaps 10.1.2.0/24 of network "b": pick subnets that do not overlap.',
+    '13:19-13:30 Subnet 10.1.2.0/24 of network "b" overlaps 10.1.0.0/16 of network "a": pick subnets that do not overlap.',
+  ],
+  'subnet-overlaps-engine': ['9:19-9:32 Subnet 10.231.0.0/16 overlaps 10.231.5.0/24 of network "other-net" on the engine: pick a free subnet or remove that network.'],
+  'external-missing': [
+    '8:3-8:8 External network "proxy" does not exist on the engine: create it (docker network create proxy) before docker compose up.',
+    '11:3-11:8 External volume "shared-certs" does not exist on the engine: create it (docker volume create shared-certs) before docker compose up.',
+  ],
+  'overlay-without-swarm': ['7:13-7:20 Network "mesh" uses the overlay driver but the engine is not in Swarm mode: use driver bridge, or run docker swarm init.'],
+  'obsolete-version': ['1:1-1:8 The version key is obsolete and ignored by Compose: remove it.'],
+  'bind-source-missing': [
+    '5:9-5:48 Bind mount source ./missing-site does not exist: create it, or Docker creates an empty folder owned by root.',
+    '7:17-7:31 Bind mount source ./missing-conf does not exist: create it, or Docker creates an empty folder owned by root.',
+  ],
+  'duplicate-container-name': [
+    '4:21-4:24 container_name "app" is also used by service "api": container names must be unique, change one.',
+    '7:21-7:24 container_name "app" is also used by service "web": container names must be unique, change one.',
+  ],
+};
+
+function analyzeFixture(rule: string, kind: 'positive' | 'negative', text?: string) {
+  const file = path.join(fixtures, rule, `${kind}.yaml`);
+  const model = modelOf(parseCompose(text ?? readFileSync(file, 'utf8')));
+  const project = loadProject(file, nodeFileHost, {}, new Map([[file, model]]));
+  return analyze(model, { file, project, engine: fakeEngine(), host: nodeFileHost });
+}
+
+function show(d: ComposeDiagnostic): string {
+  const { start, end } = d.range;
+  return `${start.line + 1}:${start.character + 1}-${end.line + 1}:${end.character + 1} ${d.message}`;
+}
+
+suite('compose rules: a positive and a negative fixture for every rule', () => {
+  test('every rule has fixtures and expectations, and every fixture folder is a rule', () => {
+    const folders = readdirSync(fixtures).sort();
+    assert.deepEqual(folders, [...RULE_IDS].sort());
+    assert.deepEqual(Object.keys(EXPECTED).sort(), [...RULE_IDS].sort());
+  });
+
+  test('rule ids, severities and descriptions are well-formed', () => {
+    for (const r of RULES) {
+      assert.match(r.id, /^[a-z]+(?:-[a-z]+)*$/, r.id);
+      assert.ok(['error', 'warning', 'info', 'hint'].includes(r.defaultSeverity), r.id);
+      assert.ok(r.description.length > 10, r.id);
+    }
+  });
+
+  for (const rule of RULE_IDS) {
+    test(`${rule}: positive fixture`, () => {
+      const analysis = analyzeFixture(rule, 'positive');
+      const got = analysis.diagnostics.filter((d) => d.code === rule);
+      assert.deepEqual(got.map(show), EXPECTED[rule]);
+      const severity = RULES.find((r) => r.id === rule)!.defaultSeverity;
+      for (const d of got) {
+        assert.equal(d.severity, severity);
+        assert.ok(!d.message.includes('\n'), 'one-line message');
+      }
+    });
+
+    test(`${rule}: negative fixture`, () => {
+      const analysis = analyzeFixture(rule, 'negative');
+      assert.deepEqual(analysis.diagnostics.filter((d) => d.code === rule).map(show), []);
+      assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${show(d)}`), [], 'negative fixtures are free of errors');
+    });
+  }
+});
+
+suite('compose quick fixes', () => {
+  function fixAndReanalyze(rule: string, title: RegExp): { text: string; remaining: string[] } {
+    const file = path.join(fixtures, rule, 'positive.yaml');
+    const analysis = analyzeFixture(rule, 'positive');
+    const d = analysis.diagnostics.find((x) => x.code === rule)!;
+    const fix = d.fixes.find((f) => title.test(f.title));
+    assert.ok(fix, `no fix matching ${title} in ${JSON.stringify(d.fixes.map((f) => f.title))}`);
+    const edits = editsFor(analysis.model, fix);
+    assert.ok(edits);
+    const text = applyEdits(readFileSync(file, 'utf8'), edits);
+    const after = analyzeFixture(rule, 'positive', text);
+    return { text, remaining: after.diagnostics.filter((x) => x.code === rule || x.code === 'yaml-syntax' || x.code === 'schema').map(show) };
+  }
+
+  test('replace with the near name', () => {
+    const { text, remaining } = fixAndReanalyze('undefined-network', /Change to "frontend"/);
+    assert.match(text, /networks: \[frontend\]/);
+    assert.deepEqual(remaining, []);
+  });
+
+  test('declare the missing network at top level', () => {
+    const { text, remaining } = fixAndReanalyze('undefined-network', /^Declare network "fronted"/);
+    assert.match(text, /\nnetworks:\n {2}frontend: \{\}\n {2}fronted: \{\}\n/);
+    assert.deepEqual(remaining, []);
+  });
+
+  test('declare the missing volume as external', () => {
+    const { text, remaining } = fixAndReanalyze('undefined-volume', /as an external volume/);
+    assert.match(text, /\n {2}db-dat:\n {4}external: true\n/);
+    assert.deepEqual(remaining, []);
+  });
+
+  test('declare into a missing section appends it', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    networks: [lan]\n';
+    const analysis = analyzeText(text);
+    const fix = analysis.diagnostics.find((d) => d.code === 'undefined-network')!.fixes.find((f) => f.kind === 'declare' && !f.external)!;
+    const fixed = applyEdits(text, editsFor(analysis.model, fix)!);
+    assert.equal(fixed, `${text}\nnetworks:\n  lan: {}\n`);
+    assert.deepEqual(analyzeText(fixed).diagnostics.filter((d) => d.severity === 'error'), []);
+  });
+
+  test('remove version deletes the whole line', () => {
+    const { text, remaining } = fixAndReanalyze('obsolete-version', /Remove the version key/);
+    assert.equal(text, 'services:\n  web:\n    image: nginx\n');
+    assert.deepEqual(remaining, []);
+  });
+
+  test('create on the engine carries the external name', () => {
+    const analysis = analyzeFixture('external-missing', 'positive');
+    const fixes = analysis.diagnostics.filter((d) => d.code === 'external-missing').flatMap((d) => d.fixes);
+    assert.deepEqual(fixes.map((f) => (f.kind === 'createNetwork' || f.kind === 'createVolume' ? [f.kind, f.args.name] : [])), [
+      ['createNetwork', 'proxy'], ['createVolume', 'shared-certs'],
+    ]);
+  });
+
+  test('severities can be changed and rules turned off', () => {
+    const file = path.join(fixtures, 'obsolete-version', 'positive.yaml');
+    const model = modelOf(parseCompose(readFileSync(file, 'utf8')));
+    assert.equal(analyze(model, { severities: { 'obsolete-version': 'warning' } }).diagnostics[0].severity, 'warning');
+    assert.equal(analyze(model, { severities: { 'obsolete-version': 'off' } }).diagnostics.length, 0);
+  });
+});
