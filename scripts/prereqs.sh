@@ -21,6 +21,11 @@ esac
 # A Docker engine and the static busybox for test images; chromium drives the workbench; libkrb5-dev is a
 # build dependency of code-server's native modules.
 apt_ensure docker.io busybox-static chromium libkrb5-dev
+# The remote-engine tests (test/engine/remote.test.ts): test certificates (openssl), an SSH engine (openssh-server;
+# the tests run their own sshd on 127.0.0.1 with their own config), a TCP relay into a private engine's network
+# namespace (socat, iproute2), and Podman's Docker-compatible service. podman installs beside docker.io and
+# removes nothing; the tests give it storage and configuration of its own.
+apt_ensure openssl openssh-server socat iproute2 podman
 
 # npm writes node_modules/.package-lock.json on every install: older than package-lock.json (or missing)
 # means node_modules does not match the lock file.

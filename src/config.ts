@@ -7,6 +7,10 @@ export interface EngineSettings {
   host: string;
   certPath: string;
   tlsVerify: boolean;
+  /** Extra engines to list (machine setting). */
+  hosts: string[];
+  /** List DOCKER_HOST, every context and the local socket too. */
+  discover: boolean;
 }
 
 export interface ExplorerSettings {
@@ -33,6 +37,8 @@ export function engineSettings(): EngineSettings {
     host: machineValue(SETTING.engineHost, ''),
     certPath: machineValue(SETTING.engineCertPath, ''),
     tlsVerify: machineValue(SETTING.engineTlsVerify, true),
+    hosts: machineValue<string[]>(SETTING.engineHosts, []).filter((h) => typeof h === 'string'),
+    discover: machineValue(SETTING.engineDiscover, true),
   };
 }
 

@@ -3,6 +3,7 @@
  * is served by a content provider, so it cannot be edited or saved by mistake, and re-opening fetches anew.
  */
 import * as vscode from 'vscode';
+import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
 import { localize } from '../views/items';
 
@@ -30,17 +31,20 @@ function targetOf(node: unknown, store: ExplorerStore): Target | undefined {
   }
 }
 
-export function inspectUri(target: Target): vscode.Uri {
-  return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${target.type}/${target.name}.json`, query: target.id });
+/** The document's address names the engine too, so two engines' objects of the same name stay apart. */
+export function inspectUri(target: Target, engine: string): vscode.Uri {
+  const query = new URLSearchParams({ id: target.id, engine }).toString();
+  return vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${target.type}/${target.name}.json`, query });
 }
 
 export class InspectDocumentProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly store: ExplorerStore) {}
+  constructor(private readonly engines: EngineSet) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const type = uri.path.split('/')[1];
-    const id = uri.query;
-    const client = this.store.client;
+    const params = new URLSearchParams(uri.query);
+    const id = params.get('id') ?? '';
+    const client = this.engines.storeFor({ engine: params.get('engine') ?? undefined }).client;
     const raw = type === 'network' ? await client.inspectNetwork(id)
       : type === 'volume' ? await client.inspectVolume(id)
         : await client.inspectContainer(id);
@@ -59,10 +63,10 @@ async function pickTarget(store: ExplorerStore): Promise<Target | undefined> {
   return picked?.target;
 }
 
-export async function inspect(store: ExplorerStore, node?: unknown): Promise<vscode.TextEditor | undefined> {
+export async function inspect(store: ExplorerStore, engines: EngineSet, node?: unknown): Promise<vscode.TextEditor | undefined> {
   const target = node ? targetOf(node, store) : await pickTarget(store);
   if (!target) return undefined;
-  const document = await vscode.workspace.openTextDocument(inspectUri(target));
+  const document = await vscode.workspace.openTextDocument(inspectUri(target, engines.idOf(store) ?? engines.currentId));
   await vscode.languages.setTextDocumentLanguage(document, 'json');
   return vscode.window.showTextDocument(document, { preview: true });
 }

@@ -11,13 +11,14 @@ import { removeNetwork } from './networks/removeNetwork';
 import { testConnectivity } from './networks/testConnectivity';
 import type { ProtectedResourcesProvider } from './protection';
 
-export function registerNetworkCommands(store: ExplorerStore, protectedResources: ProtectedResourcesProvider): vscode.Disposable[] {
+/** `storeFor` picks the engine a command acts on: its tree row's engine, or the current one. */
+export function registerNetworkCommands(storeFor: (arg: unknown) => ExplorerStore, protectedResources: ProtectedResourcesProvider): vscode.Disposable[] {
   return [
-    registerCommand(COMMAND.createNetwork, (arg) => createNetwork(store, arg)),
-    registerCommand(COMMAND.connectNetwork, (arg) => connectNetwork(store, arg)),
-    registerCommand(COMMAND.disconnectNetwork, (arg) => disconnectNetwork(store, arg)),
-    registerCommand(COMMAND.removeNetwork, (arg) => removeNetwork(store, arg)),
-    registerCommand(COMMAND.pruneNetworks, (arg) => pruneNetworks(store, protectedResources, arg)),
-    registerCommand(COMMAND.testConnectivity, (arg) => testConnectivity(store, arg)),
+    registerCommand(COMMAND.createNetwork, (arg) => createNetwork(storeFor(arg), arg)),
+    registerCommand(COMMAND.connectNetwork, (arg) => connectNetwork(storeFor(arg), arg)),
+    registerCommand(COMMAND.disconnectNetwork, (arg) => disconnectNetwork(storeFor(arg), arg)),
+    registerCommand(COMMAND.removeNetwork, (arg) => removeNetwork(storeFor(arg), arg)),
+    registerCommand(COMMAND.pruneNetworks, (arg) => pruneNetworks(storeFor(arg), protectedResources, arg)),
+    registerCommand(COMMAND.testConnectivity, (arg) => testConnectivity(storeFor(arg), arg)),
   ];
 }

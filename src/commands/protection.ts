@@ -1,12 +1,10 @@
 /**
  * Names that prune keeps unless the user includes them: the networks and volumes the workspace's Compose files
- * declare. The Compose analysis provides them; until it has, nothing is protected beyond the built-ins.
+ * declare (see src/compose/declaredResources.ts), with the reason shown in the preview.
  */
-export interface ProtectedResources {
-  /** Engine network name -> why it is kept (e.g. "declared in compose.yaml"). */
-  networks: Map<string, string>;
-  volumes: Map<string, string>;
-}
+import type { DeclaredResources } from '../compose/declaredResources';
+
+export type ProtectedResources = DeclaredResources;
 
 export type ProtectedResourcesProvider = () => Promise<ProtectedResources>;
 

@@ -1,5 +1,5 @@
 /** Reveal a network or volume in its tree (from Compose code lenses and hovers). */
-import type { ExplorerStore } from '../model/store';
+import type { EngineSet } from '../model/engines';
 import type { Explorer } from '../views/explorer';
 import { localize } from '../views/items';
 
@@ -9,19 +9,21 @@ export interface RevealArgs {
   name: string;
 }
 
-export async function reveal(store: ExplorerStore, explorer: Explorer, arg?: unknown): Promise<boolean> {
+export async function reveal(engines: EngineSet, explorer: Explorer, arg?: unknown): Promise<boolean> {
   const { kind, name } = (arg ?? {}) as Partial<RevealArgs>;
+  const store = engines.storeFor(arg);
+  const engine = engines.idOf(store) ?? engines.currentId;
   if (!name || (kind !== 'network' && kind !== 'volume')) throw new Error(localize('Reveal needs a network or volume name.'));
   if (kind === 'network') {
     const network = store.networkByName(name);
     if (!network) throw new Error(localize('Network {0} does not exist on the engine.', name));
-    if (network.builtIn && !explorer.networksTree.visibleNetworks().some((n) => n.id === network.id)) {
+    if (network.builtIn && !explorer.networksEngineTree.treeOf(store).visibleNetworks().some((n) => n.id === network.id)) {
       throw new Error(localize('{0} is a built-in network, and built-in networks are hidden.', name));
     }
-    await explorer.networksView.reveal({ kind: 'network', id: network.id }, { select: true, focus: true, expand: true });
+    await explorer.networksView.reveal({ kind: 'network', id: network.id, engine }, { select: true, focus: true, expand: true });
     return true;
   }
   if (!store.volume(name)) throw new Error(localize('Volume {0} does not exist on the engine.', name));
-  await explorer.volumesView.reveal({ kind: 'volume', name }, { select: true, focus: true, expand: true });
+  await explorer.volumesView.reveal({ kind: 'volume', name, engine }, { select: true, focus: true, expand: true });
   return true;
 }

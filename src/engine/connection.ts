@@ -32,6 +32,23 @@ export interface EngineEndpoint {
   label: string;
   /** Set when the configuration is unusable: the client reports it instead of connecting. */
   configError?: string;
+  ssh?: SshMaterial;
+}
+
+/** How an ssh:// engine authenticates and checks the server, found as OpenSSH finds them. */
+export interface SshMaterial {
+  /** The agent socket (SSH_AUTH_SOCK), tried first. */
+  agent?: string;
+  /** The first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists. */
+  identityFile?: string;
+  /** The user's and the system's known_hosts. */
+  knownHostsFiles: string[];
+}
+
+function sshMaterial(env: NodeJS.ProcessEnv, home: string): SshMaterial {
+  const dir = path.join(home, '.ssh');
+  const identityFile = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  return { agent: env.SSH_AUTH_SOCK || undefined, identityFile, knownHostsFiles: [path.join(dir, 'known_hosts'), '/etc/ssh/ssh_known_hosts'] };
 }
 
 export interface EndpointInputs {
@@ -68,6 +85,12 @@ export function resolveEndpointOrError(inputs: EndpointInputs = {}): EngineEndpo
 const SUPPORTED_SCHEMES = ['unix:', 'tcp:', 'http:', 'https:', 'ssh:', 'npipe:'];
 
 export function resolveEndpoint(inputs: EndpointInputs = {}): EngineEndpoint {
+  const endpoint = resolveHost(inputs);
+  if (!endpoint.host.startsWith('ssh:')) return endpoint;
+  return { ...endpoint, ssh: sshMaterial(inputs.env ?? process.env, inputs.home ?? homedir()) };
+}
+
+function resolveHost(inputs: EndpointInputs): EngineEndpoint {
   const env = inputs.env ?? process.env;
   const home = inputs.home ?? homedir();
   const configDir = env.DOCKER_CONFIG || path.join(home, '.docker');

@@ -12,6 +12,8 @@ import {
 export interface DiscoveryInputs extends EndpointInputs {
   /** The extension's extra hosts setting (tcp://, unix://, ssh://). */
   extraHosts?: string[];
+  /** false: only the engine the CLI would use and the extra hosts (no contexts, no local socket). */
+  discoverAll?: boolean;
 }
 
 export interface DiscoveredEngine {
@@ -57,16 +59,17 @@ export function discoverEngines(inputs: DiscoveryInputs = {}): DiscoveredEngine[
   // What the CLI would pick, exactly as a single-engine setup resolves it.
   add(resolveEndpointOrError(inputs), true);
   const base = { env: {}, home, certPathSetting: inputs.certPathSetting, tlsVerifySetting: inputs.tlsVerifySetting };
-  if (env.DOCKER_HOST) {
+  const all = inputs.discoverAll ?? true;
+  if (all && env.DOCKER_HOST) {
     add({ ...resolveEndpointOrError({ ...base, env: { DOCKER_HOST: env.DOCKER_HOST, DOCKER_CERT_PATH: env.DOCKER_CERT_PATH, DOCKER_TLS_VERIFY: env.DOCKER_TLS_VERIFY } }) });
   }
-  for (const name of contextNames(configDir)) {
+  for (const name of all ? contextNames(configDir) : []) {
     if (name === 'default') continue;
     add(resolveEndpointOrError({ ...base, env: { DOCKER_CONTEXT: name, DOCKER_CONFIG: configDir } }));
   }
   for (const host of inputs.extraHosts ?? []) {
     if (host.trim()) add(resolveEndpointOrError({ ...base, hostSetting: host }), false, host.trim());
   }
-  if (socketExists(DEFAULT_SOCKET)) add(resolveEndpointOrError({ ...base, env: {} }));
+  if (all && socketExists(DEFAULT_SOCKET)) add(resolveEndpointOrError({ ...base, env: {} }));
   return found;
 }

@@ -4,7 +4,8 @@
  */
 
 export type EngineErrorKind =
-  | 'unreachable' | 'misconfigured' | 'notFound' | 'conflict' | 'permissionDenied' | 'badRequest' | 'timeout' | 'cancelled' | 'engine';
+  | 'unreachable' | 'misconfigured' | 'tls' | 'hostKey' | 'notFound' | 'conflict' | 'permissionDenied' | 'badRequest' | 'timeout'
+  | 'cancelled' | 'engine';
 
 export class EngineError extends Error {
   constructor(
@@ -37,6 +38,22 @@ interface ErrorLike {
   name?: string;
 }
 
+/** TLS failures in words (OpenSSL's own text names C files and record layers). */
+function tlsProblem(e: ErrorLike): string | undefined {
+  const code = e.code ?? '';
+  const text = e.message ?? '';
+  if (/ALERT_BAD_CERTIFICATE|CERTIFICATE_REQUIRED|ALERT_UNKNOWN_CA|HANDSHAKE_FAILURE/.test(code) || /alert (bad certificate|certificate required|unknown ca)/i.test(text)) {
+    return 'the engine refused our client certificate, or got none: put cert.pem and key.pem signed by the engine\'s CA in the certificate folder (DOCKER_CERT_PATH or the engine.certPath setting).';
+  }
+  if (['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT'].includes(code)) {
+    return 'the engine\'s certificate is not signed by the CA in ca.pem of the certificate folder (DOCKER_CERT_PATH or the engine.certPath setting).';
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the engine's certificate is not made out for this host name (${text}).`;
+  if (code === 'CERT_HAS_EXPIRED') return 'the engine\'s certificate has expired.';
+  if (code === 'EPROTO' && /wrong version number|packet length too long/i.test(text)) return 'the engine does not speak TLS on this port: use tcp:// without certificates, or the TLS port (2376).';
+  return undefined;
+}
+
 /** The engine's own message from a docker-modem error (its `json.message`), else the error's message. */
 function engineWords(e: ErrorLike): string {
   const fromJson = e.json && typeof e.json === 'object' ? e.json.message : undefined;
@@ -56,6 +73,13 @@ export function toEngineError(err: unknown, engine: string, action: string): Eng
   if (e.code && UNREACHABLE_CODES.has(e.code)) {
     const why = e.code === 'ENOENT' ? 'no socket at that path' : e.code === 'ECONNREFUSED' ? 'connection refused' : e.code;
     return new EngineError('unreachable', `Cannot reach the Docker engine at ${engine} (${why}). Is it running?`, engine, undefined, undefined, { cause: err });
+  }
+  const tls = tlsProblem(e);
+  if (tls) return new EngineError('tls', `TLS with ${engine} failed: ${tls}`, engine, undefined, undefined, { cause: err });
+  if (/All configured authentication methods failed/i.test(e.message ?? '')) {
+    return new EngineError('permissionDenied',
+      `SSH authentication to ${engine} failed: the server accepted none of your keys (the agent in SSH_AUTH_SOCK, ~/.ssh/id_ed25519, id_ecdsa, id_rsa).`,
+      engine, undefined, undefined, { cause: err });
   }
   if (e.code === 'EACCES' || e.code === 'EPERM') {
     return new EngineError('permissionDenied',
@@ -84,11 +108,13 @@ export function toEngineError(err: unknown, engine: string, action: string): Eng
 }
 
 /** Why an engine cannot be used, in the few cases the explorer explains differently. */
-export type UnreachableReason = 'noSocket' | 'refused' | 'closed' | 'permission' | 'timeout' | 'misconfigured' | 'other';
+export type UnreachableReason = 'noSocket' | 'refused' | 'closed' | 'permission' | 'timeout' | 'misconfigured' | 'certificate' | 'hostKey' | 'other';
 
 export function unreachableReason(error: EngineError): UnreachableReason {
   switch (error.kind) {
     case 'misconfigured': return 'misconfigured';
+    case 'tls': return 'certificate';
+    case 'hostKey': return 'hostKey';
     case 'permissionDenied': return 'permission';
     case 'timeout': return 'timeout';
     case 'unreachable': {

@@ -301,10 +301,13 @@ export class ExplorerStore {
         // connect/disconnect name the container: its IP and aliases changed.
         if (attrs.container) p.containers.add(attrs.container);
         break;
-      case 'volume':
+      case 'volume': {
+        // Podman's volume events carry the name in Attributes.name and an empty Actor.ID.
+        const name = id || attrs.name;
         if (event.Action === 'prune') p.reloadVolumes = true;
-        else if (id) p.volumes.add(id);
+        else if (name) p.volumes.add(name);
         break;
+      }
       case 'container':
         if (CONTAINER_ACTIONS.has(event.Action) && id) p.containers.add(id);
         break;

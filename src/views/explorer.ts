@@ -7,16 +7,21 @@ import type { ExplorerSettings } from '../config';
 import { CONTEXT, VIEW } from '../ids';
 import { type EngineError, type UnreachableReason, unreachableReason } from '../engine/errors';
 import { log } from '../log';
-import type { ExplorerStore } from '../model/store';
+import type { EngineSet } from '../model/engines';
+import { EngineTree, type Tagged } from './engineTree';
 import { localize } from './items';
 import { type NetworkNode, NetworksTreeProvider } from './networksTree';
 import { type VolumeNode, VolumesTreeProvider } from './volumesTree';
 
 export interface Explorer {
+  /** The current engine's trees (what the views show when there is one engine). */
   networksTree: NetworksTreeProvider;
   volumesTree: VolumesTreeProvider;
-  networksView: vscode.TreeView<NetworkNode>;
-  volumesView: vscode.TreeView<VolumeNode>;
+  /** What the views show: every engine, each under its own row when there are several. */
+  networksEngineTree: EngineTree<NetworkNode, NetworksTreeProvider>;
+  volumesEngineTree: EngineTree<VolumeNode, VolumesTreeProvider>;
+  networksView: vscode.TreeView<Tagged<NetworkNode>>;
+  volumesView: vscode.TreeView<Tagged<VolumeNode>>;
   /** Re-applies settings (built-ins, grouping, sort) to both trees and their context keys. */
   applySettings(): void;
 }
@@ -30,6 +35,8 @@ function shortReason(host: string, error: EngineError): string {
     permission: localize('permission denied'),
     timeout: localize('no answer'),
     misconfigured: localize('invalid configuration'),
+    certificate: localize('TLS certificate problem'),
+    hostKey: localize('SSH host key not trusted'),
     other: error.message,
   };
   return `${host} · ${why[unreachableReason(error)]}`;
@@ -38,20 +45,26 @@ function shortReason(host: string, error: EngineError): string {
 /** How long cached sizes count as fresh when the Volumes view is shown again. */
 const SIZES_MAX_AGE_MS = 5 * 60_000;
 
-export function createExplorer(store: ExplorerStore, settings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
-  const networksTree = new NetworksTreeProvider(store, settings);
-  const volumesTree = new VolumesTreeProvider(store, settings);
-  const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksTree, showCollapseAll: true });
-  const volumesView = vscode.window.createTreeView(VIEW.volumes, { treeDataProvider: volumesTree, showCollapseAll: true });
-  subscriptions.push(networksTree, volumesTree, networksView, volumesView);
+export function createExplorer(engines: EngineSet, settings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
+  const store = engines.primary;
+  const networksEngineTree = new EngineTree<NetworkNode, NetworksTreeProvider>(engines, (s) => new NetworksTreeProvider(s, settings));
+  const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings));
+  const networksTree = networksEngineTree.treeOf(store);
+  const volumesTree = volumesEngineTree.treeOf(store);
+  const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksEngineTree, showCollapseAll: true });
+  const volumesView = vscode.window.createTreeView(VIEW.volumes, { treeDataProvider: volumesEngineTree, showCollapseAll: true });
+  subscriptions.push(networksEngineTree, volumesEngineTree, networksView, volumesView);
 
   const setContext = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);
   let lastState = '';
   let lastReason = '';
 
   const sizesWhenVisible = () => {
-    if (!volumesView.visible || !store.loaded) return;
-    store.computeVolumeSizes({ maxAgeMs: SIZES_MAX_AGE_MS }).catch((e: unknown) => log().warn(`volume sizes: ${(e as Error).message}`));
+    if (!volumesView.visible) return;
+    for (const { store: s } of engines.entries()) {
+      if (!s.loaded) continue;
+      s.computeVolumeSizes({ maxAgeMs: SIZES_MAX_AGE_MS }).catch((e: unknown) => log().warn(`volume sizes on ${s.client.label}: ${(e as Error).message}`));
+    }
   };
 
   const update = () => {
@@ -76,7 +89,9 @@ export function createExplorer(store: ExplorerStore, settings: () => ExplorerSet
     const loaded = store.loaded;
     void setContext(CONTEXT.networksEmpty, loaded && networksTree.visibleNetworks().length === 0);
     void setContext(CONTEXT.volumesEmpty, loaded && store.volumes().length === 0);
-    networksView.description = volumesView.description = state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')
+    const count = engines.entries().length;
+    networksView.description = volumesView.description = count > 1 ? localize('{0} engines', count)
+      : state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')
       : state.status === 'unreachable' ? shortReason(store.client.endpoint.host, state.error)
         : localize('Connecting to {0}…', store.client.label);
   };
@@ -86,16 +101,19 @@ export function createExplorer(store: ExplorerStore, settings: () => ExplorerSet
     if (change.kinds.has('connection')) sizesWhenVisible();
   }) });
   subscriptions.push(volumesView.onDidChangeVisibility(sizesWhenVisible));
+  subscriptions.push({ dispose: engines.onDidChange(() => { update(); sizesWhenVisible(); }) });
 
   const applySettings = () => {
     const s = settings();
     void setContext(CONTEXT.showBuiltIns, s.showBuiltIns);
     void setContext(CONTEXT.groupByProject, s.groupByProject);
     void setContext(CONTEXT.sortBy, s.sortBy);
-    networksTree.refresh();
-    volumesTree.refresh();
+    for (const { store: s } of engines.entries()) {
+      networksEngineTree.treeOf(s).refresh();
+      volumesEngineTree.treeOf(s).refresh();
+    }
     update();
   };
   applySettings();
-  return { networksTree, volumesTree, networksView, volumesView, applySettings };
+  return { networksTree, volumesTree, networksEngineTree, volumesEngineTree, networksView, volumesView, applySettings };
 }

@@ -30,6 +30,7 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
 
   abstract getChildren(node?: Node): Node[];
   abstract getTreeItem(node: Node): vscode.TreeItem;
+  abstract getParent(node: Node): Node | undefined;
   /** The pure description of a row (used by getTreeItem, resolveTreeItem and tests). */
   abstract describe(node: Node): RowDescription | undefined;
 

@@ -6,6 +6,7 @@
 //
 // Shots: networks.png (a network expanded with its containers), tooltip.png (hover on a network),
 // inspect.png (the read-only JSON of a network), grouped.png (Group by Compose Project), volumes.png,
+// compose.png (Compose diagnostics and code lenses),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
@@ -20,7 +21,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'unreachable'];
+const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'compose', 'unreachable'];
 
 // ---- demo resources --------------------------------------------------------------------------------------
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -58,8 +59,8 @@ function createDemo() {
 }
 
 // ---- workbench helpers ----------------------------------------------------------------------------------
-async function openWithExtension(env = {}) {
-  const cs = await startCodeServer({ workspace: sampleWorkspace, env, settings: { 'workbench.hover.delay': 300 } });
+async function openWithExtension(env = {}, settings = {}) {
+  const cs = await startCodeServer({ workspace: sampleWorkspace, env, settings: { 'workbench.hover.delay': 300, ...settings } });
   try {
     const wb = await openWorkbench({ authority: cs.authority, home: cs.home, workspace: sampleWorkspace, extensionDevelopmentPath: repoRoot, viewport: VIEWPORT });
     const session = { cs, ...wb };
@@ -217,10 +218,22 @@ try {
     await volumes.filter({ hasText: 'Anonymous volumes' }).first().click();
     await volumes.filter({ hasText: '/tmp/cache' }).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => {});
   });
+  await shot(page, 'compose', async () => {
+    // The Compose checks: diagnostics and code lenses on a file with mistakes (compose-checks/compose.yaml).
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('compose-checks/compose.yaml');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'compose.yaml' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'not created' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 10000 });
+  });
   await closeAll(session);
   session = undefined;
 
-  session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET });
+  // Only that engine (not the local socket too), so the views show its state instead of a row per engine.
+  session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
   await shot(session.page, 'unreachable', async () => {
     const networksPane = pane(session.page, 'Networks');
     // The header names the engine and why; the welcome content explains and offers Retry / Configure Engine.

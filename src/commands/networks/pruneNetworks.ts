@@ -12,7 +12,7 @@ import { localize } from '../../views/items';
 import type { ProtectedResourcesProvider } from '../protection';
 
 export interface PruneArgs {
-  /** Exactly these (names); each must be in the preview. */
+  /** Only these (names); each must be in the preview. Compose-declared ones still need includeProtected. */
   networks?: string[];
   /** Also remove candidates the workspace's Compose files declare. */
   includeProtected?: boolean;
@@ -20,7 +20,10 @@ export interface PruneArgs {
 
 export interface PruneResult {
   removed: string[];
+  /** Refused by the engine at removal time (a container joined since the preview). */
   skipped: Array<{ name: string; reason: string }>;
+  /** Declared by the workspace's Compose files and so left alone. */
+  kept: Array<{ name: string; reason: string }>;
 }
 
 export async function pruneNetworks(store: ExplorerStore, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
@@ -29,16 +32,17 @@ export async function pruneNetworks(store: ExplorerStore, protectedResources: Pr
   const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
 
   let chosen = preview;
+  let kept: PruneResult['kept'] = [];
   if (given) {
-    chosen = given.networks
-      ? preview.filter((c) => given.networks!.includes(c.network.name))
-      : preview.filter((c) => !c.protectedBecause || given.includeProtected);
+    const named = given.networks ? preview.filter((c) => given.networks!.includes(c.network.name)) : preview;
+    chosen = named.filter((c) => !c.protectedBecause || given.includeProtected);
+    kept = named.filter((c) => c.protectedBecause && !given.includeProtected).map((c) => ({ name: c.network.name, reason: c.protectedBecause! }));
     const unknown = (given.networks ?? []).filter((n) => !preview.some((c) => c.network.name === n));
     if (unknown.length) throw new Error(localize('Not unused user networks, so not pruned: {0}.', unknown.join(', ')));
   } else {
     if (preview.length === 0) {
       void vscode.window.showInformationMessage(localize('No unused networks: every user network has a container on it.'));
-      return { removed: [], skipped: [] };
+      return { removed: [], skipped: [], kept: [] };
     }
     type Item = vscode.QuickPickItem & { name: string };
     const items: Item[] = preview.map((c) => ({
@@ -54,6 +58,7 @@ export async function pruneNetworks(store: ExplorerStore, protectedResources: Pr
     });
     if (!picked || picked.length === 0) return undefined;
     chosen = preview.filter((c) => picked.some((p) => p.name === c.network.name));
+    kept = preview.filter((c) => c.protectedBecause && !chosen.includes(c)).map((c) => ({ name: c.network.name, reason: c.protectedBecause! }));
     const names = chosen.map((c) => c.network.name);
     const confirm = await vscode.window.showWarningMessage(
       localize('Remove {0} network(s)?', names.length),
@@ -62,7 +67,7 @@ export async function pruneNetworks(store: ExplorerStore, protectedResources: Pr
     if (!confirm) return undefined;
   }
 
-  const result: PruneResult = { removed: [], skipped: [] };
+  const result: PruneResult = { removed: [], skipped: [], kept };
   await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Pruning networks'), cancellable: true },
     async (progress, token) => {

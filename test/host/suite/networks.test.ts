@@ -17,6 +17,8 @@ suite('Network commands', function () {
   const OTHER = `${TAG}-cmdother`;
   const A = `${TAG}-cmd-a`;
   const B = `${TAG}-cmd-b`;
+  /** The engine name of the network the sample workspace's compose.yaml declares (project dnv-sample). */
+  const DECLARED = 'dnv-sample_frontend';
 
   suiteSetup(async () => {
     api = await extensionApi();
@@ -27,7 +29,7 @@ suite('Network commands', function () {
 
   suiteTeardown(() => {
     dockerQuiet('rm', '-f', A, B);
-    dockerQuiet('network', 'rm', NET, OTHER, `${TAG}-prune-1`, `${TAG}-prune-2`);
+    dockerQuiet('network', 'rm', NET, OTHER, `${TAG}-prune-1`, `${TAG}-prune-2`, `${TAG}-prune-plain`, DECLARED);
   });
 
   test('dnv.network.create with arguments creates exactly that network, and the tree shows it', async () => {
@@ -112,5 +114,19 @@ suite('Network commands', function () {
     assert.ok(left.includes(`${TAG}-prune-2`) && left.includes('bridge') && left.includes(OTHER));
     const refused = await vscode.commands.executeCommand('dnv.networks.prune', { networks: ['bridge'] });
     assert.strictEqual(refused, undefined, 'a built-in is never pruned');
+  });
+
+  test('prune keeps a network the workspace\'s compose.yaml declares unless it is included', async () => {
+    docker('network', 'create', DECLARED);
+    docker('network', 'create', `${TAG}-prune-plain`);
+    await waitFor('candidates', () => api.store.networkByName(DECLARED) && api.store.networkByName(`${TAG}-prune-plain`));
+    const first = await vscode.commands.executeCommand<{ removed: string[]; kept: Array<{ name: string; reason: string }> }>(
+      'dnv.networks.prune', { networks: [DECLARED, `${TAG}-prune-plain`] });
+    assert.deepStrictEqual(first?.removed, [`${TAG}-prune-plain`]);
+    assert.deepStrictEqual(first?.kept.map((k) => k.name), [DECLARED]);
+    assert.match(first!.kept[0].reason, /declared in compose\.yaml/);
+    assert.ok(dockerQuiet('network', 'inspect', DECLARED), 'the declared network is still there');
+    const second = await vscode.commands.executeCommand<{ removed: string[] }>('dnv.networks.prune', { networks: [DECLARED], includeProtected: true });
+    assert.deepStrictEqual(second?.removed, [DECLARED]);
   });
 });

@@ -34,6 +34,7 @@ suite('Engine switch, unreachable engine and recovery', () => {
     this.timeout(120_000);
     // Back to the default engine first, so the extension stops talking to the private one.
     await setSetting('engine.host', undefined);
+    await setSetting('engine.discover', undefined);
     await engine.dispose();
     assert.ok(!fs.existsSync(E2_DIR), `${E2_DIR} not removed`);
     if (hadDocker0) assert.ok(hostHasInterface('docker0'), 'the private engine removed the first engine\'s docker0 bridge');
@@ -42,6 +43,8 @@ suite('Engine switch, unreachable engine and recovery', () => {
 
   test('the engine.host setting switches the trees to another engine live', async function () {
     this.timeout(60_000);
+    // One engine only (no DOCKER_HOST, contexts or local socket beside it): the views show its state directly.
+    await setSetting('engine.discover', false);
     await setSetting('engine.host', E2_HOST);
     await waitFor('store on the private engine', () => api.store.client.label.includes(E2_SOCKET), 10_000, 100, where);
     await waitLoaded(api, 30_000);

@@ -1,0 +1,121 @@
+/**
+ * Several engines at once. The current engine's snapshot is `primary`, one stable store that palette commands
+ * and the Compose checks follow (switching engines points it at another client); every other engine has a
+ * store of its own, so the trees can show them all and one engine going down leaves the others working.
+ */
+import { EventEmitter } from 'node:events';
+import type { EngineClient } from '../engine/client';
+import type { DiscoveredEngine } from '../engine/discovery';
+import { ExplorerStore, type StoreOptions } from './store';
+
+export interface EngineEntry {
+  id: string;
+  label: string;
+  store: ExplorerStore;
+  current: boolean;
+}
+
+export class EngineSet {
+  readonly primary: ExplorerStore;
+  private readonly emitter = new EventEmitter();
+  private readonly others = new Map<string, ExplorerStore>();
+  private engines: DiscoveredEngine[];
+  private currentIdValue: string;
+  private started = false;
+
+  constructor(
+    private readonly makeClient: (engine: DiscoveredEngine) => EngineClient,
+    discovered: DiscoveredEngine[],
+    private readonly storeOptions: StoreOptions = {},
+  ) {
+    if (discovered.length === 0) throw new Error('EngineSet needs at least one engine');
+    this.engines = discovered;
+    const current = discovered.find((e) => e.preferred) ?? discovered[0];
+    this.currentIdValue = current.id;
+    this.primary = new ExplorerStore(makeClient(current), storeOptions);
+    for (const e of discovered) if (e.id !== current.id) this.others.set(e.id, new ExplorerStore(makeClient(e), storeOptions));
+  }
+
+  get currentId(): string {
+    return this.currentIdValue;
+  }
+
+  /** Every engine, in discovery order. */
+  entries(): EngineEntry[] {
+    return this.engines.map((e) => ({
+      id: e.id,
+      label: e.endpoint.label,
+      current: e.id === this.currentIdValue,
+      store: e.id === this.currentIdValue ? this.primary : this.others.get(e.id)!,
+    }));
+  }
+
+  /** The store a command acts on: the engine its tree node (or argument) names, else the current one. */
+  storeFor(arg?: unknown): ExplorerStore {
+    const id = arg && typeof arg === 'object' && 'engine' in arg ? (arg as { engine?: unknown }).engine : undefined;
+    return typeof id === 'string' && this.others.get(id) ? this.others.get(id)! : this.primary;
+  }
+
+  idOf(store: ExplorerStore): string | undefined {
+    if (store === this.primary) return this.currentIdValue;
+    for (const [id, s] of this.others) if (s === store) return id;
+    return undefined;
+  }
+
+  /** Changes in the set itself: engines added or removed, another engine made current. */
+  onDidChange(listener: () => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
+  }
+
+  start(): void {
+    this.started = true;
+    this.primary.start();
+    for (const s of this.others.values()) s.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([this.primary.stop(), ...[...this.others.values()].map((s) => s.stop())]);
+  }
+
+  /** Makes another engine current: the primary store follows it, and the old current one gets a store of its own. */
+  async setCurrent(id: string): Promise<void> {
+    if (id === this.currentIdValue) return;
+    const next = this.engines.find((e) => e.id === id);
+    if (!next) throw new Error(`No engine ${id}.`);
+    const previous = this.engines.find((e) => e.id === this.currentIdValue);
+    await this.others.get(id)?.stop();
+    this.others.delete(id);
+    this.currentIdValue = id;
+    if (previous) this.addOther(previous);
+    await this.primary.switchEngine(this.makeClient(next));
+    this.emitter.emit('change');
+  }
+
+  /** Takes a new discovery (settings or contexts changed): keeps the stores of engines still there. */
+  async update(discovered: DiscoveredEngine[], options: { primaryChanged?: boolean } = {}): Promise<void> {
+    if (discovered.length === 0) return;
+    const ids = new Set(discovered.map((e) => e.id));
+    for (const [id, store] of this.others) {
+      if (!ids.has(id)) { await store.stop(); this.others.delete(id); }
+    }
+    this.engines = discovered;
+    const keepCurrent = ids.has(this.currentIdValue) && !options.primaryChanged;
+    const current = keepCurrent ? discovered.find((e) => e.id === this.currentIdValue)! : discovered.find((e) => e.preferred) ?? discovered[0];
+    if (current.id !== this.currentIdValue || options.primaryChanged) {
+      await this.others.get(current.id)?.stop();
+      this.others.delete(current.id);
+      this.currentIdValue = current.id;
+      await this.primary.switchEngine(this.makeClient(current));
+    }
+    for (const e of discovered) if (e.id !== this.currentIdValue && !this.others.has(e.id)) this.addOther(e);
+    this.emitter.emit('change');
+  }
+
+  private addOther(engine: DiscoveredEngine): void {
+    const store = new ExplorerStore(this.makeClient(engine), this.storeOptions);
+    this.others.set(engine.id, store);
+    if (this.started) store.start();
+  }
+}

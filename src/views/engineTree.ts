@@ -1,0 +1,129 @@
+/**
+ * One view over several engines. With one engine it shows that engine's tree as it is; with more, each engine
+ * is a top-level row with its own status (version, or why it is not connected) and its tree below. Every node
+ * carries the id of its engine (`engine`), so a command run from a row acts on that row's engine.
+ */
+import * as vscode from 'vscode';
+import type { EngineSet } from '../model/engines';
+import type { ExplorerStore } from '../model/store';
+import type { ExplorerTree } from './explorerTree';
+import { localize } from './items';
+
+export type EngineRow = { kind: 'engine'; engine: string };
+export type Tagged<N> = (N & { engine: string }) | EngineRow;
+
+function isEngineRow<N>(node: Tagged<N>): node is EngineRow {
+  return (node as { kind?: string }).kind === 'engine';
+}
+
+export function engineRowItem(engines: EngineSet, id: string): vscode.TreeItem {
+  const entry = engines.entries().find((e) => e.id === id);
+  const item = new vscode.TreeItem(entry?.label ?? id, vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `engine:${id}`;
+  if (!entry) return item;
+  const state = entry.store.state;
+  const status = state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')
+    : state.status === 'connecting' ? localize('connecting…') : state.error.message;
+  item.description = entry.current ? `${status} · ${localize('current')}` : status;
+  item.iconPath = new vscode.ThemeIcon(
+    state.status === 'connected' ? 'server-environment' : state.status === 'connecting' ? 'loading~spin' : 'debug-disconnect',
+    state.status === 'unreachable' ? new vscode.ThemeColor('errorForeground') : undefined,
+  );
+  item.contextValue = ['engine', entry.current ? 'engine.current' : 'engine.other', `engine.${state.status}`].join(' ');
+  item.tooltip = new vscode.MarkdownString([
+    `**${entry.label}**`,
+    state.status === 'connected' ? localize('Engine {0}, API {1}', state.version.Version ?? '?', entry.store.client.negotiatedApiVersion ?? '?') : status,
+    entry.current ? localize('Palette commands and Compose checks use this engine.') : localize('Right-click › Use This Engine to make it current.'),
+  ].join('\n\n'));
+  return item;
+}
+
+export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTree<N>> implements vscode.TreeDataProvider<Tagged<N>>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<Tagged<N> | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly providers = new Map<ExplorerStore, { tree: T; subscription: vscode.Disposable }>();
+  private readonly stopListening: () => void;
+
+  constructor(private readonly engines: EngineSet, private readonly make: (store: ExplorerStore) => T) {
+    this.stopListening = engines.onDidChange(() => this.sync());
+    this.sync();
+  }
+
+  /** The tree of one engine's store (made on first use, dropped when the engine goes). */
+  treeOf(store: ExplorerStore): T {
+    let entry = this.providers.get(store);
+    if (!entry) {
+      const tree = this.make(store);
+      // The engine rows show each store's connection state; the inner trees refresh on it, so relaying their
+      // refreshes covers the rows too.
+      entry = { tree, subscription: tree.onDidChangeTreeData(() => this.changed.fire(undefined)) };
+      this.providers.set(store, entry);
+    }
+    return entry.tree;
+  }
+
+  private sync(): void {
+    const live = new Set(this.engines.entries().map((e) => e.store));
+    for (const [store, entry] of this.providers) {
+      if (live.has(store)) continue;
+      entry.subscription.dispose();
+      entry.tree.dispose();
+      this.providers.delete(store);
+    }
+    this.changed.fire(undefined);
+  }
+
+  private get several(): boolean {
+    return this.engines.entries().length > 1;
+  }
+
+  private tag(engine: string, nodes: N[]): Array<Tagged<N>> {
+    return nodes.map((n) => ({ ...n, engine }));
+  }
+
+  getChildren(node?: Tagged<N>): Array<Tagged<N>> {
+    if (!node) {
+      if (this.several) return this.engines.entries().map((e): EngineRow => ({ kind: 'engine', engine: e.id }));
+      const only = this.engines.entries()[0];
+      return this.tag(only.id, this.treeOf(only.store).getChildren());
+    }
+    const store = this.storeOf(node.engine);
+    if (!store) return [];
+    if (isEngineRow(node)) return this.tag(node.engine, this.treeOf(store).getChildren());
+    return this.tag(node.engine, this.treeOf(store).getChildren(node as N));
+  }
+
+  private storeOf(engine: string): ExplorerStore | undefined {
+    return this.engines.entries().find((e) => e.id === engine)?.store;
+  }
+
+  getTreeItem(node: Tagged<N>): vscode.TreeItem {
+    if (isEngineRow(node)) return engineRowItem(this.engines, node.engine);
+    const store = this.storeOf(node.engine);
+    if (!store) return new vscode.TreeItem(localize('(gone)'));
+    const item = this.treeOf(store).getTreeItem(node as N);
+    if (item.id) item.id = `${node.engine}/${item.id}`;
+    return item;
+  }
+
+  getParent(node: Tagged<N>): Tagged<N> | undefined {
+    if (isEngineRow(node)) return undefined;
+    const store = this.storeOf(node.engine);
+    const parent = store && this.treeOf(store).getParent(node as N);
+    if (parent) return { ...parent, engine: node.engine };
+    return this.several ? { kind: 'engine', engine: node.engine } : undefined;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: Tagged<N>): vscode.TreeItem {
+    if (isEngineRow(node)) return item;
+    const store = this.storeOf(node.engine);
+    return store ? this.treeOf(store).resolveTreeItem(item, node as N) : item;
+  }
+
+  dispose(): void {
+    this.stopListening();
+    for (const entry of this.providers.values()) { entry.subscription.dispose(); entry.tree.dispose(); }
+    this.providers.clear();
+    this.changed.dispose();
+  }
+}
