@@ -4,63 +4,75 @@ import { registerCommand } from './commands';
 import { computeSizes, configureEngine, groupByProject, refresh, showBuiltIns, sortBy } from './commands/explorer';
 import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/inspect';
 import { registerNetworkCommands } from './commands/networks';
-import { nothingProtected } from './commands/protection';
 import { reveal } from './commands/reveal';
+import { registerVolumeCommands } from './commands/volumes';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
+import { hostKeyQuestion, retryConnection, selectEngine } from './commands/engines';
 import { EngineClient } from './engine/client';
-import { resolveEndpointOrError } from './engine/connection';
+import { type DiscoveredEngine, discoverEngines } from './engine/discovery';
 import { COMMAND } from './ids';
+import { registerComposeLanguageFeatures } from './language';
+import { workspaceDeclaredResources } from './language/declaredResources';
 import { log } from './log';
-import { ExplorerStore } from './model/store';
+import { EngineSet } from './model/engines';
+import type { ExplorerStore } from './model/store';
+import { createEngineStatus } from './views/engineStatus';
 import { createExplorer, type Explorer } from './views/explorer';
 
 export interface ExtensionApi {
+  /** The current engine's store. */
   store: ExplorerStore;
+  engines: EngineSet;
   explorer: Explorer;
 }
 
-function makeClient(): EngineClient {
+function discover(): DiscoveredEngine[] {
   const s = engineSettings();
-  return new EngineClient(resolveEndpointOrError({ hostSetting: s.host, certPathSetting: s.certPath, tlsVerifySetting: s.tlsVerify }));
+  return discoverEngines({ hostSetting: s.host, certPathSetting: s.certPath, tlsVerifySetting: s.tlsVerify, extraHosts: s.hosts, discoverAll: s.discover });
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const subscriptions = context.subscriptions;
   subscriptions.push(log());
 
-  const store = new ExplorerStore(makeClient());
-  subscriptions.push({ dispose: () => void store.stop() });
+  const trustUnknownHostKey = hostKeyQuestion();
+  const engines = new EngineSet((engine) => new EngineClient(engine.endpoint, { trustUnknownHostKey }), discover());
+  const store = engines.primary;
+  const storeFor = (arg: unknown) => engines.storeFor(arg);
+  subscriptions.push({ dispose: () => void engines.stop() });
   subscriptions.push({ dispose: store.onDidFail((e) => log().error('engine', e instanceof Error ? e : new Error(String(e)))) });
 
-  const explorer = createExplorer(store, explorerSettings, subscriptions);
-  subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(store)));
+  const explorer = createExplorer(engines, explorerSettings, subscriptions);
+  createEngineStatus(engines, subscriptions);
+  subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engines)));
 
   subscriptions.push(
-    registerCommand(COMMAND.refresh, () => refresh(store)),
-    registerCommand(COMMAND.retryConnection, () => store.retryNow()),
+    registerCommand(COMMAND.refresh, () => Promise.all(engines.entries().map((e) => refresh(e.store)))),
+    registerCommand(COMMAND.retryConnection, (arg) => retryConnection(engines, arg)),
+    registerCommand(COMMAND.selectEngine, (arg) => selectEngine(engines, arg)),
     registerCommand(COMMAND.configureEngine, configureEngine),
     registerCommand(COMMAND.showLog, () => log().show()),
-    registerCommand(COMMAND.inspect, (node) => inspect(store, node)),
+    registerCommand(COMMAND.inspect, (node) => inspect(storeFor(node), engines, node)),
     registerCommand(COMMAND.showBuiltIns, showBuiltIns(true)),
     registerCommand(COMMAND.hideBuiltIns, showBuiltIns(false)),
     registerCommand(COMMAND.groupByProject, groupByProject(true)),
     registerCommand(COMMAND.ungroup, groupByProject(false)),
     registerCommand(COMMAND.sortByName, sortBy('name')),
     registerCommand(COMMAND.sortByCreated, sortBy('created')),
-    registerCommand(COMMAND.computeSizes, () => computeSizes(store)),
-    registerCommand(COMMAND.reveal, (arg) => reveal(store, explorer, arg)),
-    ...registerNetworkCommands(store, nothingProtected),
+    registerCommand(COMMAND.computeSizes, () => Promise.all(engines.entries().filter((e) => e.store.loaded).map((e) => computeSizes(e.store)))),
+    registerCommand(COMMAND.reveal, (arg) => reveal(engines, explorer, arg)),
+    ...registerNetworkCommands(storeFor, workspaceDeclaredResources),
   );
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsExplorer(e)) explorer.applySettings();
-    if (affectsEngine(e)) {
-      void store.switchEngine(makeClient());
-    }
+    if (affectsEngine(e)) void engines.update(discover(), { primaryChanged: true });
   }));
 
-  store.start();
-  return { store, explorer };
+  registerComposeLanguageFeatures(context, store);
+  registerVolumeCommands(context, storeFor, workspaceDeclaredResources);
+  engines.start();
+  return { store, engines, explorer };
 }
 
 export function deactivate(): void {

@@ -19,12 +19,19 @@ export const COMMAND = {
   sortByCreated: 'dnv.sortByCreated',
   computeSizes: 'dnv.volumes.computeSizes',
   reveal: 'dnv.reveal',
+  selectEngine: 'dnv.selectEngine',
   createNetwork: 'dnv.network.create',
   connectNetwork: 'dnv.network.connect',
   disconnectNetwork: 'dnv.network.disconnect',
   removeNetwork: 'dnv.network.remove',
   pruneNetworks: 'dnv.networks.prune',
   testConnectivity: 'dnv.network.testConnectivity',
+  createVolume: 'dnv.volume.create',
+  removeVolume: 'dnv.volume.remove',
+  pruneVolumes: 'dnv.volumes.prune',
+  backupVolume: 'dnv.volume.backup',
+  restoreVolume: 'dnv.volume.restore',
+  cloneVolume: 'dnv.volume.clone',
 } as const;
 
 export const CONTEXT = {
@@ -44,7 +51,25 @@ export const SETTING = {
   engineHost: 'engine.host',
   engineCertPath: 'engine.certPath',
   engineTlsVerify: 'engine.tlsVerify',
+  engineHosts: 'engine.hosts',
+  engineDiscover: 'engine.discover',
   showBuiltIns: 'networks.showBuiltIns',
   groupByProject: 'explorer.groupByProject',
   sortBy: 'explorer.sortBy',
+  composeRules: 'compose.rules',
+  composeFiles: 'compose.files',
+  backupFolder: 'backup.folder',
+  backupFormat: 'backup.format',
+} as const;
+
+/**
+ * Explorer commands that the Compose code lenses and quick fixes run, with these arguments:
+ * reveal { kind: 'network' | 'volume', name }, createNetwork { name, driver?, subnet?, gateway?, internal?,
+ * attachable?, labels? }, createVolume { name, driver?, driverOpts?, labels? }, backupVolume { volumes: [name] }.
+ */
+export const EXPLORER_ACTION = {
+  reveal: 'dnv.reveal',
+  createNetwork: 'dnv.network.create',
+  createVolume: 'dnv.volume.create',
+  backupVolume: 'dnv.volume.backup',
 } as const;

@@ -4,9 +4,12 @@
  * idle polling, and the benchmark checks that with this counter).
  */
 import Docker from 'dockerode';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EngineEndpoint } from './connection';
 import { EngineError, toEngineError } from './errors';
+import { checkHostKey, fingerprint, hostPattern } from './knownHosts';
 import type {
   EngineContainerInspect, EngineContainerSummary, EngineInfo, EngineNetwork, EngineVersion, EngineVolume, ExecResult,
   NetworkCreateSpec,
@@ -31,28 +34,72 @@ export function compareApiVersions(a: string, b: string): number {
   return am !== bm ? am - bm : an - bn;
 }
 
-function dockerodeOptions(endpoint: EngineEndpoint): Docker.DockerOptions {
+/** What the client learnt about an ssh server's key during the last connection attempt. */
+interface HostKeyProblem {
+  verdict: 'changed' | 'unknown';
+  fingerprint: string;
+  host: string;
+}
+
+export interface ClientOptions {
+  /**
+   * Asked when an ssh server's key is in no known_hosts file; resolve true to trust it for this session.
+   * Without it, unknown keys are refused (never accepted silently, never left hanging).
+   */
+  trustUnknownHostKey?: (host: string, fingerprint: string) => Promise<boolean>;
+}
+
+/**
+ * Every connection key is set, even to undefined: docker-modem fills missing ones from the process's
+ * DOCKER_HOST, which would silently send a unix-socket engine's requests to another host.
+ */
+function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHostKeyProblem: (p: HostKeyProblem) => void): Docker.DockerOptions {
   const url = new URL(endpoint.host);
+  const none = { socketPath: undefined, host: undefined, port: undefined, protocol: undefined, ca: undefined, cert: undefined, key: undefined, agent: undefined, sshOptions: undefined };
   switch (url.protocol) {
     case 'unix:':
-      return { socketPath: decodeURIComponent(url.pathname) };
+      return { ...none, socketPath: decodeURIComponent(url.pathname) } as Docker.DockerOptions;
     case 'npipe:':
-      return { socketPath: `//./pipe${decodeURIComponent(url.pathname).replace(/^\/+pipe/, '')}` };
-    case 'ssh:':
+      return { ...none, socketPath: `//./pipe${decodeURIComponent(url.pathname).replace(/^\/+pipe/, '')}` } as Docker.DockerOptions;
+    case 'ssh:': {
+      const ssh = endpoint.ssh;
+      const port = url.port ? Number(url.port) : 22;
+      const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
+        const verdict = checkHostKey(ssh?.knownHostsFiles ?? [], url.hostname, port, key);
+        if (verdict === 'known') return verify(true);
+        const problem: HostKeyProblem = { verdict, fingerprint: fingerprint(key), host: hostPattern(url.hostname, port) };
+        onHostKeyProblem(problem);
+        if (verdict === 'unknown' && options.trustUnknownHostKey) {
+          options.trustUnknownHostKey(problem.host, problem.fingerprint).then(verify, () => verify(false));
+          return undefined;
+        }
+        return verify(false);
+      };
       return {
-        protocol: 'ssh', host: url.hostname, port: url.port ? Number(url.port) : 22,
+        ...none,
+        protocol: 'ssh', host: url.hostname, port,
         username: decodeURIComponent(url.username) || undefined,
-        sshOptions: { agent: process.env.SSH_AUTH_SOCK, readyTimeout: CONNECT_TIMEOUT_MS },
-      } as Docker.DockerOptions;
+        sshOptions: {
+          agent: ssh?.agent,
+          privateKey: ssh?.identityFile ? readFileSync(ssh.identityFile) : undefined,
+          readyTimeout: CONNECT_TIMEOUT_MS,
+          hostVerifier,
+        },
+      } as unknown as Docker.DockerOptions;
+    }
     default: {
       const tls = endpoint.tls;
       const secure = Boolean(tls) || url.protocol === 'https:';
+      // With verification off the CA is not needed; the client certificate is still presented.
+      const agent = secure && tls?.verify === false
+        ? new https.Agent({ ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: false }) : undefined;
       return {
+        ...none,
         protocol: secure ? 'https' : 'http',
         host: url.hostname,
         port: url.port ? Number(url.port) : secure ? 2376 : 2375,
-        ca: tls?.ca, cert: tls?.cert, key: tls?.key,
-      };
+        ca: tls?.ca, cert: tls?.cert, key: tls?.key, agent,
+      } as Docker.DockerOptions;
     }
   }
 }
@@ -80,8 +127,16 @@ export class EngineClient {
   private readonly docker: Docker;
   private readonly api: LooseDocker;
 
-  constructor(readonly endpoint: EngineEndpoint) {
-    this.docker = new Docker({ ...dockerodeOptions(endpoint), connectionTimeout: CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
+  private hostKeyProblem: HostKeyProblem | undefined;
+
+  /** Set by the ssh host key check during a request; read once the request failed. */
+  private lastHostKeyProblem(): HostKeyProblem | undefined {
+    return this.hostKeyProblem;
+  }
+
+  constructor(readonly endpoint: EngineEndpoint, private readonly options: ClientOptions = {}) {
+    const connection = endpoint.configError ? { socketPath: '/nonexistent' } : dockerodeOptions(endpoint, options, (p) => { this.hostKeyProblem = p; });
+    this.docker = new Docker({ ...connection, connectionTimeout: CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
     this.api = this.docker as unknown as LooseDocker;
     const modem = this.docker.modem as { dial: (opts: unknown, cb: unknown) => unknown };
     const dial = modem.dial.bind(modem);
@@ -175,9 +230,17 @@ export class EngineClient {
   async call<T>(action: string, run: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    this.hostKeyProblem = undefined;
     try {
       return await run(signal);
     } catch (e) {
+      const hostKey = this.lastHostKeyProblem();
+      if (hostKey) {
+        throw new EngineError('hostKey', hostKey.verdict === 'changed'
+          ? `The SSH host key of ${hostKey.host} has CHANGED (now ${hostKey.fingerprint}): refused. If the server was reinstalled, remove its old line from ~/.ssh/known_hosts (ssh-keygen -R '${hostKey.host}'); otherwise someone may be intercepting the connection.`
+          : `The SSH host key of ${hostKey.host} (${hostKey.fingerprint}) is not in ~/.ssh/known_hosts: refused. Check the fingerprint with the server's owner, then connect once with "ssh ${hostKey.host.replace(/^\[(.*)\]:(\d+)$/, '-p $2 $1')}" to record it.`,
+          this.label, undefined, undefined, { cause: e });
+      }
       if (timeout.aborted && !options.signal?.aborted) {
         throw new EngineError('timeout', `The Docker engine at ${this.label} did not answer in time (${action}).`, this.label, undefined, undefined, { cause: e });
       }
@@ -254,5 +317,178 @@ export class EngineClient {
       const info = await exec.inspect({ abortSignal }) as { ExitCode?: number | null };
       return { exitCode: info.ExitCode ?? -1, stdout: out, stderr: err };
     }, { timeoutMs: 20_000, ...options });
+  }
+
+  // ---- volumes and archives
+
+  /** dockerode's volume, image and container calls as used below (its typings lag, as for LooseDocker). */
+  private get archiveApi(): {
+    createVolume: Request; pruneVolumes: Request; createContainer: Request;
+    importImage(file: Readable, options: object): Promise<unknown>;
+    getImage(name: string): { inspect: Request };
+    getVolume(name: string): { remove: Request };
+    getContainer(id: string): {
+      remove: Request; pause: Request; unpause: Request; getArchive: Request;
+      putArchive(file: Readable, options: object): Promise<unknown>;
+    };
+    } {
+    return this.docker as unknown as EngineClient['archiveApi'];
+  }
+
+  /**
+   * Creates a volume. The engine answers 201 with the existing volume when the name is taken (same driver), so
+   * callers that must not reuse a volume check with inspectVolume first.
+   */
+  async createVolume(spec: { name: string; driver?: string; driverOpts?: Record<string, string>; labels?: Record<string, string> }, options?: CallOptions): Promise<EngineVolume> {
+    await this.call(`create volume ${spec.name}`, (abortSignal) => this.archiveApi.createVolume({
+      Name: spec.name, Driver: spec.driver || 'local', DriverOpts: spec.driverOpts ?? {}, Labels: spec.labels ?? {}, abortSignal,
+    }), options);
+    return this.inspectVolume(spec.name, options);
+  }
+
+  /** Removes a volume; the engine refuses (conflict) while a container, running or not, uses it. */
+  removeVolume(name: string, options?: CallOptions & { force?: boolean }): Promise<void> {
+    return this.call(`remove volume ${name}`, (abortSignal) => this.archiveApi.getVolume(name).remove({
+      ...(options?.force ? { force: true } : {}), abortSignal,
+    }), options).then(() => undefined);
+  }
+
+  /**
+   * POST /volumes/prune. API 1.41 (Engine 20.10) removes every unused volume, named or anonymous; from API 1.42
+   * (Engine 23) named volumes go only with the filter all=true. `all: true` means named ones too on both.
+   * `all: false` (anonymous only) cannot be said to API 1.41, so it is refused rather than removing named volumes.
+   */
+  async pruneVolumes(filter: { all: boolean; labels?: string[] }, options?: CallOptions): Promise<{ deleted: string[]; spaceReclaimed: number }> {
+    const newEngine = this.apiVersion !== undefined && compareApiVersions(this.apiVersion, '1.42') >= 0;
+    if (!filter.all && !newEngine) {
+      throw new EngineError('badRequest', `The engine at ${this.label} (API ${this.apiVersion ?? MIN_API_VERSION}) cannot prune anonymous volumes only.`, this.label);
+    }
+    const filters: Record<string, string[]> = {};
+    if (filter.labels?.length) filters.label = filter.labels;
+    if (filter.all && newEngine) filters.all = ['true'];
+    const result = await this.call('prune volumes', (abortSignal) => this.archiveApi.pruneVolumes({
+      ...(Object.keys(filters).length ? { filters: JSON.stringify(filters) } : {}), abortSignal,
+    }), { timeoutMs: 300_000, ...options }) as { VolumesDeleted?: string[] | null; SpaceReclaimed?: number };
+    return { deleted: result.VolumesDeleted ?? [], spaceReclaimed: result.SpaceReclaimed ?? 0 };
+  }
+
+  /** The image's id, or a notFound EngineError. */
+  async inspectImage(name: string, options?: CallOptions): Promise<string> {
+    const raw = await this.call(`inspect image ${name}`, (abortSignal) => this.archiveApi.getImage(name).inspect({ abortSignal }), options) as { Id: string };
+    return raw.Id;
+  }
+
+  /** `docker import`: makes an image from a tar stream (a root filesystem) and returns its id. */
+  async importImage(rootfs: Readable, repo: string, tag: string, options?: CallOptions): Promise<string> {
+    return this.call(`import image ${repo}:${tag}`, async (abortSignal) => {
+      const progress = await this.archiveApi.importImage(rootfs, { repo, tag, abortSignal }) as Readable;
+      let text = '';
+      for await (const chunk of progress) text += String(chunk);
+      // The answer is JSON messages; the last status is the new image's id, an error comes as {"error": ...}.
+      let id = '';
+      for (const line of text.split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        const message = JSON.parse(line) as { status?: string; error?: string };
+        if (message.error) throw new EngineError('engine', `Docker engine at ${this.label} failed to import ${repo}:${tag}: ${message.error}`, this.label, undefined, message.error);
+        if (message.status && /^sha256:[0-9a-f]{64}$/.test(message.status.trim())) id = message.status.trim();
+      }
+      return id || this.inspectImage(`${repo}:${tag}`, { signal: abortSignal });
+    }, { timeoutMs: 120_000, ...options });
+  }
+
+  /**
+   * Creates (never starts) a container with volumes mounted: no network, no restart policy. Returns its id.
+   * `nocopy` keeps the engine from copying image content into an empty volume.
+   */
+  async createContainer(spec: {
+    image: string; name?: string; cmd: string[]; labels?: Record<string, string>;
+    mounts: Array<{ volume: string; target: string; readOnly?: boolean }>;
+  }, options?: CallOptions): Promise<string> {
+    const created = await this.call(`create container${spec.name ? ` ${spec.name}` : ''}`, (abortSignal) => this.archiveApi.createContainer({
+      ...(spec.name ? { name: spec.name } : {}),
+      Image: spec.image,
+      Cmd: spec.cmd,
+      Labels: spec.labels ?? {},
+      NetworkDisabled: true,
+      HostConfig: {
+        NetworkMode: 'none',
+        Mounts: spec.mounts.map((m) => ({
+          Type: 'volume', Source: m.volume, Target: m.target, ReadOnly: Boolean(m.readOnly), VolumeOptions: { NoCopy: true },
+        })),
+      },
+      abortSignal,
+    }), options) as { id?: string; Id?: string };
+    return created.id ?? created.Id ?? '';
+  }
+
+  /** Removes a container; its named volumes stay (v is never set). */
+  removeContainer(id: string, options?: CallOptions & { force?: boolean }): Promise<void> {
+    return this.call(`remove container ${id}`, (abortSignal) => this.archiveApi.getContainer(id).remove({
+      ...(options?.force ? { force: true } : {}), abortSignal,
+    }), options).then(() => undefined);
+  }
+
+  pauseContainer(id: string, options?: CallOptions): Promise<void> {
+    return this.call(`pause container ${id}`, (abortSignal) => this.archiveApi.getContainer(id).pause({ abortSignal }), options).then(() => undefined);
+  }
+
+  unpauseContainer(id: string, options?: CallOptions): Promise<void> {
+    return this.call(`resume container ${id}`, (abortSignal) => this.archiveApi.getContainer(id).unpause({ abortSignal }), options).then(() => undefined);
+  }
+
+  /**
+   * GET /containers/{id}/archive: a tar stream of `path` (`/data/.` gives the folder's contents at the top, like
+   * `tar -C /data .`). The timeout covers the wait for the answer only; the body streams for as long as it takes,
+   * and the caller's signal ends it (the stream then fails with an AbortError).
+   */
+  async getArchive(container: string, path: string, options: CallOptions = {}): Promise<Readable> {
+    const answer = new AbortController();
+    const timer = setTimeout(() => answer.abort(), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([options.signal, answer.signal]) : answer.signal;
+    const action = `read ${path} from container ${container}`;
+    try {
+      const stream = await this.archiveApi.getContainer(container).getArchive({ path, abortSignal: signal }) as Readable;
+      const user = options.signal;
+      if (user) {
+        const stop = () => stream.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+        if (user.aborted) stop();
+        else user.addEventListener('abort', stop, { once: true });
+        stream.once('close', () => user.removeEventListener('abort', stop));
+      }
+      return stream;
+    } catch (e) {
+      if (answer.signal.aborted && !options.signal?.aborted) {
+        throw new EngineError('timeout', `The Docker engine at ${this.label} did not answer in time (${action}).`, this.label, undefined, undefined, { cause: e });
+      }
+      throw toEngineError(e, this.label, action);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A second connection setup for uploads. docker-modem's connection timeout is only cleared when the answer
+   * arrives, and the engine answers a PUT of an archive after the whole body: with the shared client every
+   * upload longer than 5 s would be cut off. Same endpoint, same API version, no such timeout.
+   */
+  private uploader: Docker | undefined;
+
+  private get uploadApi(): { getContainer(id: string): { putArchive(file: Readable, options: object): Promise<unknown> } } {
+    this.uploader ??= new Docker(dockerodeOptions(this.endpoint, this.options, (p) => { this.hostKeyProblem = p; }));
+    (this.uploader.modem as { version?: string }).version = (this.docker.modem as { version?: string }).version;
+    return this.uploader as unknown as EngineClient['uploadApi'];
+  }
+
+  /**
+   * PUT /containers/{id}/archive: extracts the tar stream `body` into `path`, keeping owners, modes and times.
+   * No timeout (a restore takes as long as the volume is big); the caller's signal aborts the upload.
+   */
+  async putArchive(container: string, path: string, body: Readable, options: { signal?: AbortSignal } = {}): Promise<void> {
+    this.requestCount++;
+    try {
+      await this.uploadApi.getContainer(container).putArchive(body, { path, abortSignal: options.signal });
+    } catch (e) {
+      throw toEngineError(e, this.label, `write ${path} in container ${container}`);
+    }
   }
 }

@@ -6,11 +6,13 @@
 //
 // Shots: networks.png (a network expanded with its containers), tooltip.png (hover on a network),
 // inspect.png (the read-only JSON of a network), grouped.png (Group by Compose Project), volumes.png,
+// volume-menu.png (right-click on a volume), backup-progress.png (a backup with bytes and rate),
 // compose.png (Compose diagnostics and code lenses),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCodeServer, openWorkbench, log, repoRoot, sampleWorkspace } from './cs-harness.mjs';
 
@@ -21,14 +23,16 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'compose', 'unreachable'];
+const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'compose', 'unreachable'];
+// Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
+const BACKUP_DIR = path.join(tmpdir(), 'dnvtest-vol-shots-backup');
 
 // ---- demo resources --------------------------------------------------------------------------------------
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 const quiet = (...a) => { try { return docker(...a); } catch { return ''; } };
 const demo = {
   networks: ['dnvtest-frontend', 'dnvtest-backend'],
-  volumes: ['dnvtest-db-data', 'dnvtest-uploads', 'dnvtest-cache'],
+  volumes: ['dnvtest-db-data', 'dnvtest-uploads', 'dnvtest-cache', 'dnvtest-vol-media'],
   containers: ['dnvtest-web', 'dnvtest-api', 'dnvtest-db'],
 };
 
@@ -146,7 +150,7 @@ for (const name of [...SHOTS, 'setup']) {
 
 try {
   createDemo();
-  session = await openWithExtension();
+  session = await openWithExtension({}, { 'dockerNetworksVolumes.backup.folder': BACKUP_DIR, 'dockerNetworksVolumes.backup.format': 'tar.gz' });
   const { page } = session;
   const networks = paneRows(page, 'Networks');
   const volumes = paneRows(page, 'Volumes');
@@ -218,6 +222,32 @@ try {
     await volumes.filter({ hasText: 'Anonymous volumes' }).first().click();
     await volumes.filter({ hasText: '/tmp/cache' }).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => {});
   });
+  await shot(page, 'volume-menu', async () => {
+    // A volume big enough (about 600 MB of log-like text) for its backup to be seen in progress.
+    docker('run', '--rm', '-v', 'dnvtest-vol-media:/data', IMAGE, 'sh', '-c',
+      'i=0; while [ $i -lt 20000 ]; do echo "2025-11-22T10:00:$i INFO worker-$((i % 7)) GET /api/items/$i status=200 bytes=$((i * 13 % 9000))"; i=$((i + 1)); done > /data/.block; ' +
+      'i=0; while [ $i -lt 400 ]; do cat /data/.block; i=$((i + 1)); done > /data/access.log; rm /data/.block');
+    const media = volumes.filter({ hasText: 'dnvtest-vol-media' }).first();
+    await media.waitFor({ timeout: 10000 });
+    await media.click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Back Up Volume…' }).first().waitFor({ timeout: 10000 });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Remove Volume…' }).first().waitFor({ timeout: 10000 });
+  }, { keepMouse: true });
+
+  await shot(page, 'backup-progress', async () => {
+    // A menu item runs on Enter (a synthetic click does not reach it); the notification centre shows the progress
+    // (headless, the workbench keeps toasts in the centre).
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Back Up Volume…' }).first().hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar .codicon-bell, .statusbar .codicon-bell-dot').first().click();
+    await page.locator('.notifications-center', { hasText: 'Backing up dnvtest-vol-media' }).filter({ hasText: 'MB/s' }).first().waitFor({ timeout: 20000 });
+  });
+  await page.locator('.notifications-center', { hasText: 'Backed up dnvtest-vol-media' }).first().waitFor({ timeout: 120000 })
+    .catch(() => warnings.push('the backup in the backup-progress shot did not report its end'));
+  rmSync(BACKUP_DIR, { recursive: true, force: true });
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.keyboard.press('Escape');
+
   await shot(page, 'compose', async () => {
     // The Compose checks: diagnostics and code lenses on a file with mistakes (compose-checks/compose.yaml).
     await page.keyboard.press('Control+P');

@@ -1,0 +1,87 @@
+/**
+ * Reaching into a volume without running anything: a container created (never started) from an empty image,
+ * with the volume mounted at /data, whose archive endpoint reads and writes the volume. The empty image is
+ * imported from an empty tar by this code (`docker import`), so nothing is pulled and it works offline and on
+ * any engine. Its id is cached per engine client.
+ */
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import type { EngineClient } from '../engine/client';
+import { EngineError } from '../engine/errors';
+
+export const EMPTY_IMAGE_REPO = 'docker-networks-volumes/empty';
+export const EMPTY_IMAGE_TAG = '1';
+/** Label on every helper container, so leftovers (a crashed editor) can be told apart and removed. */
+export const HELPER_LABEL = 'docker-networks-volumes.helper';
+/** Where the volume is mounted in a helper container. */
+export const MOUNT = '/data';
+
+const imageIds = new WeakMap<EngineClient, Promise<string>>();
+
+async function emptyTar(): Promise<Buffer> {
+  const p = pack();
+  p.entry({ name: './', type: 'directory', mode: 0o755, mtime: new Date(0) });
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const chunk of p) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+async function findOrImport(client: EngineClient, signal?: AbortSignal): Promise<string> {
+  const ref = `${EMPTY_IMAGE_REPO}:${EMPTY_IMAGE_TAG}`;
+  try {
+    return await client.inspectImage(ref, { signal });
+  } catch (e) {
+    if (!(e instanceof EngineError && e.kind === 'notFound')) throw e;
+  }
+  return client.importImage(Readable.from([await emptyTar()]), EMPTY_IMAGE_REPO, EMPTY_IMAGE_TAG, { signal });
+}
+
+/** The empty image's id on this engine, imported the first time it is needed. */
+export function emptyImage(client: EngineClient, signal?: AbortSignal): Promise<string> {
+  let id = imageIds.get(client);
+  if (!id) {
+    id = findOrImport(client, signal);
+    imageIds.set(client, id);
+    id.catch(() => imageIds.delete(client));
+  }
+  return id;
+}
+
+export interface HelperMount {
+  volume: string;
+  readOnly: boolean;
+}
+
+/** Creates a helper container with the volume at /data (or the volumes at /data/0, /data/1...). */
+async function createHelper(client: EngineClient, mounts: HelperMount[], signal?: AbortSignal): Promise<string> {
+  const spec = (image: string) => ({
+    image,
+    name: `dnv-helper-${randomBytes(6).toString('hex')}`,
+    cmd: ['/nothing-runs-here'],
+    labels: { [HELPER_LABEL]: 'volume-archive' },
+    mounts: mounts.map((m, i) => ({ volume: m.volume, target: mounts.length === 1 ? MOUNT : `${MOUNT}/${i}`, readOnly: m.readOnly })),
+  });
+  try {
+    return await client.createContainer(spec(await emptyImage(client, signal)), { signal });
+  } catch (e) {
+    // Someone removed the image since it was cached: import it again, once.
+    if (!(e instanceof EngineError && e.kind === 'notFound' && /image/i.test(e.message))) throw e;
+    imageIds.delete(client);
+    return client.createContainer(spec(await emptyImage(client, signal)), { signal });
+  }
+}
+
+/**
+ * Runs `work` with a helper container that mounts `mounts`, and removes the container afterwards whatever
+ * happens (also after a cancel: the removal does not use the cancelled signal).
+ */
+export async function withHelper<T>(client: EngineClient, mounts: HelperMount[], work: (containerId: string) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  const id = await createHelper(client, mounts, signal);
+  try {
+    return await work(id);
+  } finally {
+    await client.removeContainer(id, { force: true }).catch(() => undefined);
+  }
+}

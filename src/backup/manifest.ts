@@ -1,0 +1,76 @@
+/** The manifest written beside each archive, and the archive's file name. */
+import { promises as fs } from 'node:fs';
+import type { BackupFormat } from './formats';
+import type { EntryCounts } from './guard';
+
+export const MANIFEST_KIND = 'docker-networks-volumes/volume-backup';
+export const MANIFEST_SUFFIX = '.manifest.json';
+
+export interface BackupManifest {
+  kind: typeof MANIFEST_KIND;
+  version: 1;
+  /** When the backup was made (ISO 8601, UTC). */
+  created: string;
+  volume: {
+    name: string;
+    driver: string;
+    options: Record<string, string>;
+    labels: Record<string, string>;
+    scope?: string;
+    createdAt?: string;
+  };
+  archive: {
+    /** File name, without a folder: the manifest stays valid when both files are moved together. */
+    file: string;
+    format: BackupFormat;
+    /** Size of the archive file. */
+    bytes: number;
+    sha256: string;
+    /** Size of the tar stream inside (uncompressed). */
+    tarBytes: number;
+  };
+  /** What the archive holds: entries by type, and bytes of file content. */
+  content: EntryCounts;
+  engine: { host: string; version?: string; apiVersion?: string; os?: string };
+  /** Containers paused while the volume was read. */
+  paused: string[];
+  durationMs: number;
+}
+
+/** 2025-11-22T23:05:01.123Z -> 20251122T230501Z: sortable, no characters a file system objects to. */
+export function timestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export function archiveFileName(volume: string, format: BackupFormat, date: Date, attempt = 1): string {
+  return `${volume}-${timestamp(date)}${attempt > 1 ? `-${attempt}` : ''}.${format}`;
+}
+
+export function manifestPathFor(archivePath: string): string {
+  return archivePath + MANIFEST_SUFFIX;
+}
+
+/** The manifest beside an archive, if there is one; a malformed one is an error (it cannot vouch for anything). */
+export async function readManifest(archivePath: string): Promise<BackupManifest | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(manifestPathFor(archivePath), 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+  const manifest = JSON.parse(text) as BackupManifest;
+  if (manifest.kind !== MANIFEST_KIND || !/^[0-9a-f]{64}$/.test(manifest.archive?.sha256 ?? '')) {
+    throw new Error(`${manifestPathFor(archivePath)} is not a backup manifest of this extension.`);
+  }
+  return manifest;
+}
+
+/** Writes the manifest next to the archive, atomically (a temporary file renamed into place). */
+export async function writeManifest(archivePath: string, manifest: BackupManifest): Promise<string> {
+  const target = manifestPathFor(archivePath);
+  const temp = `${target}.partial`;
+  await fs.writeFile(temp, JSON.stringify(manifest, null, 2) + '\n', { flag: 'w' });
+  await fs.rename(temp, target);
+  return target;
+}

@@ -1,0 +1,171 @@
+/**
+ * Volume create and remove with the checks the engine does not make (a create never reuses an existing volume,
+ * a remove says which containers hold the volume), who uses a volume, pausing writers, and whether a volume
+ * is empty.
+ */
+import { extract } from 'tar-stream';
+import type { EngineClient } from '../engine/client';
+import { EngineError } from '../engine/errors';
+import type { EngineVolume } from '../engine/types';
+import { HELPER_LABEL, MOUNT } from './helper';
+
+export interface VolumeSpec {
+  name: string;
+  driver?: string;
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+export interface VolumeUserInfo {
+  id: string;
+  name: string;
+  /** running, paused, exited, created... */
+  state: string;
+  readOnly: boolean;
+  /** A helper container of a backup, restore or clone in progress. */
+  helper: boolean;
+}
+
+export class VolumeInUseError extends Error {
+  constructor(readonly volume: string, readonly users: VolumeUserInfo[], action = 'removed') {
+    super(`Volume ${volume} is in use by ${users.length} container(s): ${users.map(describeUser).join(', ')}. It was not ${action}.`);
+    this.name = 'VolumeInUseError';
+  }
+}
+
+export class VolumeExistsError extends Error {
+  constructor(readonly volume: string) {
+    super(`A volume named ${volume} already exists.`);
+    this.name = 'VolumeExistsError';
+  }
+}
+
+function describeUser(user: VolumeUserInfo): string {
+  return user.helper ? `${user.name} (a backup, restore or clone in progress)` : `${user.name} (${user.state})`;
+}
+
+/** The engine's rule for volume names (daemon/names: [a-zA-Z0-9][a-zA-Z0-9_.-]+). */
+export const VOLUME_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
+
+export function volumeNameProblem(name: string): string | undefined {
+  if (!name) return 'A volume needs a name.';
+  if (!VOLUME_NAME.test(name)) return `"${name}" is not a valid volume name: at least 2 characters, letters, digits, "_", "." or "-", not starting with "_", "." or "-".`;
+  return undefined;
+}
+
+/** Every container (running or not) that mounts the volume. */
+export async function volumeUsers(client: EngineClient, volume: string, signal?: AbortSignal): Promise<VolumeUserInfo[]> {
+  const containers = await client.listContainers({ volume: [volume] }, { signal });
+  return containers.map((c) => {
+    const mount = (c.Mounts ?? []).find((m) => m.Type === 'volume' && m.Name === volume);
+    return {
+      id: c.Id,
+      name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ''),
+      state: c.State ?? 'unknown',
+      readOnly: mount ? mount.RW === false : false,
+      helper: Boolean(c.Labels?.[HELPER_LABEL]),
+    };
+  });
+}
+
+/** Running containers that mount the volume read-write: the ones to pause for a consistent copy. */
+export async function runningWriters(client: EngineClient, volume: string, signal?: AbortSignal): Promise<VolumeUserInfo[]> {
+  return (await volumeUsers(client, volume, signal)).filter((u) => u.state === 'running' && !u.readOnly && !u.helper);
+}
+
+export async function volumeExists(client: EngineClient, name: string, signal?: AbortSignal): Promise<EngineVolume | undefined> {
+  try {
+    return await client.inspectVolume(name, { signal });
+  } catch (e) {
+    if (e instanceof EngineError && e.kind === 'notFound') return undefined;
+    throw e;
+  }
+}
+
+/** Creates a new volume; refuses a name that exists (the engine would silently hand back the existing one). */
+export async function createVolume(client: EngineClient, spec: VolumeSpec, signal?: AbortSignal): Promise<EngineVolume> {
+  const problem = volumeNameProblem(spec.name);
+  if (problem) throw new Error(problem);
+  if (await volumeExists(client, spec.name, signal)) throw new VolumeExistsError(spec.name);
+  return client.createVolume(spec, { signal });
+}
+
+/** Removes a volume no container uses; otherwise throws VolumeInUseError naming them, and removes nothing. */
+export async function removeVolume(client: EngineClient, name: string, signal?: AbortSignal): Promise<void> {
+  const users = await volumeUsers(client, name, signal);
+  if (users.length) throw new VolumeInUseError(name, users);
+  try {
+    await client.removeVolume(name, { signal });
+  } catch (e) {
+    // A container took the volume between the check and the remove.
+    if (e instanceof EngineError && e.kind === 'conflict') {
+      const now = await volumeUsers(client, name, signal);
+      if (now.length) throw new VolumeInUseError(name, now);
+    }
+    throw e;
+  }
+}
+
+/**
+ * Pauses the given containers, runs `work`, and resumes the ones it paused, also when `work` fails or is
+ * cancelled. Containers that are not running (any more) are skipped. Returns the ids it paused.
+ */
+export async function pauseWhile(client: EngineClient, ids: string[], signal: AbortSignal | undefined, work: () => Promise<void>): Promise<string[]> {
+  const paused: string[] = [];
+  const resume = async () => {
+    const failures: string[] = [];
+    for (const id of paused) {
+      await client.unpauseContainer(id).catch((e: unknown) => { failures.push(`${id.slice(0, 12)}: ${e instanceof Error ? e.message : String(e)}`); });
+    }
+    if (failures.length) throw new Error(`Could not resume container(s) paused for the backup: ${failures.join('; ')}`);
+  };
+  try {
+    for (const id of ids) {
+      try {
+        await client.pauseContainer(id, { signal });
+        paused.push(id);
+      } catch (e) {
+        // 409: not running, or already paused (by someone else: then it is not ours to resume).
+        if (!(e instanceof EngineError && e.kind === 'conflict')) throw e;
+      }
+    }
+    await work();
+  } catch (e) {
+    await resume().catch(() => undefined);
+    throw e;
+  }
+  await resume();
+  return paused;
+}
+
+/** Whether the volume mounted in the helper holds anything (reads the archive stream up to its first entry). */
+export async function helperVolumeIsEmpty(client: EngineClient, helper: string, signal?: AbortSignal): Promise<boolean> {
+  const stop = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const tar = await client.getArchive(helper, `${MOUNT}/.`, { signal: both });
+  return new Promise<boolean>((resolve, reject) => {
+    let settled = false;
+    const settle = (empty: boolean | Error) => {
+      if (settled) return;
+      settled = true;
+      stop.abort();
+      tar.destroy();
+      parser.destroy();
+      if (empty instanceof Error) reject(empty); else resolve(empty);
+    };
+    const parser = extract();
+    parser.on('entry', (header, stream, next) => {
+      stream.on('error', () => undefined);
+      const rest = header.name.split('/').filter((p) => p !== '' && p !== '.');
+      if (rest.length) return settle(false);
+      stream.on('end', () => next());
+      stream.resume();
+    });
+    parser.on('finish', () => settle(true));
+    parser.on('error', (e: Error) => settle(e));
+    tar.on('error', (e: Error) => settle(e));
+    tar.on('data', (chunk: Buffer) => { if (!parser.write(chunk)) tar.pause(); });
+    parser.on('drain', () => tar.resume());
+    tar.on('end', () => parser.end(undefined));
+  });
+}

@@ -1,0 +1,27 @@
+/** Registers the volume actions: create, remove, prune, backup, restore, clone. */
+import * as vscode from 'vscode';
+import { COMMAND } from '../ids';
+import type { ExplorerStore } from '../model/store';
+import { registerCommand } from './index';
+import { nothingProtected, type ProtectedResourcesProvider } from './protection';
+import { backupVolumes } from './volumes/backupVolume';
+import { cloneVolume } from './volumes/cloneVolume';
+import { createVolume } from './volumes/createVolume';
+import { pruneVolumes } from './volumes/pruneVolumes';
+import { removeVolume } from './volumes/removeVolume';
+import { restoreVolume } from './volumes/restoreVolume';
+
+/**
+ * `storeFor` picks the engine a command acts on (its tree row's engine, or the current one);
+ * `protectedResources` names the volumes prune keeps unless the user ticks them (the workspace's Compose volumes).
+ */
+export function registerVolumeCommands(context: vscode.ExtensionContext, storeFor: (arg: unknown) => ExplorerStore, protectedResources: ProtectedResourcesProvider = nothingProtected): void {
+  context.subscriptions.push(
+    registerCommand(COMMAND.createVolume, (arg) => createVolume(storeFor(arg), arg)),
+    registerCommand(COMMAND.removeVolume, (arg, selection) => removeVolume(storeFor(arg), arg, selection)),
+    registerCommand(COMMAND.pruneVolumes, (arg) => pruneVolumes(storeFor(arg), protectedResources, arg)),
+    registerCommand(COMMAND.backupVolume, (arg, selection) => backupVolumes(storeFor(arg), arg, selection)),
+    registerCommand(COMMAND.restoreVolume, (arg) => restoreVolume(storeFor(arg), arg)),
+    registerCommand(COMMAND.cloneVolume, (arg) => cloneVolume(storeFor(arg), arg)),
+  );
+}

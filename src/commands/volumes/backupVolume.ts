@@ -1,0 +1,59 @@
+/**
+ * Back up volumes: the clicked one, the tree's selection, a Compose project's volumes, or `{ volumes: [...] }`
+ * (the Compose code lens, tests). Folder from the argument, the backup.folder setting, or a folder picker;
+ * format from the argument or the backup.format setting. Running containers that write to a volume can be
+ * paused for a consistent copy. Progress shows bytes and rate; Cancel stops and removes the partial file.
+ */
+import * as vscode from 'vscode';
+import { backupVolume as backup, type BackupResult } from '../../backup/backup';
+import type { BackupFormat } from '../../backup/formats';
+import { volumeExists } from '../../backup/volumes';
+import type { ExplorerStore } from '../../model/store';
+import { formatBytes } from '../../views/describe';
+import { localize } from '../../views/items';
+import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
+
+export interface BackupArgs {
+  volumes: string[];
+  folder: string;
+  format: BackupFormat;
+  /** Pause running writers (true), do not (false); undefined asks when there are any. */
+  pause: boolean;
+}
+
+/** `dnv.volume.backup`: the results, one per volume backed up. */
+export async function backupVolumes(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
+  const given = givenArgs<BackupArgs>(arg);
+  let volumes = volumeNamesFrom(store, arg, selection);
+  if (!volumes.length && !given) volumes = await pickVolumes(store, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
+  if (!volumes.length) return undefined;
+  for (const v of volumes) if (!await volumeExists(store.client, v)) throw new Error(localize('No volume {0} on this engine.', v));
+
+  const folder = given?.folder ?? configuredFolder() ?? await askFolder(localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
+  if (!folder) return undefined;
+  const { format, fellBack } = chosenFormat(given?.format);
+  if (fellBack) void vscode.window.showWarningMessage(localize('This editor\'s runtime (Node {0}) has no zstd: writing .tar.gz instead of .tar.zst.', process.versions.node));
+  const writers = await askPause(store, volumes, given?.pause, localize('backup'));
+  if (!writers) return undefined;
+
+  const results: BackupResult[] = [];
+  const title = volumes.length === 1 ? localize('Backing up {0}', volumes[0]) : localize('Backing up {0} volumes', volumes.length);
+  const sizeOf = sizeLookup(store, volumes);
+  await withTransferProgress(title, async (signal, progress) => {
+    for (const [index, volume] of volumes.entries()) {
+      results.push(await backup(store.client, {
+        volume, folder, format, signal,
+        pause: (writers.get(volume) ?? []).map((w) => w.id),
+        onProgress: (p) => progress.report({ ...p, total: p.total ?? sizeOf(volume) }, { index, count: volumes.length }),
+      }));
+    }
+  });
+
+  const describe = (r: BackupResult) => localize('{0} → {1} ({2}, {3} files, {4})', r.manifest.volume.name, r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, seconds(r.manifest.durationMs));
+  const paused = [...new Set(results.flatMap((r) => r.manifest.paused))].length;
+  const pausedText = paused ? ` ${localize('{0} container(s) were paused during the copy and resumed.', paused)}` : '';
+  void vscode.window.showInformationMessage(results.length === 1
+    ? localize('Backed up {0}.', describe(results[0])) + pausedText
+    : localize('Backed up {0} volumes to {1}: {2}.', results.length, folder, results.map(describe).join('; ')) + pausedText);
+  return results;
+}

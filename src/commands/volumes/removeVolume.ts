@@ -1,0 +1,84 @@
+/**
+ * Remove volumes (the clicked one, or the tree's selection). A volume in use is not removed: the message lists
+ * its containers. The rest go after a modal confirm, which says their data cannot be recovered.
+ * Called with `{ names: [...] }` (tests) it asks nothing.
+ */
+import * as vscode from 'vscode';
+import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
+import { EngineError } from '../../engine/errors';
+import type { ExplorerStore } from '../../model/store';
+import { formatBytes } from '../../views/describe';
+import { localize } from '../../views/items';
+import { givenArgs, pickVolumes, volumeNamesFrom } from './common';
+
+export interface RemoveResult {
+  removed: string[];
+  /** In use (with their containers) or refused by the engine. */
+  refused: Array<{ name: string; reason: string; users?: VolumeUserInfo[] }>;
+}
+
+function usersText(users: VolumeUserInfo[]): string {
+  return users.map((u) => (u.helper ? localize('{0} (a backup, restore or clone in progress)', u.name) : `${u.name} (${u.state})`)).join(', ');
+}
+
+/** `dnv.volume.remove` */
+export async function removeVolume(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
+  const given = givenArgs<{ names: string[] }>(arg);
+  let names = volumeNamesFrom(store, arg, selection);
+  if (!names.length && !given) names = await pickVolumes(store, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];
+  if (!names.length) return undefined;
+
+  const client = store.client;
+  const result: RemoveResult = { removed: [], refused: [] };
+  const free: string[] = [];
+  for (const name of names) {
+    const users = await volumeUsers(client, name);
+    if (users.length) result.refused.push({ name, users, reason: localize('in use by {0}', usersText(users)) });
+    else free.push(name);
+  }
+
+  if (!given) {
+    if (!free.length) {
+      const only = result.refused[0];
+      throw new Error(result.refused.length === 1
+        ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', only.name, only.users!.length, usersText(only.users!))
+        : localize('None of these volumes was removed: {0}.', result.refused.map((r) => `${r.name} (${r.reason})`).join('; ')));
+    }
+    const sizes = free.map((n) => store.usageOf(n)?.size).filter((s): s is number => s !== undefined && s >= 0);
+    const total = sizes.length ? localize(' ({0})', formatBytes(sizes.reduce((a, b) => a + b, 0))) : '';
+    const detail = [
+      localize('Their data is deleted and cannot be recovered. Back them up first if you may need it.'),
+      '', ...free,
+      ...(result.refused.length ? ['', localize('Kept, in use: {0}', result.refused.map((r) => `${r.name} (${usersText(r.users ?? [])})`).join('; '))] : []),
+    ].join('\n');
+    const answer = await vscode.window.showWarningMessage(
+      free.length === 1 ? localize('Remove volume {0}{1}?', free[0], total) : localize('Remove {0} volumes{1}?', free.length, total),
+      { modal: true, detail }, localize('Remove'),
+    );
+    if (!answer) return undefined;
+  }
+
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: localize('Removing volumes…') }, async (progress) => {
+    for (const name of free) {
+      progress.report({ message: name });
+      try {
+        await remove(client, name);
+        result.removed.push(name);
+      } catch (e) {
+        if (e instanceof VolumeInUseError) result.refused.push({ name, users: e.users, reason: localize('in use by {0}', usersText(e.users)) });
+        else result.refused.push({ name, reason: e instanceof EngineError ? e.engineMessage ?? e.message : String(e) });
+      }
+    }
+  });
+
+  const refusedText = result.refused.map((r) => `${r.name} (${r.reason})`).join('; ');
+  if (result.refused.length && !result.removed.length) {
+    throw new Error(result.refused.length === 1 && result.refused[0].users
+      ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', result.refused[0].name, result.refused[0].users.length, usersText(result.refused[0].users))
+      : localize('No volume was removed: {0}.', refusedText));
+  }
+  const message = result.removed.length === 1 ? localize('Removed volume {0}.', result.removed[0]) : localize('Removed {0} volumes.', result.removed.length);
+  if (result.refused.length) void vscode.window.showWarningMessage(`${message} ${localize('Not removed: {0}.', refusedText)}`);
+  else void vscode.window.showInformationMessage(message);
+  return result;
+}

@@ -1,0 +1,99 @@
+/**
+ * Restore an archive into a volume: on a volume row, into that volume; from the palette, into a new volume or
+ * a chosen one. An existing volume that is not empty needs a choice, replace or merge, in a modal. The archive
+ * is checked whole (and against its manifest) before anything is written; progress shows both passes.
+ * Called with `{ archive, volume?, mode? }` (tests) it asks nothing.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readManifest } from '../../backup/manifest';
+import { type RestoreMode, type RestoreResult, restoreVolume as restore, volumeIsEmpty } from '../../backup/restore';
+import { volumeExists, volumeNameProblem } from '../../backup/volumes';
+import type { ExplorerStore } from '../../model/store';
+import { formatBytes } from '../../views/describe';
+import { localize } from '../../views/items';
+import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
+
+export interface RestoreArgs {
+  archive: string;
+  /** Target volume; default: the manifest's volume name, else the archive's name without timestamp and extension. */
+  volume: string;
+  mode: RestoreMode;
+}
+
+/** `app-data-20251122T230501Z.tar.gz` -> `app-data`. */
+export function volumeNameFromArchive(file: string): string {
+  return path.basename(file).replace(/\.(tar(\.(gz|zst))?|tgz)$/, '').replace(/-\d{8}T\d{6}Z(-\d+)?$/, '');
+}
+
+async function pickArchive(): Promise<string | undefined> {
+  const folder = configuredFolder();
+  const uris = await vscode.window.showOpenDialog({
+    title: localize('Archive to restore'), canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: localize('Restore'),
+    filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+    defaultUri: folder ? vscode.Uri.file(folder) : vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return uris?.[0]?.fsPath;
+}
+
+async function pickTarget(store: ExplorerStore, suggested: string): Promise<string | undefined> {
+  type Item = vscode.QuickPickItem & { name?: string };
+  const items: Item[] = [
+    { label: `$(add) ${localize('New volume…')}`, description: suggested },
+    ...store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name)).map((v): Item => ({ name: v.name, label: `$(database) ${v.name}`, description: v.name === suggested ? localize('the backed-up volume') : v.driver })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: localize('Restore into which volume?'), ignoreFocusOut: true });
+  if (!picked) return undefined;
+  if (picked.name) return picked.name;
+  const taken = new Set(store.volumes().map((v) => v.name));
+  const name = await vscode.window.showInputBox({
+    title: localize('Restore into a new volume'), prompt: localize('Name of the new volume'), value: taken.has(suggested) ? `${suggested}-restored` : suggested, ignoreFocusOut: true,
+    validateInput: (v) => volumeNameProblem(v.trim()) ?? (taken.has(v.trim()) ? localize('A volume named {0} already exists: pick it from the list instead.', v.trim()) : undefined),
+  });
+  return name?.trim() || undefined;
+}
+
+async function askMode(volume: string): Promise<RestoreMode | undefined> {
+  const replace = localize('Replace');
+  const merge = localize('Merge');
+  const answer = await vscode.window.showWarningMessage(
+    localize('Volume {0} is not empty.', volume),
+    {
+      modal: true,
+      detail: [
+        localize('Replace: the volume is emptied (recreated with the same driver, options and labels) and then holds exactly the archive. What it holds now is lost. No container may use it.'),
+        localize('Merge: the archive\'s files are added; files with the same path are overwritten, all others stay.'),
+      ].join('\n\n'),
+    },
+    replace, merge,
+  );
+  return answer === replace ? 'replace' : answer === merge ? 'merge' : undefined;
+}
+
+/** `dnv.volume.restore` */
+export async function restoreVolume(store: ExplorerStore, arg?: unknown): Promise<RestoreResult | undefined> {
+  const given = givenArgs<RestoreArgs>(arg);
+  const onRow = given ? undefined : volumeNamesFrom(store, arg)[0];
+  if (given && !given.archive) throw new Error(localize('Restore needs an archive file.'));
+  const archive = given?.archive ?? await pickArchive();
+  if (!archive) return undefined;
+  const manifest = await readManifest(archive);
+  const suggested = manifest?.volume.name ?? volumeNameFromArchive(archive);
+  const volume = given?.volume ?? onRow ?? (given ? suggested : await pickTarget(store, suggested));
+  if (!volume) return undefined;
+
+  let mode = given?.mode;
+  if (!mode && !given && await volumeExists(store.client, volume) && !await volumeIsEmpty(store.client, volume)) {
+    mode = await askMode(volume);
+    if (!mode) return undefined;
+  }
+
+  const result = await withTransferProgress(localize('Restoring {0} into {1}', path.basename(archive), volume), (signal, progress) =>
+    restore(store.client, { archive, volume, mode, signal, onProgress: (p) => progress.report(p) }));
+
+  const how = { new: localize('new volume'), empty: localize('empty volume'), replace: localize('replaced'), merge: localize('merged') }[result.mode];
+  const verified = result.verified ? localize('checksum verified against its manifest') : localize('no manifest to verify against');
+  void vscode.window.showInformationMessage(localize('Restored {0} files ({1}) into volume {2} ({3}; {4}; {5}).',
+    result.counts.files, formatBytes(result.counts.bytes), volume, how, verified, seconds(result.durationMs)));
+  return result;
+}

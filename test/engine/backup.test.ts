@@ -1,0 +1,420 @@
+/**
+ * Volume backup, restore, clone, remove and prune on a real engine. Test data is written by test/busybox:1
+ * containers with known owners, modes, times and links, and read back the same way (find, stat, sha256sum,
+ * readlink), so a round trip is compared file by file by tools that know nothing of this code.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Header, pack } from 'tar-stream';
+import * as zlib from 'node:zlib';
+import { backupVolume } from '../../src/backup/backup';
+import { cloneVolume } from '../../src/backup/clone';
+import { type BackupFormat, zstdAvailable } from '../../src/backup/formats';
+import { UnsafeArchiveError } from '../../src/backup/guard';
+import { HELPER_LABEL } from '../../src/backup/helper';
+import { manifestPathFor, readManifest } from '../../src/backup/manifest';
+import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
+import { ChecksumMismatchError, restoreVolume, TargetNotEmptyError } from '../../src/backup/restore';
+import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/backup/volumes';
+import { EngineClient } from '../../src/engine/client';
+import { resolveEndpoint } from '../../src/engine/connection';
+import { EngineError } from '../../src/engine/errors';
+import { docker, TEST_IMAGE } from '../support/docker';
+
+const RUN = randomBytes(3).toString('hex');
+const P = `dnvtest-vol-${RUN}-`;
+const LABEL = `dnvtest-vol-run=${RUN}`;
+
+/** Runs a shell script in a busybox container with the volume at /data; returns stdout. */
+function inVolume(volume: string, script: string, extra: string[] = []): string {
+  return execFileSync('docker', ['run', '--rm', '--network', 'none', '-v', `${volume}:/data`, ...extra, TEST_IMAGE, 'sh', '-c', script], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20,
+  });
+}
+
+function makeVolume(name: string, labels: string[] = []): string {
+  docker('volume', 'create', '--label', LABEL, ...labels.flatMap((l) => ['--label', l]), name);
+  return name;
+}
+
+/** A volume with the cases a backup must keep: owners, modes (setuid, sticky, 000), times, links, empty dirs. */
+const FILL = `set -e
+cd /data
+mkdir -p dir/sub empty-dir 'with space' deep/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb/cccccccccccccccccccc/dddddddddddddddddddd/eeeeeeeeeeeeeeeeeeee
+echo hello > dir/a.txt
+head -c 300000 /dev/urandom > dir/random.bin
+yes 'compressible line of text' | head -c 200000 > 'with space/file name.txt'
+echo deep > deep/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb/cccccccccccccccccccc/dddddddddddddddddddd/eeeeeeeeeeeeeeeeeeee/a-file-with-a-rather-long-name-to-need-more-than-one-hundred-characters.txt
+echo unicode > 'caf\u00e9-\u00f1.txt'
+: > zero-mode
+ln dir/a.txt dir/hard-a
+ln dir/a.txt hard-top
+ln -s a.txt dir/sym-a
+ln -s ../dir dir/sub/up
+ln -s does-not-exist dangling
+chown 1234:5678 dir/a.txt
+chown -h 42:43 dir/sym-a
+chown 65534:65534 empty-dir
+chmod 600 dir/a.txt
+chmod 4755 dir/random.bin
+chmod 1777 empty-dir
+chmod 000 zero-mode
+chmod 2750 dir/sub
+touch -d '2001-02-03 04:05:06' dir/a.txt 'with space/file name.txt'
+touch -h -d '2002-03-04 05:06:07' dir/sym-a
+touch -d '2003-04-05 06:07:08' empty-dir dir/sub dir
+chown 999:998 /data
+chmod 750 /data
+touch -d '2004-05-06 07:08:09' /data
+`;
+
+/** Each path's type, mode, owner, size, mtime, content hash or link target, and the hardlink groups. */
+function listing(volume: string): { entries: Map<string, string>; hardlinks: string[] } {
+  const out = inVolume(volume, `cd /data && find . -exec stat -c '%n|%F|%a|%u|%g|%s|%Y|%i|%h' {} + && echo @@ && find . -type f -exec sha256sum {} + && echo @@ && find . -type l | while read -r l; do echo "$l|$(readlink "$l")"; done`);
+  const [stats, sums, links] = out.split('@@\n');
+  const hash = new Map(sums.trim().split('\n').filter(Boolean).map((l) => { const [h, ...n] = l.split('  '); return [n.join('  '), h]; }));
+  const target = new Map(links.trim().split('\n').filter(Boolean).map((l) => { const i = l.indexOf('|'); return [l.slice(0, i), l.slice(i + 1)]; }));
+  const entries = new Map<string, string>();
+  const inodes = new Map<string, string[]>();
+  for (const line of stats.trim().split('\n')) {
+    const [name, type, mode, uid, gid, size, mtime, inode, nlink] = line.split('|');
+    const isDir = type === 'directory';
+    entries.set(name, [type, mode, uid, gid, isDir ? '-' : size, mtime, hash.get(name) ?? target.get(name) ?? ''].join(' '));
+    if (!isDir && Number(nlink) > 1) inodes.set(inode, [...(inodes.get(inode) ?? []), name]);
+  }
+  const hardlinks = [...inodes.values()].map((names) => names.sort().join(' = ')).sort();
+  return { entries, hardlinks };
+}
+
+function assertSameContents(actual: ReturnType<typeof listing>, expected: ReturnType<typeof listing>): void {
+  assert.deepEqual([...actual.entries.keys()].sort(), [...expected.entries.keys()].sort(), 'same paths');
+  for (const [name, want] of expected.entries) assert.equal(actual.entries.get(name), want, `${name}: type mode uid gid size mtime sha256/target`);
+  assert.deepEqual(actual.hardlinks, expected.hardlinks, 'same hardlink groups');
+}
+
+function helperContainers(): string[] {
+  return docker('ps', '-aq', '--filter', `label=${HELPER_LABEL}`).split('\n').filter(Boolean);
+}
+
+function volumeExists(name: string): boolean {
+  return docker('volume', 'ls', '-q', '--filter', `name=^${name}$`) === name;
+}
+
+function cleanup(): void {
+  const containers = docker('ps', '-aq', '--filter', `name=^/${P}`).split('\n').filter(Boolean);
+  if (containers.length) docker('rm', '-f', ...containers);
+  const volumes = docker('volume', 'ls', '-q', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
+  const named = docker('volume', 'ls', '-q', '--filter', `name=^${P}`).split('\n').filter(Boolean);
+  const all = [...new Set([...volumes, ...named])];
+  if (all.length) docker('volume', 'rm', '-f', ...all);
+}
+
+/** A tar (as bytes) from entries made with tar-stream: hostile ones included, written as given. */
+async function tarOf(entries: Array<Partial<Header> & { name: string; body?: string }>): Promise<Buffer> {
+  const p = pack();
+  for (const { body, ...header } of entries) p.entry({ mtime: new Date(0), mode: 0o644, ...header }, body ?? '');
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+suite('volume backup, restore and clone on a real engine', function () {
+  this.timeout(180_000);
+  let client: EngineClient;
+  let folder: string;
+  const source = `${P}source`;
+  let expected: ReturnType<typeof listing>;
+
+  suiteSetup(async () => {
+    client = new EngineClient(resolveEndpoint());
+    await client.negotiate();
+    folder = mkdtempSync(path.join(tmpdir(), 'dnvtest-backup-'));
+    makeVolume(source, ['purpose=roundtrip']);
+    inVolume(source, FILL);
+    expected = listing(source);
+    assert.ok(expected.entries.size >= 18, `test data written (${expected.entries.size} entries)`);
+    assert.ok(expected.hardlinks.length === 1, 'one hardlink group');
+  });
+
+  suiteTeardown(() => {
+    cleanup();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  teardown(() => {
+    assert.deepEqual(helperContainers(), [], 'no helper container is left behind');
+  });
+
+  const formats: Array<{ format: BackupFormat; title: string }> = [
+    { format: 'tar', title: '.tar' },
+    { format: 'tar.gz', title: '.tar.gz' },
+    { format: 'tar.zst', title: `.tar.zst (needs zstd in zlib: ${zstdAvailable() ? 'present' : `absent in Node ${process.versions.node}, skipped, not passed`})` },
+  ];
+  for (const { format, title } of formats) {
+    test(`backup -> restore into a new volume is equal file by file: ${title}`, async function () {
+      if (!zstdAvailable() && format === 'tar.zst') this.skip();
+      const progress: number[] = [];
+      const result = await backupVolume(client, { volume: source, folder, format, onProgress: (p) => progress.push(p.bytes) });
+      assert.match(path.basename(result.archive), new RegExp(`^${source}-\\d{8}T\\d{6}Z(-\\d+)?\\.${format.replace('.', '\\.')}$`));
+      assert.ok(existsSync(result.archive) && existsSync(result.manifestPath));
+      assert.ok(!readdirSync(folder).some((f) => f.endsWith('.partial')), 'no partial file');
+      const manifest = (await readManifest(result.archive))!;
+      assert.equal(manifest.archive.sha256, execFileSync('sha256sum', [result.archive], { encoding: 'utf8' }).split(' ')[0]);
+      assert.equal(manifest.archive.bytes, (await fs.stat(result.archive)).size);
+      assert.equal(manifest.archive.format, format);
+      assert.equal(manifest.volume.driver, 'local');
+      assert.equal(manifest.volume.labels.purpose, 'roundtrip');
+      // Three names of one inode: the first is a file in the tar, the other two are links to it.
+      assert.equal(manifest.content.files, [...expected.entries.values()].filter((e) => e.startsWith('regular')).length - 2);
+      assert.equal(manifest.content.hardlinks, 2);
+      assert.equal(manifest.content.entries, expected.entries.size);
+      assert.ok(progress.length > 0 && progress[progress.length - 1] === manifest.archive.tarBytes, 'progress ends at the tar size');
+
+      const target = `${P}restored-${format.replace('.', '-')}`;
+      const restored = await restoreVolume(client, { archive: result.archive, volume: target });
+      assert.equal(restored.mode, 'new');
+      assert.equal(restored.verified, true);
+      assertSameContents(listing(target), expected);
+      docker('volume', 'rm', target);
+    });
+  }
+
+  test('.tar.gz archives extract with plain tar (GNU tar: equal file by file; busybox tar: same files, owners and modes)', async () => {
+    const result = await backupVolume(client, { volume: source, folder, format: 'tar.gz' });
+    const extracted = mkdtempSync(path.join(tmpdir(), 'dnvtest-gnutar-'));
+    try {
+      execFileSync('tar', ['-xzpf', result.archive, '--numeric-owner', '-C', extracted]);
+      assertSameContents(listing(extracted), expected);
+    } finally {
+      rmSync(extracted, { recursive: true, force: true });
+    }
+    const target = makeVolume(`${P}plain-tar`);
+    inVolume(target, `tar xzf /backup/${path.basename(result.archive)} -C /data`, ['-v', `${folder}:/backup:ro`]);
+    // busybox tar does not set folder times after writing into them, nor symlink owners and times.
+    const withoutTimes = (l: ReturnType<typeof listing>) => ({
+      hardlinks: l.hardlinks,
+      entries: new Map([...l.entries].map(([k, v]) => {
+        const f = v.replace(/^symbolic link/, 'symlink').split(' ');
+        return [k, f[0] === 'directory' ? [...f.slice(0, 5)].join(' ') : f[0] === 'symlink' ? [f[0], f[6]].join(' ') : f.join(' ')];
+      })),
+    });
+    assertSameContents(withoutTimes(listing(target)), withoutTimes(expected));
+  });
+
+  test('an archive made by the usual recipe (busybox tar czf -C /data .) restores', async () => {
+    const recipeFolder = mkdtempSync(path.join(tmpdir(), 'dnvtest-recipe-'));
+    try {
+      execFileSync('docker', ['run', '--rm', '-v', `${source}:/data`, '-v', `${recipeFolder}:/backup`, TEST_IMAGE, 'tar', 'czf', '/backup/x.tar.gz', '-C', '/data', '.']);
+      const target = `${P}from-recipe`;
+      const restored = await restoreVolume(client, { archive: path.join(recipeFolder, 'x.tar.gz'), volume: target });
+      assert.equal(restored.verified, false, 'no manifest, nothing to verify against');
+      assertSameContents(listing(target), expected);
+    } finally {
+      rmSync(recipeFolder, { recursive: true, force: true });
+    }
+  });
+
+  test('cancel midway leaves no file, the volume unchanged, and paused writers resumed', async () => {
+    const big = makeVolume(`${P}big`);
+    inVolume(big, 'head -c 150000000 /dev/urandom > /data/blob && echo small > /data/small');
+    const before = listing(big);
+    const writer = `${P}writer`;
+    docker('run', '-d', '--name', writer, '-v', `${big}:/data:ro`, TEST_IMAGE, 'sleep', '600');
+    const writerId = docker('inspect', '-f', '{{.Id}}', writer);
+    const cancelFolder = path.join(folder, 'cancel');
+    const controller = new AbortController();
+    let pausedDuring = '';
+    const started = backupVolume(client, {
+      volume: big, folder: cancelFolder, format: 'tar.gz', signal: controller.signal, pause: [writerId],
+      onProgress: (p) => {
+        if (p.bytes > 20_000_000 && !controller.signal.aborted) {
+          pausedDuring = docker('inspect', '-f', '{{.State.Status}}', writer);
+          controller.abort();
+        }
+      },
+    });
+    await assert.rejects(started, (e: unknown) => e instanceof EngineError && e.kind === 'cancelled' && /no file was left/.test(e.message));
+    assert.equal(pausedDuring, 'paused', 'the writer was paused during the backup');
+    assert.equal(docker('inspect', '-f', '{{.State.Status}}', writer), 'running', 'and resumed after the cancel');
+    assert.deepEqual(readdirSync(cancelFolder), [], 'no archive, partial file or manifest');
+    assertSameContents(listing(big), before);
+  });
+
+  test('cancel during a restore into a new volume removes that volume', async () => {
+    const big = `${P}big`;
+    const archive = (await backupVolume(client, { volume: big, folder, format: 'tar' })).archive;
+    const target = `${P}cancelled-restore`;
+    const controller = new AbortController();
+    const running = restoreVolume(client, {
+      archive, volume: target, signal: controller.signal,
+      onProgress: (p) => { if (p.phase === 'restore' && p.bytes > 20_000_000) controller.abort(); },
+    });
+    await assert.rejects(running, (e: unknown) => e instanceof EngineError && e.kind === 'cancelled' && /new volume was removed/.test(e.message));
+    assert.equal(volumeExists(target), false);
+  });
+
+  test('restore into an existing non-empty volume needs a choice; merge keeps, replace removes what was there', async () => {
+    const archive = (await backupVolume(client, { volume: source, folder, format: 'tar.gz' })).archive;
+    const target = makeVolume(`${P}existing`, ['keep=me']);
+    inVolume(target, 'echo before > /data/extra.txt && mkdir /data/dir && echo old > /data/dir/a.txt');
+    await assert.rejects(restoreVolume(client, { archive, volume: target }), TargetNotEmptyError);
+    assert.equal(inVolume(target, 'cat /data/dir/a.txt').trim(), 'old', 'nothing was written without a choice');
+
+    const merged = await restoreVolume(client, { archive, volume: target, mode: 'merge' });
+    assert.equal(merged.mode, 'merge');
+    const afterMerge = listing(target);
+    assert.ok(afterMerge.entries.has('./extra.txt'), 'merge keeps files the archive does not have');
+    assert.equal(inVolume(target, 'cat /data/dir/a.txt').trim(), 'hello', 'and overwrites those it has');
+
+    const user = `${P}user`;
+    docker('create', '--name', user, '-v', `${target}:/data`, TEST_IMAGE, 'true');
+    await assert.rejects(restoreVolume(client, { archive, volume: target, mode: 'replace' }), (e: unknown) => e instanceof VolumeInUseError && e.users.some((u) => u.name === user));
+    docker('rm', user);
+
+    const replaced = await restoreVolume(client, { archive, volume: target, mode: 'replace' });
+    assert.equal(replaced.mode, 'replace');
+    assertSameContents(listing(target), expected);
+    assert.equal(docker('volume', 'inspect', '-f', '{{index .Labels "keep"}}', target), 'me', 'replace keeps the volume\'s labels');
+  });
+
+  test('a changed archive does not match its manifest and nothing is restored', async () => {
+    const result = await backupVolume(client, { volume: source, folder, format: 'tar' });
+    const manifest = JSON.parse(await fs.readFile(manifestPathFor(result.archive), 'utf8'));
+    manifest.archive.sha256 = '0'.repeat(64);
+    await fs.writeFile(manifestPathFor(result.archive), JSON.stringify(manifest));
+    const target = `${P}tampered`;
+    await assert.rejects(restoreVolume(client, { archive: result.archive, volume: target }), ChecksumMismatchError);
+    assert.equal(volumeExists(target), false);
+  });
+
+  suite('hostile archives are refused before anything is written', () => {
+    const hostFile = `/tmp/dnvtest-escape-${RUN}`;
+    const cases: Array<{ name: string; entries: Array<Partial<Header> & { name: string; body?: string }>; reason: RegExp }> = [
+      { name: 'absolute path', entries: [{ name: 'ok.txt', body: 'x' }, { name: hostFile, body: 'x' }], reason: /absolute path/ },
+      { name: '".." in a path', entries: [{ name: 'ok.txt', body: 'x' }, { name: '../../../../../../../..' + hostFile, body: 'x' }], reason: /"\.\."/ },
+      { name: '".." hidden in the middle', entries: [{ name: 'a/../../escape.txt', body: 'x' }], reason: /"\.\."/ },
+      { name: 'symlink to an absolute path', entries: [{ name: 'etc', type: 'symlink', linkname: '/etc' }], reason: /absolute path/ },
+      { name: 'symlink escaping with ..', entries: [{ name: 'dir', type: 'directory' }, { name: 'dir/up', type: 'symlink', linkname: '../..' }], reason: /points outside/ },
+      { name: 'symlink escaping through another symlink', entries: [{ name: 'here', type: 'symlink', linkname: '.' }, { name: 'out', type: 'symlink', linkname: 'here/..' }], reason: /points outside/ },
+      { name: 'symlink made to escape later', entries: [{ name: 'd', type: 'directory' }, { name: 's', type: 'symlink', linkname: 'd/..' }, { name: 'd', type: 'symlink', linkname: '.' }], reason: /points outside/ },
+      { name: 'write through a symlink that escapes', entries: [{ name: 'here', type: 'symlink', linkname: '.' }, { name: 'up', type: 'symlink', linkname: 'here/../x' }, { name: 'up/file', body: 'x' }], reason: /points outside|written through/ },
+      { name: 'hardlink to an absolute path', entries: [{ name: 'passwd', type: 'link', linkname: '/etc/passwd' }], reason: /outside the volume/ },
+      { name: 'hardlink escaping with ..', entries: [{ name: 'shadow', type: 'link', linkname: '../../../etc/shadow' }], reason: /outside the volume/ },
+      { name: 'hardlink to a file not in the archive', entries: [{ name: 'h', type: 'link', linkname: 'missing' }], reason: /not a file earlier/ },
+      { name: 'character device', entries: [{ name: 'ok.txt', body: 'x' }, { name: 'null', type: 'character-device', devmajor: 1, devminor: 3 }], reason: /device file/ },
+      { name: 'block device', entries: [{ name: 'sda', type: 'block-device', devmajor: 8, devminor: 0 }], reason: /device file/ },
+      { name: 'FIFO', entries: [{ name: 'pipe', type: 'fifo' }], reason: /FIFO/ },
+    ];
+    let target: string;
+    let before: ReturnType<typeof listing>;
+
+    suiteSetup(() => {
+      target = makeVolume(`${P}hostile-target`);
+      inVolume(target, 'echo precious > /data/precious.txt');
+      before = listing(target);
+    });
+
+    for (const c of cases) {
+      test(c.name, async () => {
+        const archive = path.join(folder, `hostile-${c.name.replace(/\W+/g, '-')}.tar.gz`);
+        await fs.writeFile(archive, zlib.gzipSync(await tarOf(c.entries)));
+        const newTarget = `${P}hostile-new`;
+        for (const [volume, mode] of [[target, 'merge'], [target, 'replace'], [newTarget, undefined]] as const) {
+          await assert.rejects(restoreVolume(client, { archive, volume, mode }), (e: unknown) => {
+            assert.ok(e instanceof UnsafeArchiveError, `UnsafeArchiveError, got ${String(e)}`);
+            assert.match(e.message, c.reason);
+            return true;
+          });
+        }
+        assert.equal(volumeExists(newTarget), false, 'no volume was created');
+        assertSameContents(listing(target), before);
+        assert.equal(existsSync(hostFile), false, 'nothing written on this machine');
+      });
+    }
+  });
+
+  test('clone copies a volume engine-side, file by file', async () => {
+    const target = `${P}clone`;
+    const result = await cloneVolume(client, { source, target });
+    assert.ok(result.bytes > 500_000);
+    assertSameContents(listing(target), expected);
+    assert.equal(docker('volume', 'inspect', '-f', '{{index .Labels "purpose"}}', target), 'roundtrip');
+    await assert.rejects(cloneVolume(client, { source, target }), VolumeExistsError);
+  });
+});
+
+suite('volume create, remove and prune on a real engine', function () {
+  this.timeout(60_000);
+  let client: EngineClient;
+
+  suiteSetup(async () => {
+    client = new EngineClient(resolveEndpoint());
+    await client.negotiate();
+  });
+
+  suiteTeardown(() => cleanup());
+
+  test('create sets driver options and labels, and refuses an existing name', async () => {
+    const name = `${P}created`;
+    const v = await createVolume(client, { name, driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' }, labels: { [LABEL.split('=')[0]]: RUN, tier: 'cache' } });
+    assert.equal(v.Options?.type, 'tmpfs');
+    assert.equal(v.Labels?.tier, 'cache');
+    await assert.rejects(createVolume(client, { name }), VolumeExistsError);
+    await assert.rejects(createVolume(client, { name: '-bad name' }), /not a valid volume name/);
+    docker('volume', 'rm', name);
+  });
+
+  test('remove refuses a volume in use and lists its containers; removes it once free', async () => {
+    const name = makeVolume(`${P}in-use`);
+    docker('create', '--name', `${P}stopped-user`, '-v', `${name}:/data`, TEST_IMAGE, 'true');
+    docker('run', '-d', '--name', `${P}running-user`, '-v', `${name}:/data:ro`, TEST_IMAGE, 'sleep', '600');
+    await assert.rejects(removeVolume(client, name), (e: unknown) => {
+      assert.ok(e instanceof VolumeInUseError);
+      assert.deepEqual(e.users.map((u) => `${u.name} ${u.state}`).sort(), [`${P}running-user running`, `${P}stopped-user created`]);
+      assert.match(e.message, /in use by 2 container\(s\).*running-user \(running\).*It was not removed/);
+      return true;
+    });
+    assert.ok(volumeExists(name));
+    docker('rm', '-f', `${P}stopped-user`, `${P}running-user`);
+    await removeVolume(client, name);
+    assert.equal(volumeExists(name), false);
+  });
+
+  test('prune preview tells anonymous from named, keeps used and protected ones, and equals what was removed', async () => {
+    const named = [makeVolume(`${P}prune-a`), makeVolume(`${P}prune-b`)];
+    const anonymous = docker('volume', 'create', '--label', LABEL); // no name: the engine makes a 64-hex one
+    const used = makeVolume(`${P}prune-used`);
+    const kept = makeVolume(`${P}prune-protected`);
+    docker('create', '--name', `${P}prune-user`, '-v', `${used}:/data`, TEST_IMAGE, 'true');
+    inVolume(named[0], 'head -c 100000 /dev/zero > /data/blob');
+
+    const preview = await previewPrune(client, { labels: [LABEL], protected: new Map([[kept, 'used by compose.yaml']]) });
+    assert.deepEqual(preview.anonymous.map((c) => c.name), [anonymous]);
+    assert.deepEqual(preview.named.map((c) => c.name), named);
+    assert.deepEqual(preview.protected.map((c) => [c.name, c.protectedBecause]), [[kept, 'used by compose.yaml']]);
+    assert.ok(preview.sizesKnown);
+    assert.ok((preview.named[0].size ?? 0) >= 100_000, 'sizes from disk usage');
+
+    const outcome = await pruneVolumes(client, [...preview.anonymous, ...preview.named]);
+    assert.deepEqual(outcome.removed.sort(), [anonymous, ...named].sort(), 'removed exactly the preview');
+    assert.deepEqual(outcome.skipped, []);
+    assert.ok(outcome.spaceFreed >= 100_000);
+    for (const v of [anonymous, ...named]) assert.equal(volumeExists(v), false, v);
+    assert.ok(volumeExists(used) && volumeExists(kept), 'used and protected volumes stay');
+    docker('rm', `${P}prune-user`);
+  });
+
+  test("the engine's own prune, asked for named volumes the way this engine's API wants, removes what the preview shows", async () => {
+    const scope = `dnvtest-vol-prune=${RUN}`;
+    const names = [makeVolume(`${P}engine-prune-a`, [scope]), makeVolume(`${P}engine-prune-b`, [scope])];
+    const preview = planPrune(await client.listVolumes(), await client.listContainers(), undefined, { labels: [scope] });
+    assert.deepEqual(preview.named.map((c) => c.name), names);
+    const result = await client.pruneVolumes({ all: true, labels: [scope] });
+    assert.deepEqual(result.deleted.sort(), [...preview.anonymous, ...preview.named].map((c) => c.name).sort());
+  });
+});

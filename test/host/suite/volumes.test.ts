@@ -1,0 +1,157 @@
+/**
+ * Volume commands run with arguments (no prompts) in the real extension host, checked against the engine with
+ * the docker CLI: create, backup (argument and settings, every format this runtime has), restore, clone,
+ * remove (refused while in use, listing the container), prune (exactly the preview), and the menus.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { BackupResult } from '../../../src/backup/backup';
+import type { CloneResult } from '../../../src/backup/clone';
+import type { RestoreResult } from '../../../src/backup/restore';
+import type { PruneResult } from '../../../src/commands/volumes/pruneVolumes';
+import type { RemoveResult } from '../../../src/commands/volumes/removeVolume';
+import type { ExtensionApi } from '../../../src/extension';
+import { docker, dockerQuiet, EXTENSION_ID, extensionApi, setSetting, TAG, waitForRow, waitLoaded } from './helpers';
+
+const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
+const LABEL = `dnvtest-host=${TAG}`;
+
+/** A listing of the volume's files with owner, mode and content hash, made by busybox in a container. */
+function contents(volume: string): string {
+  return docker('run', '--rm', '-v', `${volume}:/data:ro`, IMAGE, 'sh', '-c',
+    "cd /data && find . | sort | while read -r f; do echo \"$(stat -c '%n %F %a %u:%g' \"$f\") $( [ -f \"$f\" ] && sha256sum < \"$f\" | cut -c1-16)\"; done");
+}
+
+suite('Volume commands', function () {
+  this.timeout(120_000);
+  let api: ExtensionApi;
+  let folder: string;
+  const VOL = `${TAG}-vol-data`;
+  const RESTORED = `${TAG}-vol-restored`;
+  const CLONE = `${TAG}-vol-clone`;
+  const USER = `${TAG}-vol-user`;
+  const PRUNE = [`${TAG}-vol-prune-a`, `${TAG}-vol-prune-b`];
+  let expected: string;
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await waitLoaded(api);
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dnvtest-vol-host-'));
+  });
+
+  suiteTeardown(async () => {
+    await setSetting('backup.folder', undefined);
+    await setSetting('backup.format', undefined);
+    dockerQuiet('rm', '-f', USER);
+    for (const v of [VOL, RESTORED, CLONE, ...PRUNE]) dockerQuiet('volume', 'rm', '-f', v);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('dnv.volume.create with an object creates without asking; the tree shows it with its context tokens', async () => {
+    const name = await vscode.commands.executeCommand<string>('dnv.volume.create', { name: VOL, labels: { owner: 'host-test', dnvtest: TAG } });
+    assert.strictEqual(name, VOL);
+    assert.strictEqual(docker('volume', 'inspect', '-f', '{{index .Labels "owner"}}', VOL), 'host-test');
+    const row = await waitForRow(api.explorer.volumesTree, VOL);
+    assert.match(row.item.contextValue ?? '', /\bvolume\b.*\bvolume\.unused\b/);
+    docker('run', '--rm', '-v', `${VOL}:/data`, IMAGE, 'sh', '-c',
+      'mkdir -p /data/d/empty && echo hello > /data/d/a && ln /data/d/a /data/hard && ln -s d/a /data/sym && head -c 2000000 /dev/urandom > /data/blob && chown -R 70:70 /data/d && chmod 640 /data/d/a');
+    expected = contents(VOL);
+    assert.match(expected, /\.\/d\/a regular file 640 70:70/);
+  });
+
+  test('dnv.volume.backup with arguments, in every format this runtime has (zstd in the extension host\'s Node)', async () => {
+    const formats = ['tar', 'tar.gz', ...(process.versions.node.split('.').map(Number)[0] >= 23 ? ['tar.zst'] : [])];
+    for (const format of formats) {
+      const results = await vscode.commands.executeCommand<BackupResult[]>('dnv.volume.backup', { volumes: [VOL], folder, format, pause: false });
+      assert.ok(results?.length === 1, `a result for ${format}`);
+      const [r] = results;
+      assert.ok(r.archive.endsWith(`.${format}`), r.archive);
+      assert.ok(fs.existsSync(r.archive) && fs.existsSync(r.manifestPath));
+      assert.strictEqual(r.manifest.archive.format, format);
+      assert.strictEqual(r.manifest.content.files, 2, 'd/a and blob; hard is a link to d/a');
+      assert.strictEqual(r.manifest.content.hardlinks, 1);
+      assert.strictEqual(r.manifest.content.symlinks, 1);
+      assert.strictEqual(r.manifest.volume.labels.owner, 'host-test');
+    }
+  });
+
+  test('the backup folder and format settings are used when the argument has none', async () => {
+    const configured = path.join(folder, 'from-settings');
+    await setSetting('backup.folder', configured);
+    await setSetting('backup.format', 'tar.gz');
+    const results = await vscode.commands.executeCommand<BackupResult[]>('dnv.volume.backup', { volumes: [VOL], pause: false });
+    assert.ok(results?.[0].archive.startsWith(configured + path.sep), results?.[0].archive);
+    assert.match(path.basename(results![0].archive), new RegExp(`^${VOL}-\\d{8}T\\d{6}Z\\.tar\\.gz$`));
+  });
+
+  test('dnv.volume.restore into a new volume gives back the same files, owners and modes', async () => {
+    const archive = fs.readdirSync(folder).filter((f) => f.endsWith('.tar.gz')).map((f) => path.join(folder, f))[0];
+    const result = await vscode.commands.executeCommand<RestoreResult>('dnv.volume.restore', { archive, volume: RESTORED });
+    assert.strictEqual(result?.mode, 'new');
+    assert.strictEqual(result?.verified, true);
+    assert.strictEqual(contents(RESTORED), expected);
+  });
+
+  test('dnv.volume.restore into a non-empty volume without a mode is refused and writes nothing', async () => {
+    const archive = fs.readdirSync(folder).filter((f) => f.endsWith('.tar')).map((f) => path.join(folder, f))[0];
+    docker('run', '--rm', '-v', `${RESTORED}:/data`, IMAGE, 'sh', '-c', 'echo mine > /data/mine');
+    const before = contents(RESTORED);
+    const result = await vscode.commands.executeCommand('dnv.volume.restore', { archive, volume: RESTORED });
+    assert.strictEqual(result, undefined);
+    assert.strictEqual(contents(RESTORED), before);
+    const replaced = await vscode.commands.executeCommand<RestoreResult>('dnv.volume.restore', { archive, volume: RESTORED, mode: 'replace' });
+    assert.strictEqual(replaced?.mode, 'replace');
+    assert.strictEqual(contents(RESTORED), expected);
+  });
+
+  test('dnv.volume.clone copies the volume engine-side', async () => {
+    const result = await vscode.commands.executeCommand<CloneResult>('dnv.volume.clone', { source: VOL, target: CLONE, pause: false });
+    assert.ok(result && result.bytes > 2_000_000);
+    assert.strictEqual(contents(CLONE), expected);
+  });
+
+  test('dnv.volume.remove refuses a volume in use, names the container, removes nothing; removes it once free', async () => {
+    docker('create', '--name', USER, '-v', `${CLONE}:/data`, IMAGE, 'true');
+    const refused = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE] });
+    assert.strictEqual(refused, undefined, 'the command reports the refusal as an error');
+    assert.ok(dockerQuiet('volume', 'inspect', CLONE), 'still there');
+    const mixed = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE, RESTORED] });
+    assert.deepStrictEqual(mixed?.removed, [RESTORED]);
+    assert.strictEqual(mixed?.refused[0].name, CLONE);
+    assert.deepStrictEqual(mixed?.refused[0].users?.map((u) => u.name), [USER]);
+    docker('rm', USER);
+    const removed = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE] });
+    assert.deepStrictEqual(removed?.removed, [CLONE]);
+    assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${CLONE}$`), '');
+  });
+
+  test('dnv.volumes.prune removes exactly what its preview lists, and keeps volumes in use', async () => {
+    for (const v of PRUNE) docker('volume', 'create', '--label', LABEL, v);
+    docker('volume', 'create', '--label', LABEL, `${TAG}-vol-kept`);
+    docker('create', '--name', USER, '-v', `${TAG}-vol-kept:/data`, IMAGE, 'true');
+    const result = await vscode.commands.executeCommand<PruneResult>('dnv.volumes.prune', { include: 'all', labels: [LABEL] });
+    assert.deepStrictEqual(result?.chosen.sort(), [...PRUNE].sort());
+    assert.deepStrictEqual(result?.outcome.removed.sort(), [...PRUNE].sort());
+    for (const v of PRUNE) assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${v}$`), '');
+    assert.ok(dockerQuiet('volume', 'inspect', `${TAG}-vol-kept`), 'the volume in use is kept');
+    dockerQuiet('rm', '-f', USER);
+    dockerQuiet('volume', 'rm', `${TAG}-vol-kept`);
+  });
+
+  test('volume rows have the actions in their context menu, remove apart in the destructive group', () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when: string; group: string }>> } };
+    const itemMenu = pkg.contributes.menus['view/item/context'];
+    const volumeRow = 'volume volume.unused inspectable';
+    for (const command of ['dnv.volume.backup', 'dnv.volume.restore', 'dnv.volume.clone', 'dnv.volume.remove']) {
+      const entry = itemMenu.find((m) => m.command === command && /viewItem =~/.test(m.when));
+      assert.ok(entry, command);
+      const regex = /viewItem =~ \/(.+?)\//.exec(entry.when)![1];
+      assert.ok(new RegExp(regex).test(volumeRow), `${command} shows on a volume row`);
+      assert.ok(!new RegExp(regex).test('volumeProject') || command === 'dnv.volume.backup', `${command} not on a project row`);
+    }
+    assert.match(itemMenu.find((m) => m.command === 'dnv.volume.remove')!.group, /^9_destructive/);
+  });
+});
