@@ -158,6 +158,19 @@ export function checkCreateSpec(spec: NetworkCreateSpec, existing: NetworkModel[
   return undefined;
 }
 
+/**
+ * Whether standalone containers may join: Swarm-scoped overlay networks take only services unless they were
+ * created attachable; host and none take no second network.
+ */
+export function checkConnectable(network: NetworkModel): string | undefined {
+  if (network.driver === 'host' || network.driver === 'null') return `${network.name} is the ${network.name} network mode: a container uses it alone and cannot be connected to it.`;
+  if (network.scope === 'swarm' && !network.attachable) {
+    return `${network.name} is a Swarm overlay network that only services can join: recreate it with the attachable option (docker network create --attachable) to connect containers.`;
+  }
+  if (network.ingress) return `${network.name} is the Swarm routing mesh: containers cannot be connected to it.`;
+  return undefined;
+}
+
 export function isRemovable(network: NetworkModel): boolean {
   return !network.builtIn;
 }

@@ -80,8 +80,9 @@ export function describeNetwork(network: NetworkModel, members: NetworkMember[],
   if (network.internal) tokens.push('network.internal');
   if (network.attachable) tokens.push('network.attachable');
   if (members.length > 0) tokens.push('network.inUse');
-  // host and none take no extra containers: each container has exactly that one network mode.
-  if (network.driver !== 'host' && network.driver !== 'null') tokens.push('network.connectable');
+  // host and none take no extra containers, and a Swarm overlay only services unless it is attachable.
+  const swarmOnly = network.scope === 'swarm' && !network.attachable;
+  if (network.driver !== 'host' && network.driver !== 'null' && !swarmOnly && !network.ingress) tokens.push('network.connectable');
   return {
     label: network.name,
     description,

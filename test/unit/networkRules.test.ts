@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { checkAddressInSubnet, overlaps, parseSubnet } from '../../src/model/cidr';
 import { toNetwork } from '../../src/model/mapping';
 import {
-  checkAddressPlan, checkAliases, checkCreateSpec, checkNetworkName, checkStaticAddress, checkSubnet, creatableDrivers,
+  checkAddressPlan, checkAliases, checkConnectable, checkCreateSpec, checkNetworkName, checkStaticAddress, checkSubnet, creatableDrivers,
   isAddressPoolExhausted, parseKeyValues, prunePreview,
 } from '../../src/model/networkRules';
 import type { NetworkMember, NetworkModel } from '../../src/model/types';
@@ -103,6 +103,15 @@ suite('network rules', () => {
     assert.deepEqual(preview.map((c) => c.network.name), ['shop_default', 'unused']);
     assert.equal(preview[0].protectedBecause, 'declared in compose.yaml');
     assert.equal(preview[1].protectedBecause, undefined);
+  });
+
+  test('Swarm scope: only attachable overlays take standalone containers; host and none take none', () => {
+    const overlay = (attachable: boolean) => toNetwork({ Id: 'o', Name: 'mesh', Driver: 'overlay', Scope: 'swarm', Attachable: attachable });
+    assert.match(checkConnectable(overlay(false))!, /only services can join.*--attachable/);
+    assert.equal(checkConnectable(overlay(true)), undefined);
+    assert.match(checkConnectable(toNetwork({ Id: 'i', Name: 'ingress', Driver: 'overlay', Scope: 'swarm', Ingress: true, Attachable: true }))!, /routing mesh/);
+    assert.match(checkConnectable(existing[1])!, /network mode/);
+    assert.equal(checkConnectable(existing[3]), undefined);
   });
 
   test('the engine\'s "no address pool left" answer is recognised', () => {

@@ -4,7 +4,7 @@
  * against the network before anything is sent.
  */
 import * as vscode from 'vscode';
-import { checkAliases, checkStaticAddress } from '../../model/networkRules';
+import { checkAliases, checkConnectable, checkStaticAddress } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
 import { localize } from '../../views/items';
@@ -46,11 +46,11 @@ export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promi
     const fromContainer = (arg as { kind?: string } | undefined)?.kind === 'member' ? containerFrom(store, arg) : undefined;
     if (fromContainer) {
       const current = new Set(fromContainer.attachments.map((a) => a.networkId));
-      network = await pickNetwork(store.networks().filter((n) => !current.has(n.id) && n.driver !== 'host' && n.driver !== 'null'),
+      network = await pickNetwork(store.networks().filter((n) => !current.has(n.id) && !checkConnectable(n)),
         localize('Connect {0} to which network?', fromContainer.name));
       containers = network && [fromContainer];
     } else {
-      network = networkFrom(store, arg) ?? await pickNetwork(store.networks().filter((n) => n.driver !== 'host' && n.driver !== 'null'), localize('Connect containers to which network?'));
+      network = networkFrom(store, arg) ?? await pickNetwork(store.networks().filter((n) => !checkConnectable(n)), localize('Connect containers to which network?'));
       if (!network) return 0;
       const target = network;
       const members = new Set(store.membersOf(target).map((m) => m.container.id));
@@ -75,6 +75,9 @@ export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promi
       if (address.includes(':')) ipv6 = address.trim() || undefined; else ipv4 = address.trim() || undefined;
     }
   }
+
+  const refused = checkConnectable(network);
+  if (refused) throw new Error(localize('Not connected: {0}', refused));
 
   for (const address of [ipv4, ipv6]) {
     if (!address) continue;
