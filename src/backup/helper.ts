@@ -9,11 +9,12 @@ import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
+import { HELPER_CONTAINER_LABEL as HELPER_LABEL } from '../model/mapping';
 
 export const EMPTY_IMAGE_REPO = 'docker-networks-volumes/empty';
 export const EMPTY_IMAGE_TAG = '1';
 /** Label on every helper container, so leftovers (a crashed editor) can be told apart and removed. */
-export const HELPER_LABEL = 'docker-networks-volumes.helper';
+export { HELPER_LABEL };
 /** Where the volume is mounted in a helper container. */
 export const MOUNT = '/data';
 

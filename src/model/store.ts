@@ -11,7 +11,7 @@ import { EngineError } from '../engine/errors';
 import { type ConnectionState, EngineWatcher } from '../engine/events';
 import type { EngineEvent } from '../engine/types';
 import {
-  containerFromInspect, containerFromSummary, needsInspectForAliases, toNetwork, toVolume,
+  containerFromInspect, containerFromSummary, isHelperContainer, needsInspectForAliases, toNetwork, toVolume,
 } from './mapping';
 import type {
   ChangeKind, ContainerModel, NetworkMember, NetworkModel, StoreChange, VolumeModel, VolumeUsage, VolumeUser,
@@ -186,7 +186,7 @@ export class ExplorerStore {
   }
 
   containers(): ContainerModel[] {
-    return [...this.containerById.values()];
+    return [...this.containerById.values()].filter((c) => !isHelperContainer(c));
   }
 
   network(id: string): NetworkModel | undefined {
@@ -225,6 +225,7 @@ export class ExplorerStore {
       if (list) list.push(value); else map.set(key, [value]);
     };
     for (const container of this.containerById.values()) {
+      if (isHelperContainer(container)) continue;
       for (const attachment of container.attachments) {
         if (attachment.networkId) push(index.membersByNetworkId, attachment.networkId, { container, attachment });
         else push(index.membersByNetworkName, attachment.networkName, { container, attachment });

@@ -9,13 +9,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { type Header, pack } from 'tar-stream';
 import * as zlib from 'node:zlib';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
 import { type BackupFormat, zstdAvailable } from '../../src/backup/formats';
 import { UnsafeArchiveError } from '../../src/backup/guard';
-import { HELPER_LABEL } from '../../src/backup/helper';
+import { HELPER_LABEL, withHelper } from '../../src/backup/helper';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
 import { ChecksumMismatchError, restoreVolume, TargetNotEmptyError } from '../../src/backup/restore';
@@ -336,6 +337,23 @@ suite('volume backup, restore and clone on a real engine', function () {
         assert.equal(existsSync(hostFile), false, 'nothing written on this machine');
       });
     }
+  });
+
+  test('an upload longer than the client\'s 5 s connection timeout is not cut off', async () => {
+    // The engine answers a PUT of an archive only after the whole body: a slow body must not be mistaken for a
+    // connection that never came up.
+    const target = makeVolume(`${P}slow-upload`);
+    const p = pack();
+    const body = p.entry({ name: 'slow.bin', size: 64 * 1024 * 70, mode: 0o644, mtime: new Date(0) });
+    let sent = 0;
+    const timer = setInterval(() => {
+      body.write(Buffer.alloc(64 * 1024, sent));
+      if (++sent === 70) { clearInterval(timer); body.end(undefined); p.finalize(); }
+    }, 100);
+    const started = Date.now();
+    await withHelper(client, [{ volume: target, readOnly: false }], (id) => client.putArchive(id, '/data', Readable.from(p)));
+    assert.ok(Date.now() - started > 6_000, 'the upload took longer than the connection timeout');
+    assert.equal(inVolume(target, 'stat -c %s /data/slow.bin').trim(), String(64 * 1024 * 70));
   });
 
   test('clone copies a volume engine-side, file by file', async () => {

@@ -75,3 +75,13 @@ suite('model mapping', () => {
     assert.equal(needsInspectForAliases(c), true);
   });
 });
+
+suite('helper containers', () => {
+  test('the backup helper containers are told apart from the user\'s', async () => {
+    const { isHelperContainer, HELPER_CONTAINER_LABEL } = await import('../../src/model/mapping');
+    const helper = containerFromSummary({ Id: 'h1', Names: ['/x'], Labels: { [HELPER_CONTAINER_LABEL]: 'volume-archive' } });
+    const user = containerFromSummary({ Id: 'u1', Names: ['/y'], Labels: {} });
+    assert.equal(isHelperContainer(helper), true);
+    assert.equal(isHelperContainer(user), false);
+  });
+});
