@@ -8,6 +8,7 @@ import type { EngineSnapshot } from './engine';
 import { joinsNetwork, namedVolumeRefs, type ResourceDecl } from './model';
 import type { ComposeProject } from './project';
 import type { NetworkCreateArgs, VolumeCreateArgs } from './rules/rule';
+import { formatBytes } from '../model/format';
 
 export type LensAction =
   | { kind: 'reveal'; title: string; target: { kind: 'network' | 'volume'; name: string } }
@@ -23,16 +24,6 @@ export interface ComposeLens {
   text: string;
   tooltip?: string;
   actions: LensAction[];
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 0) return '?';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -4,7 +4,7 @@
  */
 import type { Analysis } from './analyze';
 import type { EngineSnapshot } from './engine';
-import { formatBytes } from './lenses';
+import { formatBytes } from '../model/format';
 import { joinsNetwork, namedVolumeRefs, type ComposeModel, type Ref } from './model';
 import type { ComposeProject } from './project';
 

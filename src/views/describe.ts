@@ -4,6 +4,9 @@
  * vscode.l10n.t as `t`.
  */
 import type { NetworkMember, NetworkModel, VolumeModel, VolumeUsage, VolumeUser } from '../model/types';
+import { formatBytes } from '../model/format';
+
+export { formatBytes };
 
 /** vscode.l10n.t's shape: `{0}` placeholders filled from args. */
 export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
@@ -25,16 +28,6 @@ export interface RowDescription {
   contextValue: string;
   /** Markdown, built only when VS Code asks for the tooltip. */
   tooltip: () => string;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 0) return '?';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
-  return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
 
 function formatDate(ms: number): string {
