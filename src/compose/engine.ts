@@ -39,27 +39,11 @@ export function isSwarmActive(engine: EngineSnapshot): boolean {
   return engine.swarmActive?.() ?? swarmFromNetworks(engine);
 }
 
-interface RawPort {
-  IP?: string;
-  PrivatePort?: number;
-  PublicPort?: number;
-  Type?: string;
-}
-
-/** Published host ports from container list rows (the API's `Ports`, which our typed summary leaves out). */
-export function publishedPortsOf(summaries: readonly EngineContainerSummary[], containers: readonly ContainerModel[]): PublishedPort[] {
-  const byId = new Map(containers.map((c) => [c.id, c]));
-  const out: PublishedPort[] = [];
-  for (const raw of summaries) {
-    const container = byId.get(raw.Id);
-    if (!container || container.state !== 'running') continue;
-    for (const p of (raw as { Ports?: RawPort[] | null }).Ports ?? []) {
-      if (!p.PublicPort) continue;
-      const protocol = (p.Type ?? 'tcp') as Protocol;
-      out.push({ hostIp: p.IP ?? '', port: p.PublicPort, protocol, container });
-    }
-  }
-  return out;
+/** Host ports that running containers publish. */
+export function publishedPortsOf(containers: readonly ContainerModel[]): PublishedPort[] {
+  return containers.filter((c) => c.state === 'running').flatMap((container) => container.ports.map((p) => ({
+    hostIp: p.hostIp, port: p.hostPort, protocol: p.protocol as Protocol, container,
+  })));
 }
 
 /** A snapshot from one round of list calls (what the CLI's --engine uses). */
@@ -69,7 +53,7 @@ export function snapshotFromLists(
   const networks = rawNetworks.map(toNetwork);
   const volumes = rawVolumes.map(toVolume);
   const containers = rawContainers.map(containerFromSummary);
-  const ports = publishedPortsOf(rawContainers, containers);
+  const ports = publishedPortsOf(containers);
   return {
     networks: () => networks,
     volumes: () => volumes,

@@ -68,6 +68,17 @@ export interface EngineMount {
   RW?: boolean;
 }
 
+/** A published port in a container list row. */
+export interface EnginePort {
+  IP?: string;
+  PrivatePort?: number;
+  PublicPort?: number;
+  Type?: string;
+}
+
+/** Published ports as inspect gives them: "80/tcp" -> host bindings (null when not published). */
+export type EnginePortBindings = Record<string, Array<{ HostIp?: string; HostPort?: string }> | null>;
+
 /** A row of GET /containers/json (aliases are always null there: they need an inspect). */
 export interface EngineContainerSummary {
   Id: string;
@@ -80,6 +91,7 @@ export interface EngineContainerSummary {
   HostConfig?: { NetworkMode?: string };
   NetworkSettings?: { Networks?: Record<string, EndpointSettings> | null };
   Mounts?: EngineMount[] | null;
+  Ports?: EnginePort[] | null;
 }
 
 /** The parts of GET /containers/{id}/json we use. */
@@ -91,7 +103,7 @@ export interface EngineContainerInspect {
   State?: { Status?: string; Running?: boolean; Paused?: boolean };
   Config?: { Image?: string; Labels?: Record<string, string> | null };
   HostConfig?: { NetworkMode?: string };
-  NetworkSettings?: { Networks?: Record<string, EndpointSettings> | null };
+  NetworkSettings?: { Networks?: Record<string, EndpointSettings> | null; Ports?: EnginePortBindings | null };
   Mounts?: EngineMount[] | null;
 }
 

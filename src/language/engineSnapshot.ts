@@ -1,24 +1,20 @@
 /**
- * The live engine as the Compose analysis sees it: the explorer's store, plus the host ports running
- * containers publish (which the store does not keep) and whether the engine is a Swarm node. Both are read
- * only when the store reports a change, never on a timer.
+ * The live engine as the Compose analysis sees it: the explorer's store (containers carry their published
+ * ports), plus whether the engine is a Swarm node, read once per connect.
  */
 import { publishedPortsOf, type EngineSnapshot, type PublishedPort } from '../compose/engine';
-import { containerFromSummary } from '../model/mapping';
 import type { ExplorerStore } from '../model/store';
 import type { StoreChange } from '../model/types';
 
 export class StoreSnapshot implements EngineSnapshot {
-  private ports: PublishedPort[] = [];
+  private ports: PublishedPort[] | undefined;
   private swarm: boolean | undefined;
-  private portsTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly off: () => void;
   private disposed = false;
 
   constructor(private readonly store: ExplorerStore) {
     this.off = store.onDidChange((change) => this.onStoreChange(change));
-    if (store.loaded) this.refreshPorts();
   }
 
   /** The snapshot when the store has loaded the engine, else undefined (engine rules and lenses wait). */
@@ -33,7 +29,6 @@ export class StoreSnapshot implements EngineSnapshot {
 
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.portsTimer);
     this.off();
     this.listeners.clear();
   }
@@ -45,32 +40,18 @@ export class StoreSnapshot implements EngineSnapshot {
   volume = (name: string) => this.store.volume(name);
   membersOf = (network: Parameters<ExplorerStore['membersOf']>[0]) => this.store.membersOf(network);
   usageOf = (name: string) => this.store.usageOf(name);
-  publishedPorts = () => this.ports;
+  /** Derived from the store's containers once per change, not once per rule or lens. */
+  publishedPorts = () => (this.ports ??= publishedPortsOf(this.store.containers()));
   swarmActive = () => this.swarm;
 
   private onStoreChange(change: StoreChange): void {
-    if (change.kinds.has('connection') && this.store.state.status === 'connected') this.refreshSwarm();
-    if (change.kinds.has('containers') || change.kinds.has('connection')) this.refreshPorts();
-    else this.fire();
+    if (change.kinds.has('connection') && this.store.state.status === 'connected') void this.refreshSwarm();
+    if (change.kinds.has('containers') || change.kinds.has('connection')) this.ports = undefined;
+    this.fire();
   }
 
   private fire(): void {
     for (const l of this.listeners) l();
-  }
-
-  /** One list call for all running containers' ports, coalesced over bursts of container events. */
-  private refreshPorts(): void {
-    clearTimeout(this.portsTimer);
-    this.portsTimer = setTimeout(async () => {
-      if (this.disposed || !this.store.loaded) { this.ports = []; this.fire(); return; }
-      try {
-        const rows = await this.store.client.listContainers({ status: ['running'] });
-        this.ports = publishedPortsOf(rows, rows.map(containerFromSummary));
-      } catch {
-        this.ports = [];
-      }
-      if (!this.disposed) this.fire();
-    }, 100);
   }
 
   private async refreshSwarm(): Promise<void> {

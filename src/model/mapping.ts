@@ -1,8 +1,9 @@
 /** Engine API objects to model objects. Pure, so it is unit-tested without an engine. */
 import type {
-  EndpointSettings, EngineContainerInspect, EngineContainerSummary, EngineMount, EngineNetwork, EngineVolume,
+  EndpointSettings, EngineContainerInspect, EngineContainerSummary, EngineMount, EngineNetwork, EnginePort,
+  EnginePortBindings, EngineVolume,
 } from '../engine/types';
-import type { Attachment, ContainerModel, MountModel, NetworkModel, VolumeModel } from './types';
+import type { Attachment, ContainerModel, MountModel, NetworkModel, PortModel, VolumeModel } from './types';
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
@@ -96,12 +97,31 @@ function toMount(m: EngineMount): MountModel {
   };
 }
 
+function portsFromSummary(ports: EnginePort[]): PortModel[] {
+  return ports.filter((p) => p.PublicPort).map((p) => ({
+    hostIp: p.IP ?? '', hostPort: p.PublicPort!, containerPort: p.PrivatePort ?? 0, protocol: p.Type ?? 'tcp',
+  }));
+}
+
+function portsFromInspect(bindings: EnginePortBindings): PortModel[] {
+  const out: PortModel[] = [];
+  for (const [key, hosts] of Object.entries(bindings)) {
+    const [port, protocol = 'tcp'] = key.split('/');
+    for (const h of hosts ?? []) {
+      const hostPort = Number(h.HostPort);
+      if (hostPort) out.push({ hostIp: h.HostIp ?? '', hostPort, containerPort: Number(port), protocol });
+    }
+  }
+  return out;
+}
+
 function containerFrom(
   id: string, name: string, image: string, state: string, status: string, created: number,
   labels: Record<string, string>, networkMode: string, networks: Record<string, EndpointSettings>, mounts: EngineMount[],
+  ports: PortModel[],
 ): ContainerModel {
   return {
-    id, name, image, state, status, created, labels, networkMode,
+    id, name, image, state, status, created, labels, networkMode, ports,
     project: labels[COMPOSE_PROJECT_LABEL] || undefined,
     service: labels[COMPOSE_SERVICE_LABEL] || undefined,
     attachments: Object.entries(networks).map(([net, ep]) => toAttachment(net, ep, id)),
@@ -113,6 +133,7 @@ export function containerFromSummary(raw: EngineContainerSummary): ContainerMode
   return containerFrom(
     raw.Id, (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''), raw.Image ?? '', raw.State ?? '', raw.Status ?? '',
     time(raw.Created), raw.Labels ?? {}, raw.HostConfig?.NetworkMode ?? '', raw.NetworkSettings?.Networks ?? {}, raw.Mounts ?? [],
+    portsFromSummary(raw.Ports ?? []),
   );
 }
 
@@ -122,6 +143,7 @@ export function containerFromInspect(raw: EngineContainerInspect): ContainerMode
   return containerFrom(
     raw.Id, (raw.Name ?? raw.Id.slice(0, 12)).replace(/^\//, ''), raw.Config?.Image ?? raw.Image ?? '', state, state,
     time(raw.Created), raw.Config?.Labels ?? {}, raw.HostConfig?.NetworkMode ?? '', raw.NetworkSettings?.Networks ?? {}, raw.Mounts ?? [],
+    portsFromInspect(raw.NetworkSettings?.Ports ?? {}),
   );
 }
 

@@ -46,6 +46,15 @@ export interface MountModel {
   readOnly: boolean;
 }
 
+/** A host port a container publishes. */
+export interface PortModel {
+  /** '' or 0.0.0.0 / :: for all interfaces. */
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: string;
+}
+
 export interface ContainerModel {
   id: string;
   name: string;
@@ -60,6 +69,8 @@ export interface ContainerModel {
   networkMode: string;
   attachments: Attachment[];
   mounts: MountModel[];
+  /** Published host ports (what `docker ps` shows under PORTS). */
+  ports: PortModel[];
 }
 
 export interface VolumeModel {

@@ -160,3 +160,29 @@ suite('unreachable engine', () => {
     });
   });
 });
+
+suite('published ports in the model', () => {
+  test('a container\'s published host ports come with it, from the list and from an inspect after an event', async () => {
+    const client = new EngineClient(resolveEndpoint());
+    const store = new ExplorerStore(client, { coalesceMs: 10 });
+    const name = `${PREFIX}ports`;
+    try {
+      docker('run', '-d', '--name', name, '-p', '127.0.0.1:18481:80', '-p', '18482:81/udp', TEST_IMAGE, 'sleep', '3600');
+      store.start();
+      await store.whenSettled();
+      const listed = store.containers().find((c) => c.name === name)!;
+      const key = (p: { hostIp: string; hostPort: number; containerPort: number; protocol: string }) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.protocol}`;
+      assert.ok(listed.ports.map(key).includes('127.0.0.1:18481->80/tcp'), JSON.stringify(listed.ports));
+      assert.ok(listed.ports.some((p) => p.hostPort === 18482 && p.protocol === 'udp'));
+      docker('restart', '-t', '0', name);
+      const inspected = await waitFor('ports after an inspect', () => {
+        const c = store.containers().find((x) => x.name === name && x.status === 'running');
+        return c && c.ports.map(key).includes('127.0.0.1:18481->80/tcp') ? c : undefined;
+      });
+      assert.ok(inspected.ports.some((p) => p.hostPort === 18482 && p.protocol === 'udp'));
+    } finally {
+      await store.stop();
+      docker('rm', '-f', name);
+    }
+  });
+});
