@@ -35,6 +35,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const subscriptions = context.subscriptions;
   subscriptions.push(log());
 
+  const primaryKey = () => { const e = engineSettings(); return JSON.stringify([e.host, e.certPath, e.tlsVerify]); };
+  let lastPrimaryKey = primaryKey();
   const trustUnknownHostKey = hostKeyQuestion();
   const engines = new EngineSet((engine) => new EngineClient(engine.endpoint, { trustUnknownHostKey }), discover());
   const store = engines.primary;
@@ -66,7 +68,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsExplorer(e)) explorer.applySettings();
-    if (affectsEngine(e)) void engines.update(discover(), { primaryChanged: true });
+    if (affectsEngine(e)) {
+      // Only a change to how the current engine is reached reconnects it; adding a host to engine.hosts does not.
+      const key = primaryKey();
+      void engines.update(discover(), { primaryChanged: key !== lastPrimaryKey });
+      lastPrimaryKey = key;
+    }
   }));
 
   registerComposeLanguageFeatures(context, store);
