@@ -32,6 +32,8 @@ export const COMMAND = {
   backupVolume: 'dnv.volume.backup',
   restoreVolume: 'dnv.volume.restore',
   cloneVolume: 'dnv.volume.clone',
+  scheduleBackup: 'dnv.volume.scheduleBackup',
+  runScheduledBackups: 'dnv.volume.runScheduledBackups',
 } as const;
 
 export const CONTEXT = {
@@ -60,6 +62,10 @@ export const SETTING = {
   composeFiles: 'compose.files',
   backupFolder: 'backup.folder',
   backupFormat: 'backup.format',
+  scheduleInterval: 'backup.schedule.interval',
+  scheduleVolumes: 'backup.schedule.volumes',
+  scheduleKeep: 'backup.schedule.keep',
+  schedulePauseWriters: 'backup.schedule.pauseWriters',
 } as const;
 
 /**

@@ -33,6 +33,8 @@ export interface BackupOptions {
   pause?: string[];
   /** Bytes the volume holds (from disk usage), for a progress total. */
   expectedBytes?: number;
+  /** Made by the backup schedule (recorded in the manifest: retention deletes only these). */
+  scheduled?: boolean;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -139,6 +141,7 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     engine: { host: client.label, version: engineInfo?.ServerVersion, apiVersion: client.negotiatedApiVersion, os: engineInfo?.OperatingSystem },
     paused,
     durationMs: Date.now() - started,
+    ...(options.scheduled ? { scheduled: true } : {}),
   };
   const manifestPath = await writeManifest(archive, manifest);
   return { archive, manifestPath, manifest };

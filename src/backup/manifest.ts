@@ -35,6 +35,8 @@ export interface BackupManifest {
   /** Containers paused while the volume was read. */
   paused: string[];
   durationMs: number;
+  /** Made by the backup schedule: only such backups are ever deleted by its retention. */
+  scheduled?: boolean;
 }
 
 /** 2025-11-22T23:05:01.123Z -> 20251122T230501Z: sortable, no characters a file system objects to. */

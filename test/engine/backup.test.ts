@@ -20,6 +20,7 @@ import { HELPER_LABEL, withHelper } from '../../src/backup/helper';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
 import { ChecksumMismatchError, restoreVolume, TargetNotEmptyError } from '../../src/backup/restore';
+import { INTERVAL_MS, listBackups, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduleSettings } from '../../src/backup/schedule';
 import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/backup/volumes';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
@@ -434,5 +435,74 @@ suite('volume create, remove and prune on a real engine', function () {
     assert.deepEqual(preview.named.map((c) => c.name), names);
     const result = await client.pruneVolumes({ all: true, labels: [scope] });
     assert.deepEqual(result.deleted.sort(), [...preview.anonymous, ...preview.named].map((c) => c.name).sort());
+  });
+});
+
+suite('scheduled backups on a real engine', function () {
+  this.timeout(120_000);
+  let client: EngineClient;
+  let folder: string;
+  const volume = `${P}scheduled`;
+  const other = `${P}scheduled-other`;
+
+  suiteSetup(async () => {
+    client = new EngineClient(resolveEndpoint());
+    await client.negotiate();
+    folder = mkdtempSync(path.join(tmpdir(), 'dnvtest-schedule-'));
+    makeVolume(volume);
+    makeVolume(other);
+    inVolume(volume, 'echo one > /data/a');
+    inVolume(other, 'echo two > /data/b');
+  });
+
+  suiteTeardown(() => {
+    cleanup();
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  });
+
+  const settings = (over: Partial<ScheduleSettings> = {}): ScheduleSettings =>
+    ({ volumes: [volume, other], interval: 'daily', keep: 2, folder, format: 'tar.gz', pauseWriters: false, ...over });
+
+  test('a first pass backs up every volume (none has a scheduled backup); the next finds nothing due', async () => {
+    const first = await runScheduledBackups(client, settings());
+    assert.deepEqual(first.map((o) => [o.volume, o.status]), [[volume, 'backed-up'], [other, 'backed-up']]);
+    for (const o of first) {
+      assert.equal(o.result!.manifest.scheduled, true, 'the manifest says the schedule made it');
+      assert.ok(Math.abs(o.nextDue - (Date.parse(o.result!.manifest.created) + INTERVAL_MS.daily)) < 1000);
+    }
+    const second = await runScheduledBackups(client, settings());
+    assert.deepEqual(second.map((o) => o.status), ['not-due', 'not-due']);
+    assert.equal((await listBackups(folder, volume)).length, 1);
+  });
+
+  test('forced passes keep the newest N scheduled backups and never a backup made by hand', async () => {
+    const manual = await backupVolume(client, { volume, folder, format: 'tar' });
+    const made: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 1100)); // archive names have one-second timestamps
+      const [outcome] = await runScheduledBackups(client, settings({ volumes: [volume] }), { force: true });
+      assert.equal(outcome.status, 'backed-up');
+      made.push(outcome.result!.archive);
+    }
+    const left = await listBackups(folder, volume);
+    assert.deepEqual(left.filter((b) => b.scheduled).map((b) => b.archive), [made[2], made[1]], 'the newest two scheduled ones');
+    assert.ok(left.some((b) => b.archive === manual.archive), 'the backup made by hand stays');
+    assert.ok(!existsSync(manifestPathFor(made[0])), 'deleted with its manifest');
+    assert.equal((await listBackups(folder, other)).length, 1, 'another volume\'s backups are untouched');
+  });
+
+  test('a volume that is gone is reported and the others are still backed up', async () => {
+    const [gone, present] = await runScheduledBackups(client, settings({ volumes: [`${P}no-such-volume`, other] }), { force: true });
+    assert.equal(gone.status, 'missing');
+    assert.equal(present.status, 'backed-up');
+  });
+
+  test('a backup that fails (the folder is a file) is reported and retried only after a pause', async () => {
+    const blocked = path.join(folder, 'not-a-folder');
+    await fs.writeFile(blocked, 'x');
+    const [failed] = await runScheduledBackups(client, settings({ volumes: [volume], folder: blocked }), { force: true });
+    assert.equal(failed.status, 'failed');
+    assert.match(String((failed.error as Error).message), /ENOTDIR|EEXIST|not a directory/i);
+    assert.ok(failed.nextDue >= Date.now() + RETRY_AFTER_FAILURE_MS - 5_000, 'not retried at once');
   });
 });

@@ -9,14 +9,18 @@
 // VERBOSE=1 (code-server and browser output), KEEP=1 (keep the scratch profile), FAIL_SCREENSHOT=path.png.
 // Exit code = result; the closing line is `N passed, N failed`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { format } from 'node:util';
 import { startCodeServer, openWorkbench, log, repoRoot, sampleWorkspace } from './cs-harness.mjs';
 
 const arg = process.argv.find((a) => a.startsWith('--timeout='));
 const TIMEOUT_S = Number(arg ? arg.slice('--timeout='.length) : process.env.DNV_HOST_TEST_TIMEOUT || 300);
-const workspace = process.env.EXT_TEST_WORKSPACE || sampleWorkspace;
+// A copy of the sample workspace: tests write workspace settings (the backup schedule) into its .vscode folder.
+const workspaceCopy = process.env.EXT_TEST_WORKSPACE ? undefined : mkdtempSync(path.join(tmpdir(), 'dnvtest-workspace-'));
+if (workspaceCopy) cpSync(sampleWorkspace, workspaceCopy, { recursive: true });
+const workspace = process.env.EXT_TEST_WORKSPACE || workspaceCopy;
 const testsEntry = path.join(repoRoot, 'out/test/host/suite/index.js');
 const verbose = !!process.env.VERBOSE;
 // Every Docker object the suite makes is named with this prefix, so this runner can remove leftovers
@@ -71,6 +75,7 @@ async function finish(code, why) {
   try { await browser?.close(); } catch { /* already closed */ }
   await cs?.stop();
   await cleanupLeftovers();
+  if (workspaceCopy) rmSync(workspaceCopy, { recursive: true, force: true });
   log(`took ${((Date.now() - started) / 1000).toFixed(1)}s`);
   // The closing line is always `N passed, N failed`.
   if (summary) {
@@ -89,7 +94,7 @@ process.on('unhandledRejection', (e) => finish(5, 'runner error: ' + (e?.stack |
 process.on('SIGINT', () => finish(130, 'SIGINT'));
 process.on('SIGTERM', () => finish(143, 'SIGTERM'));
 
-log(`engine: ${process.env.DOCKER_HOST || 'default socket'}; workspace: ${path.relative(repoRoot, workspace)}; timeout ${TIMEOUT_S}s; run tag ${runTag}`);
+log(`engine: ${process.env.DOCKER_HOST || 'default socket'}; workspace: ${workspaceCopy ? `copy of ${path.relative(repoRoot, sampleWorkspace)}` : workspace}; timeout ${TIMEOUT_S}s; run tag ${runTag}`);
 cs = await startCodeServer({ workspace });
 cs.proc.on('exit', (c) => finish(3, `code-server exited early (${c})\n${cs.output()}`));
 ({ browser, page, url: cs.url } = await openWorkbench({

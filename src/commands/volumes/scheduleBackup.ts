@@ -1,0 +1,188 @@
+/**
+ * Schedule Volume Backups… and Run Scheduled Backups Now. The schedule lives in the workspace's settings
+ * (`backup.schedule.*`, with `backup.folder` and `backup.format`), so it can be read, edited and committed like
+ * any other setting; these commands only write those settings and report.
+ *
+ * On a volume row (or a selection, or a Compose project row) the clicked volumes are added to the schedule; from
+ * the palette a list of every volume, the scheduled ones ticked, sets the whole list. Then how often, how many
+ * to keep, and the folder when `backup.folder` is empty. `{ volumes, interval, keep, folder }` skips the questions.
+ */
+import * as vscode from 'vscode';
+import { BACKUP_INTERVALS, type BackupInterval, isBackupInterval, type ScheduledVolumeOutcome } from '../../backup/schedule';
+import { SETTING, SETTING_SECTION } from '../../ids';
+import type { ExplorerStore } from '../../model/store';
+import { localize } from '../../views/items';
+import type { BackupScheduler } from './backupScheduler';
+import { scheduleState } from './backupScheduler';
+import { askFolder, configuredFolder, givenArgs, sizeLookup, volumeDescription, volumeNamesFrom, withTransferProgress } from './common';
+
+export interface ScheduleArgs {
+  volumes: string[];
+  /** 'off' takes the volumes out of the schedule. */
+  interval: BackupInterval | 'off';
+  keep: number;
+  folder: string;
+}
+
+export interface ScheduleResult {
+  volumes: string[];
+  interval: BackupInterval | 'off';
+  keep: number;
+  folder?: string;
+}
+
+const INTERVAL_LABEL: Record<BackupInterval, string> = {
+  hourly: localize('Every hour'),
+  daily: localize('Every day'),
+  weekly: localize('Every week'),
+};
+
+function adverb(interval: BackupInterval): string {
+  return { hourly: localize('hourly'), daily: localize('daily'), weekly: localize('weekly') }[interval];
+}
+
+function configuration(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+}
+
+function currentVolumes(): string[] {
+  return configuration().get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string');
+}
+
+function currentInterval(): BackupInterval | undefined {
+  const value = configuration().get<string>(SETTING.scheduleInterval, 'off');
+  return isBackupInterval(value) ? value : undefined;
+}
+
+/** Every volume of the engine, the scheduled ones ticked (and ones no longer there kept ticked, marked so). */
+async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | undefined> {
+  const scheduled = new Set(currentVolumes());
+  const present = store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name));
+  const items: Array<vscode.QuickPickItem & { name: string }> = [
+    ...present.map((v) => ({ name: v.name, label: `$(database) ${v.name}`, description: volumeDescription(store, v), picked: scheduled.has(v.name) })),
+    ...[...scheduled].filter((n) => !present.some((v) => v.name === n))
+      .map((n) => ({ name: n, label: `$(warning) ${n}`, description: localize('not on this engine'), picked: true })),
+  ];
+  if (!items.length) {
+    void vscode.window.showInformationMessage(localize('There is no named volume to schedule.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, {
+    title: localize('Schedule Volume Backups (1/3)'), placeHolder: localize('Back up which volumes on schedule? (untick to stop)'),
+    canPickMany: true, matchOnDescription: true, ignoreFocusOut: true,
+  });
+  return picked?.map((p) => p.name);
+}
+
+async function pickInterval(volumes: string[], current: BackupInterval | undefined, anyScheduled: boolean): Promise<BackupInterval | 'off' | undefined> {
+  type Item = vscode.QuickPickItem & { value: BackupInterval | 'off' };
+  const items: Item[] = BACKUP_INTERVALS.map((value) => ({
+    value, label: INTERVAL_LABEL[value], description: value === current ? localize('current') : undefined,
+  }));
+  if (anyScheduled) items.push({ value: 'off', label: localize('Stop scheduled backups of {0}', volumes.length === 1 ? volumes[0] : localize('these volumes')) });
+  const quickPick = vscode.window.createQuickPick<Item>();
+  quickPick.title = localize('Schedule Volume Backups (2/3)');
+  quickPick.placeholder = localize('How often? A backup that falls due while the editor is closed runs when it opens.');
+  quickPick.items = items;
+  quickPick.ignoreFocusOut = true;
+  const active = items.find((i) => i.value === (current ?? 'daily'));
+  if (active) quickPick.activeItems = [active];
+  return new Promise((resolve) => {
+    quickPick.onDidAccept(() => { resolve(quickPick.selectedItems[0]?.value); quickPick.hide(); });
+    quickPick.onDidHide(() => { resolve(undefined); quickPick.dispose(); });
+    quickPick.show();
+  });
+}
+
+async function askKeep(current: number): Promise<number | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title: localize('Schedule Volume Backups (3/3)'),
+    prompt: localize('How many scheduled backups to keep per volume? Older ones are deleted after each new one; backups made by hand are never deleted.'),
+    value: String(current), ignoreFocusOut: true,
+    validateInput: (v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : localize('A whole number from 1 to 1000.'),
+  });
+  return answer === undefined ? undefined : Number(answer.trim());
+}
+
+/** `dnv.volume.scheduleBackup`: writes the schedule to the workspace settings; the scheduler picks it up. */
+export async function scheduleBackup(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<ScheduleResult | undefined> {
+  if (!vscode.workspace.workspaceFolders?.length) {
+    void vscode.window.showWarningMessage(localize('Open a folder or workspace first: a backup schedule is kept in its settings.'));
+    return undefined;
+  }
+  const given = givenArgs<ScheduleArgs>(arg);
+  const before = currentVolumes();
+  const clicked = volumeNamesFrom(store, arg, selection);
+  // From a row the clicked volumes join the schedule; from the palette the ticked list replaces it.
+  let volumes: string[] | undefined = clicked.length ? clicked : given?.volumes;
+  const fromPalette = !volumes;
+  if (!volumes) volumes = await pickScheduledVolumes(store);
+  if (!volumes) return undefined;
+
+  const interval = given?.interval ?? (fromPalette && !volumes.length ? 'off'
+    : await pickInterval(volumes, currentInterval(), volumes.some((v) => before.includes(v))));
+  if (!interval) return undefined;
+
+  const config = configuration();
+  const target = vscode.ConfigurationTarget.Workspace;
+  if (interval === 'off') {
+    const remaining = fromPalette ? [] : before.filter((v) => !volumes!.includes(v));
+    const stopped = fromPalette ? before : before.filter((v) => volumes!.includes(v));
+    await config.update(SETTING.scheduleVolumes, remaining, target);
+    if (!remaining.length) await config.update(SETTING.scheduleInterval, 'off', target);
+    void vscode.window.showInformationMessage(stopped.length
+      ? localize('Scheduled backups stopped for {0}. Existing backups are kept.', stopped.join(', '))
+      : localize('No volume was on the backup schedule.'));
+    return { volumes: remaining, interval: remaining.length ? currentInterval() ?? 'off' : 'off', keep: config.get<number>(SETTING.scheduleKeep, 7) };
+  }
+
+  const keep = given?.keep ?? await askKeep(config.get<number>(SETTING.scheduleKeep, 7));
+  if (keep === undefined) return undefined;
+  let folder = given?.folder ?? configuredFolder();
+  if (!folder) {
+    folder = await askFolder(localize('Folder for scheduled backups'));
+    if (!folder) return undefined;
+  }
+  const list = fromPalette ? volumes : [...new Set([...before, ...volumes])];
+  if (given?.folder || !configuredFolder()) await config.update(SETTING.backupFolder, folder, target);
+  await config.update(SETTING.scheduleKeep, keep, target);
+  await config.update(SETTING.scheduleVolumes, list, target);
+  await config.update(SETTING.scheduleInterval, interval, target);
+
+  const openSettings = localize('Open Settings');
+  void vscode.window.showInformationMessage(
+    localize('{0} backed up {1} to {2}, keeping the last {3}. Volumes not backed up on schedule yet are backed up now.', list.join(', '), adverb(interval), folder, keep),
+    openSettings,
+  ).then((answer) => answer === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', `${SETTING_SECTION}.backup.schedule`));
+  return { volumes: list, interval, keep, folder };
+}
+
+/** `dnv.volume.runScheduledBackups`: every scheduled volume now, with progress and Cancel; then a summary. */
+export async function runScheduledBackupsNow(store: ExplorerStore, scheduler: BackupScheduler): Promise<ScheduledVolumeOutcome[] | undefined> {
+  const state = scheduleState();
+  if (state.status !== 'on') {
+    void vscode.window.showInformationMessage(state.status === 'off'
+      ? localize('No volume backups are scheduled in this workspace.')
+      : localize('The backup schedule is incomplete: {0}.', state.why));
+    return undefined;
+  }
+  let item = { index: 0, count: state.settings.volumes.length };
+  const sizeOf = sizeLookup(store, state.settings.volumes);
+  const outcomes = await withTransferProgress(localize('Running scheduled backups'), (signal, progress) => scheduler.runNow({
+    signal,
+    onStart: (_volume, index, count) => { item = { index, count }; },
+    onProgress: (p) => progress.report({ ...p, total: p.total ?? sizeOf(p.volume) }, item),
+  }));
+  if (!outcomes) return undefined;
+  const done = outcomes.filter((o) => o.status === 'backed-up');
+  const removed = done.reduce((n, o) => n + o.removed.length, 0);
+  const failed = outcomes.filter((o) => o.status === 'failed' || o.status === 'missing');
+  const summary = localize('{0} of {1} scheduled volume(s) backed up to {2}.', done.length, outcomes.length, state.settings.folder)
+    + (removed ? ` ${localize('{0} older scheduled backup(s) deleted (keeping {1}).', removed, state.settings.keep)}` : '');
+  if (failed.length) {
+    void vscode.window.showWarningMessage(`${summary} ${localize('Not backed up: {0}.', failed.map((o) => o.status === 'missing' ? localize('{0} (no such volume)', o.volume) : o.volume).join(', '))}`);
+  } else {
+    void vscode.window.showInformationMessage(summary);
+  }
+  return outcomes;
+}
