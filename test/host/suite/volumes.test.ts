@@ -13,8 +13,10 @@ import type { CloneResult } from '../../../src/backup/clone';
 import type { RestoreResult } from '../../../src/backup/restore';
 import type { PruneResult } from '../../../src/commands/volumes/pruneVolumes';
 import type { RemoveResult } from '../../../src/commands/volumes/removeVolume';
+import type { ScheduleResult } from '../../../src/commands/volumes/scheduleBackup';
+import type { ScheduledVolumeOutcome } from '../../../src/backup/schedule';
 import type { ExtensionApi } from '../../../src/extension';
-import { docker, dockerQuiet, EXTENSION_ID, extensionApi, setSetting, TAG, waitForRow, waitLoaded } from './helpers';
+import { docker, dockerQuiet, EXTENSION_ID, extensionApi, setSetting, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
 
 const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
 const LABEL = `dnvtest-host=${TAG}`;
@@ -45,6 +47,10 @@ suite('Volume commands', function () {
   suiteTeardown(async () => {
     await setSetting('backup.folder', undefined);
     await setSetting('backup.format', undefined);
+    const workspaceConfig = vscode.workspace.getConfiguration('dockerNetworksVolumes', vscode.workspace.workspaceFolders?.[0]?.uri);
+    for (const key of ['backup.schedule.interval', 'backup.schedule.volumes', 'backup.schedule.keep', 'backup.folder']) {
+      await workspaceConfig.update(key, undefined, vscode.ConfigurationTarget.Workspace);
+    }
     dockerQuiet('rm', '-f', USER);
     for (const v of [VOL, RESTORED, CLONE, ...PRUNE]) dockerQuiet('volume', 'rm', '-f', v);
     fs.rmSync(folder, { recursive: true, force: true });
@@ -141,16 +147,48 @@ suite('Volume commands', function () {
     dockerQuiet('volume', 'rm', `${TAG}-vol-kept`);
   });
 
+  test('dnv.volume.scheduleBackup writes the workspace schedule, whose timer backs up; run-now rotates old backups', async () => {
+    const scheduled = path.join(folder, 'scheduled');
+    const result = await vscode.commands.executeCommand<ScheduleResult>('dnv.volume.scheduleBackup', { volumes: [VOL], interval: 'hourly', keep: 2, folder: scheduled });
+    assert.deepStrictEqual(result, { volumes: [VOL], interval: 'hourly', keep: 2, folder: scheduled });
+    const config = vscode.workspace.getConfiguration('dockerNetworksVolumes', vscode.workspace.workspaceFolders![0].uri);
+    assert.strictEqual(config.inspect('backup.schedule.interval')?.workspaceValue, 'hourly', 'kept in the workspace settings');
+    assert.deepStrictEqual(config.inspect('backup.schedule.volumes')?.workspaceValue, [VOL]);
+    assert.strictEqual(config.inspect('backup.folder')?.workspaceValue, scheduled);
+
+    // Nothing was backed up on schedule yet, so the scheduler's timer runs a backup on its own.
+    const manifests = () => (fs.existsSync(scheduled) ? fs.readdirSync(scheduled) : []).filter((f) => f.endsWith('.manifest.json'));
+    await waitFor('a scheduled backup', () => manifests().length === 1, 30_000);
+    const firstFile = manifests()[0];
+    const first = JSON.parse(fs.readFileSync(path.join(scheduled, firstFile), 'utf8')) as { scheduled?: boolean; volume: { name: string } };
+    assert.strictEqual(first.scheduled, true);
+    assert.strictEqual(first.volume.name, VOL);
+
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1100)); // one-second timestamps in the names
+      const outcomes = await vscode.commands.executeCommand<ScheduledVolumeOutcome[]>('dnv.volume.runScheduledBackups');
+      assert.deepStrictEqual(outcomes?.map((o) => [o.volume, o.status]), [[VOL, 'backed-up']]);
+      assert.strictEqual(outcomes![0].removed.length, i === 0 ? 0 : 1, `run ${i + 1}: keeps 2`);
+    }
+    assert.strictEqual(manifests().length, 2, 'two scheduled backups are kept');
+    assert.ok(!manifests().includes(firstFile), 'the oldest went');
+
+    const stopped = await vscode.commands.executeCommand<ScheduleResult>('dnv.volume.scheduleBackup', { volumes: [VOL], interval: 'off' });
+    assert.deepStrictEqual(stopped?.volumes, []);
+    assert.strictEqual(config.inspect('backup.schedule.interval')?.workspaceValue, 'off');
+    assert.strictEqual(manifests().length, 2, 'stopping deletes no backup');
+  });
+
   test('volume rows have the actions in their context menu, remove apart in the destructive group', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, Array<{ command: string; when: string; group: string }>> } };
     const itemMenu = pkg.contributes.menus['view/item/context'];
     const volumeRow = 'volume volume.unused inspectable';
-    for (const command of ['dnv.volume.backup', 'dnv.volume.restore', 'dnv.volume.clone', 'dnv.volume.remove']) {
+    for (const command of ['dnv.volume.backup', 'dnv.volume.restore', 'dnv.volume.clone', 'dnv.volume.scheduleBackup', 'dnv.volume.remove']) {
       const entry = itemMenu.find((m) => m.command === command && /viewItem =~/.test(m.when));
       assert.ok(entry, command);
       const regex = /viewItem =~ \/(.+?)\//.exec(entry.when)![1];
       assert.ok(new RegExp(regex).test(volumeRow), `${command} shows on a volume row`);
-      assert.ok(!new RegExp(regex).test('volumeProject') || command === 'dnv.volume.backup', `${command} not on a project row`);
+      assert.ok(!new RegExp(regex).test('volumeProject'), `${command}: a project row has its own entry`);
     }
     assert.match(itemMenu.find((m) => m.command === 'dnv.volume.remove')!.group, /^9_destructive/);
   });
