@@ -1,5 +1,6 @@
 /** Typed access to the extension's settings. */
 import * as vscode from 'vscode';
+import { type BackupInterval, isBackupInterval } from './backup/schedule';
 import { SETTING, SETTING_SECTION } from './ids';
 import type { SortOrder } from './views/describe';
 
@@ -17,6 +18,8 @@ export interface ExplorerSettings {
   showBuiltIns: boolean;
   groupByProject: boolean;
   sortBy: SortOrder;
+  /** The workspace's backup schedule (of the current engine's volumes), shown on their rows. */
+  backupSchedule?: { interval: BackupInterval; keep: number; volumes: ReadonlySet<string> };
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -48,7 +51,16 @@ export function explorerSettings(): ExplorerSettings {
     showBuiltIns: config.get<boolean>(SETTING.showBuiltIns, true),
     groupByProject: config.get<boolean>(SETTING.groupByProject, false),
     sortBy: config.get<string>(SETTING.sortBy, 'name') === 'created' ? 'created' : 'name',
+    backupSchedule: backupSchedule(),
   };
+}
+
+function backupSchedule(): ExplorerSettings['backupSchedule'] {
+  const config = vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+  const interval = config.get<string>(SETTING.scheduleInterval, 'off');
+  const volumes = config.get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string');
+  if (!isBackupInterval(interval) || !volumes.length) return undefined;
+  return { interval, keep: config.get<number>(SETTING.scheduleKeep, 7), volumes: new Set(volumes) };
 }
 
 export async function updateExplorerSetting(key: string, value: unknown): Promise<void> {
@@ -60,5 +72,6 @@ export function affectsEngine(e: vscode.ConfigurationChangeEvent): boolean {
 }
 
 export function affectsExplorer(e: vscode.ConfigurationChangeEvent): boolean {
-  return e.affectsConfiguration(`${SETTING_SECTION}.networks`) || e.affectsConfiguration(`${SETTING_SECTION}.explorer`);
+  return e.affectsConfiguration(`${SETTING_SECTION}.networks`) || e.affectsConfiguration(`${SETTING_SECTION}.explorer`)
+    || e.affectsConfiguration(`${SETTING_SECTION}.backup.schedule`);
 }

@@ -25,6 +25,8 @@ export function registerVolumeCommands(context: vscode.ExtensionContext, storeFo
   context.subscriptions.push(
     scheduler,
     vscode.workspace.onDidChangeConfiguration((e) => { if (affectsSchedule(e)) scheduler.settingsChanged(); }),
+    // Trusting the workspace makes its own schedule settings count (package.json restricts them until then).
+    vscode.workspace.onDidGrantWorkspaceTrust(() => scheduler.settingsChanged()),
     registerCommand(COMMAND.createVolume, (arg) => createVolume(storeFor(arg), arg)),
     registerCommand(COMMAND.removeVolume, (arg, selection) => removeVolume(storeFor(arg), arg, selection)),
     registerCommand(COMMAND.pruneVolumes, (arg) => pruneVolumes(storeFor(arg), protectedResources, arg)),

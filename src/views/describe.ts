@@ -154,14 +154,22 @@ export function describeNetworkMember(member: NetworkMember, t: Localize = plain
   };
 }
 
-export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: VolumeUsage | undefined, t: Localize = plainLocalize): RowDescription {
+/** How often a volume is backed up on the workspace's schedule, and how many of those backups are kept. */
+export interface VolumeScheduleInfo {
+  interval: 'hourly' | 'daily' | 'weekly';
+  keep: number;
+}
+
+export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: VolumeUsage | undefined, t: Localize = plainLocalize, schedule?: VolumeScheduleInfo): RowDescription {
   const use = users.length === 0 ? t('unused') : users.length === 1 ? t('1 container') : t('{0} containers', users.length);
   const size = usage && usage.size >= 0 ? formatBytes(usage.size) : undefined;
   const tokens = ['volume', users.length ? 'volume.inUse' : 'volume.unused', 'inspectable'];
   if (volume.anonymous) tokens.push('volume.anonymous');
+  if (schedule) tokens.push('volume.scheduled');
+  const every = schedule && { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[schedule.interval];
   return {
     label: volume.anonymous ? volume.name.slice(0, 12) : volume.name,
-    description: [volume.driver, size, use].filter(Boolean).join(' · '),
+    description: [volume.driver, size, use, every && t('{0} backup', every)].filter(Boolean).join(' · '),
     icon: volume.anonymous ? { id: 'circle-large-outline' } : users.some((u) => u.container.state === 'running')
       ? { id: 'database', color: 'charts.green' } : { id: 'database' },
     contextValue: tokens.join(' '),
@@ -176,6 +184,7 @@ export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: 
       if (volume.project) rows.push([t('Compose project'), volume.project]);
       rows.push([t('Used by'), users.length ? users.map((u) => u.container.name).join(', ') : t('no container')]);
       rows.push([t('Created'), formatDate(volume.created)]);
+      if (schedule && every) rows.push([t('Scheduled backup'), t('{0}, the last {1} kept', every, schedule.keep)]);
       const parts = [`**${escapeMarkdown(volume.anonymous ? t('Anonymous volume') : volume.name)}** — ${escapeMarkdown(t('volume'))}`, table(rows)];
       const options = Object.entries(volume.options);
       if (options.length) parts.push(`**${escapeMarkdown(t('Driver options'))}**\n\n${table(options)}`);

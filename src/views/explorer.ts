@@ -48,7 +48,7 @@ const SIZES_MAX_AGE_MS = 5 * 60_000;
 export function createExplorer(engines: EngineSet, settings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
   const store = engines.primary;
   const networksEngineTree = new EngineTree<NetworkNode, NetworksTreeProvider>(engines, (s) => new NetworksTreeProvider(s, settings));
-  const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings));
+  const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings, s === engines.primary));
   const networksTree = networksEngineTree.treeOf(store);
   const volumesTree = volumesEngineTree.treeOf(store);
   const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksEngineTree, showCollapseAll: true });

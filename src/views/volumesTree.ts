@@ -16,7 +16,8 @@ export type VolumeNode =
   | { kind: 'user'; volume: string; containerId: string; destination: string };
 
 export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
-  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
+  /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
+  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true) {
     super(store, ['volumes', 'containers', 'sizes']);
   }
 
@@ -64,7 +65,9 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   describe(node: VolumeNode): RowDescription | undefined {
     if (node.kind === 'volume') {
       const volume = this.store.volume(node.name);
-      return volume && describeVolume(volume, this.store.usersOf(volume), this.store.usageOf(volume.name), localize);
+      const schedule = this.current ? this.settings().backupSchedule : undefined;
+      const scheduled = schedule?.volumes.has(node.name) ? { interval: schedule.interval, keep: schedule.keep } : undefined;
+      return volume && describeVolume(volume, this.store.usersOf(volume), this.store.usageOf(volume.name), localize, scheduled);
     }
     if (node.kind === 'user') {
       const volume = this.store.volume(node.volume);

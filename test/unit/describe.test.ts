@@ -60,6 +60,10 @@ suite('tree row descriptions', () => {
     const users = [{ container: api, mount: api.mounts[0] }];
     assert.equal(describeVolume(pg, users, { size: 1536, refCount: 1 }).description, 'local · 1.5 KB · 1 container');
     assert.equal(describeVolume(pg, [], undefined).description, 'local · unused');
+    const scheduled = describeVolume(pg, [], undefined, undefined, { interval: 'daily', keep: 7 });
+    assert.equal(scheduled.description, 'local · unused · daily backup');
+    assert.match(scheduled.contextValue, /\bvolume\.scheduled\b/);
+    assert.match(scheduled.tooltip(), /Scheduled backup: `daily, the last 7 kept`/);
     assert.match(describeVolume(pg, [], undefined).contextValue, /\bvolume\.unused\b/);
     assert.match(describeVolume(pg, users, undefined).contextValue, /\bvolume\.inUse\b/);
     const anon = describeVolume(toVolume({ Name: 'a'.repeat(64) }), [], undefined);

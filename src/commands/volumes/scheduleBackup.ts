@@ -74,14 +74,14 @@ async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | un
   return picked?.map((p) => p.name);
 }
 
-async function pickInterval(volumes: string[], current: BackupInterval | undefined, anyScheduled: boolean): Promise<BackupInterval | 'off' | undefined> {
+async function pickInterval(title: string, volumes: string[], current: BackupInterval | undefined, anyScheduled: boolean): Promise<BackupInterval | 'off' | undefined> {
   type Item = vscode.QuickPickItem & { value: BackupInterval | 'off' };
   const items: Item[] = BACKUP_INTERVALS.map((value) => ({
     value, label: INTERVAL_LABEL[value], description: value === current ? localize('current') : undefined,
   }));
   if (anyScheduled) items.push({ value: 'off', label: localize('Stop scheduled backups of {0}', volumes.length === 1 ? volumes[0] : localize('these volumes')) });
   const quickPick = vscode.window.createQuickPick<Item>();
-  quickPick.title = localize('Schedule Volume Backups (2/3)');
+  quickPick.title = title;
   quickPick.placeholder = localize('How often? A backup that falls due while the editor is closed runs when it opens.');
   quickPick.items = items;
   quickPick.ignoreFocusOut = true;
@@ -94,9 +94,9 @@ async function pickInterval(volumes: string[], current: BackupInterval | undefin
   });
 }
 
-async function askKeep(current: number): Promise<number | undefined> {
+async function askKeep(title: string, current: number): Promise<number | undefined> {
   const answer = await vscode.window.showInputBox({
-    title: localize('Schedule Volume Backups (3/3)'),
+    title,
     prompt: localize('How many scheduled backups to keep per volume? Older ones are deleted after each new one; backups made by hand are never deleted.'),
     value: String(current), ignoreFocusOut: true,
     validateInput: (v) => /^\d+$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : localize('A whole number from 1 to 1000.'),
@@ -119,8 +119,10 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
   if (!volumes) volumes = await pickScheduledVolumes(store);
   if (!volumes) return undefined;
 
+  // Step titles: the palette asks three questions, a row two (its volumes are known).
+  const step = (n: number) => fromPalette ? localize('Schedule Volume Backups ({0}/3)', n + 1) : localize('Schedule Backups of {0} ({1}/2)', volumes!.join(', '), n);
   const interval = given?.interval ?? (fromPalette && !volumes.length ? 'off'
-    : await pickInterval(volumes, currentInterval(), volumes.some((v) => before.includes(v))));
+    : await pickInterval(step(1), volumes, currentInterval(), volumes.some((v) => before.includes(v))));
   if (!interval) return undefined;
 
   const config = configuration();
@@ -136,7 +138,7 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
     return { volumes: remaining, interval: remaining.length ? currentInterval() ?? 'off' : 'off', keep: config.get<number>(SETTING.scheduleKeep, 7) };
   }
 
-  const keep = given?.keep ?? await askKeep(config.get<number>(SETTING.scheduleKeep, 7));
+  const keep = given?.keep ?? await askKeep(step(2), config.get<number>(SETTING.scheduleKeep, 7));
   if (keep === undefined) return undefined;
   let folder = given?.folder ?? configuredFolder();
   if (!folder) {

@@ -155,6 +155,7 @@ suite('Volume commands', function () {
     assert.strictEqual(config.inspect('backup.schedule.interval')?.workspaceValue, 'hourly', 'kept in the workspace settings');
     assert.deepStrictEqual(config.inspect('backup.schedule.volumes')?.workspaceValue, [VOL]);
     assert.strictEqual(config.inspect('backup.folder')?.workspaceValue, scheduled);
+    await waitFor('the row to say it is backed up on schedule', async () => /hourly backup/.test(String((await waitForRow(api.explorer.volumesTree, VOL)).item.description)));
 
     // Nothing was backed up on schedule yet, so the scheduler's timer runs a backup on its own.
     const manifests = () => (fs.existsSync(scheduled) ? fs.readdirSync(scheduled) : []).filter((f) => f.endsWith('.manifest.json'));
