@@ -1,14 +1,25 @@
 /**
  * Publishes the analysis as diagnostics: debounced while typing, and cancelled when the document changes
  * again before an analysis finished. Each diagnostic carries its rule id as `code` and `compose` as source.
+ *
+ * Compose files of the workspace that are not open are analysed from disk too, so the Problems panel lists
+ * every one of them; a file watcher keeps them current. An open document's own analysis takes over from the
+ * disk one while it is open.
  */
 import * as vscode from 'vscode';
 import type { ComposeDiagnostic } from '../compose/analyze';
+import { findWorkspaceComposeFiles } from './composeFiles';
 import type { ComposeDocuments } from './documents';
 import { toRange } from './ranges';
 
 export const DIAGNOSTIC_SOURCE = 'compose';
 const TYPING_DELAY_MS = 200;
+/** Closed files are analysed after this pause (changes on disk come in bursts: git checkout, formatters). */
+const CLOSED_FILES_DELAY_MS = 300;
+/** Longest slice of closed-file analysis before yielding to the extension host. */
+const SLICE_MS = 20;
+/** A new folder makes the workspace's Compose files be looked for again, once a burst of them has settled. */
+const RESCAN_DELAY_MS = 500;
 
 const SEVERITY: Record<ComposeDiagnostic['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -32,8 +43,25 @@ export class DiagnosticsController implements vscode.Disposable {
   /** Bumped on every change of a document: an analysis of an older generation stops and publishes nothing. */
   private readonly generations = new Map<string, number>();
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** The workspace's Compose files by URI string, open or not. */
+  private readonly workspaceFiles = new Map<string, vscode.Uri>();
+  /** Closed files waiting to be analysed from disk. */
+  private readonly pendingClosed = new Set<string>();
+  private closedTimer: NodeJS.Timeout | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(private readonly documents: ComposeDocuments) {
+    // Changes of YAML files; creations and deletions of anything, because a folder that appears or goes (a
+    // checkout, a copy, `rm -r`) is reported as the folder alone, not the Compose files in it.
+    const changes = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}', true, false, true);
+    const entries = vscode.workspace.createFileSystemWatcher('**', false, true, false);
+    this.subscriptions.push(
+      changes, entries,
+      changes.onDidChange((uri) => this.fileChanged(uri)),
+      entries.onDidCreate((uri) => this.entryCreated(uri)),
+      entries.onDidDelete((uri) => this.entryDeleted(uri)),
+    );
     this.subscriptions.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -47,11 +75,94 @@ export class DiagnosticsController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    void this.rescanWorkspace();
   }
 
-  /** Re-analyses every open Compose document (settings or the engine changed). */
+  /** Re-analyses every Compose document and closed Compose file (settings or the engine changed). */
   refreshAll(delayMs = 0): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, delayMs);
+    this.queueClosed([...this.workspaceFiles.keys()]);
+  }
+
+  /** Finds the workspace's Compose files again (at start, and when the `compose.files` globs change). */
+  async rescanWorkspace(): Promise<void> {
+    const found = await findWorkspaceComposeFiles();
+    if (this.disposed) return;
+    const keys = new Set(found.map((u) => u.toString()));
+    for (const [key, uri] of this.workspaceFiles) {
+      if (!keys.has(key)) {
+        this.workspaceFiles.delete(key);
+        if (!this.isOpen(key)) this.collection.delete(uri);
+      }
+    }
+    for (const uri of found) this.workspaceFiles.set(uri.toString(), uri);
+    this.queueClosed([...keys]);
+  }
+
+  private isOpen(key: string): boolean {
+    return vscode.workspace.textDocuments.some((d) => d.uri.toString() === key);
+  }
+
+  /** A file changed on disk: it and the Compose files beside it (its base or overrides) are analysed again. */
+  private fileChanged(uri: vscode.Uri): void {
+    if (!this.documents.isComposeFile(uri)) return;
+    this.workspaceFiles.set(uri.toString(), uri);
+    this.documents.invalidate();
+    this.queueClosed([uri.toString(), ...this.siblingsOf(uri)]);
+  }
+
+  private entryCreated(uri: vscode.Uri): void {
+    if (this.documents.isComposeFile(uri)) return this.fileChanged(uri);
+    if (uri.scheme !== 'file') return;
+    void vscode.workspace.fs.stat(uri).then((stat) => { if (stat.type & vscode.FileType.Directory) this.rescanSoon(); }, () => undefined);
+  }
+
+  /** A file or a folder went: the Compose files it was, or held, go from the Problems panel. */
+  private entryDeleted(uri: vscode.Uri): void {
+    const prefix = uri.toString() + '/';
+    const gone = [...this.workspaceFiles.entries()].filter(([key]) => key === uri.toString() || key.startsWith(prefix));
+    if (!gone.length) return;
+    for (const [key, file] of gone) {
+      this.workspaceFiles.delete(key);
+      if (!this.isOpen(key)) this.collection.delete(file);
+    }
+    this.documents.invalidate();
+    this.queueClosed(gone.flatMap(([, file]) => this.siblingsOf(file)));
+  }
+
+  private rescanSoon(): void {
+    clearTimeout(this.rescanTimer);
+    this.rescanTimer = setTimeout(() => void this.rescanWorkspace(), RESCAN_DELAY_MS);
+  }
+
+  private siblingsOf(uri: vscode.Uri): string[] {
+    const dir = vscode.Uri.joinPath(uri, '..').toString();
+    return [...this.workspaceFiles.values()].filter((u) => vscode.Uri.joinPath(u, '..').toString() === dir).map((u) => u.toString());
+  }
+
+  private queueClosed(keys: string[]): void {
+    for (const k of keys) this.pendingClosed.add(k);
+    if (!this.pendingClosed.size || this.disposed) return;
+    clearTimeout(this.closedTimer);
+    this.closedTimer = setTimeout(() => this.analyzeClosed(), CLOSED_FILES_DELAY_MS);
+  }
+
+  /** Analyses waiting closed files in slices of about 20 ms, so a large workspace never stalls the editor. */
+  private analyzeClosed(): void {
+    this.closedTimer = undefined;
+    const started = Date.now();
+    for (const key of this.pendingClosed) {
+      if (Date.now() - started > SLICE_MS) {
+        this.closedTimer = setTimeout(() => this.analyzeClosed(), 0);
+        return;
+      }
+      this.pendingClosed.delete(key);
+      const uri = this.workspaceFiles.get(key);
+      if (!uri || this.isOpen(key)) continue; // an open document publishes its own analysis
+      const analysis = this.documents.analyzeFile(uri);
+      if (analysis) this.collection.set(uri, analysis.diagnostics.map(toDiagnostic));
+      else this.collection.delete(uri);
+    }
   }
 
   private scheduleSiblings(document: vscode.TextDocument): void {
@@ -85,11 +196,16 @@ export class DiagnosticsController implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.generations.delete(key);
-    this.collection.delete(document.uri);
     this.documents.forget(document);
+    // A workspace file falls back to its analysis from disk (unsaved edits are gone); anything else is cleared.
+    if (this.workspaceFiles.has(key)) this.queueClosed([key]);
+    else this.collection.delete(document.uri);
   }
 
   dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.closedTimer);
+    clearTimeout(this.rescanTimer);
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const s of this.subscriptions) s.dispose();

@@ -94,6 +94,32 @@ export class ComposeDocuments {
     return analysis;
   }
 
+  /**
+   * The analysis of a Compose file that is not open, read from disk (the Problems panel lists every Compose
+   * file of the workspace). Undefined when it cannot be read.
+   */
+  analyzeFile(uri: vscode.Uri): Analysis | undefined {
+    const file = uri.fsPath;
+    const host = this.fileHost();
+    const text = host.readFile(file);
+    if (text === undefined) return undefined;
+    const model = modelOf(parseCompose(text));
+    return analyze(model, {
+      file, project: loadProject(file, host, process.env, this.openModels(file)), engine: this.engine.current, host, severities: ruleSeverities(uri),
+    });
+  }
+
+  /** Whether a file (open or not) is a Compose file by name or by the `compose.files` globs. */
+  isComposeFile(uri: vscode.Uri): boolean {
+    if (uri.scheme !== 'file') return false;
+    if (isComposeFileName(uri.path)) return true;
+    const globs = extraComposeGlobs(uri);
+    if (globs.length === 0) return false;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const relative = folder ? path.posix.relative(folder.uri.path, uri.path) : uri.path;
+    return globs.some((g) => globToRegExp(g).test(relative) || globToRegExp(g).test(uri.path));
+  }
+
   /** Models of open Compose documents in the file's folder, so unsaved edits of siblings count. */
   private openModels(file: string): Map<string, ComposeModel> {
     const dir = path.dirname(file);

@@ -40,6 +40,7 @@ export function registerComposeLanguageFeatures(context: vscode.ExtensionContext
       if (!affectsCompose(e)) return;
       documents.invalidate();
       diagnostics.refreshAll();
+      void diagnostics.rescanWorkspace();
       lenses.refresh();
     }),
   );

@@ -3,6 +3,7 @@
  * lenses with the engine's state, and hovers, on test/fixtures/sample-workspace/compose-checks/compose.yaml.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { extensionApi, waitFor, waitLoaded } from './helpers';
@@ -54,6 +55,31 @@ suite('Compose checks in the editor', () => {
     const version = diagnostics.find((d) => codeOf(d) === 'obsolete-version')!;
     assert.strictEqual(version.severity, vscode.DiagnosticSeverity.Hint);
     assert.strictEqual(document.getText(version.range), 'version');
+  });
+
+  test('Compose files that were never opened are in the Problems panel too, and follow changes on disk', async function () {
+    this.timeout(40_000);
+    // The host tests run in a copy of the sample workspace, so files can be written into it. A new folder with a
+    // Compose file in it is the hard case: the file watcher reports only the folder.
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, 'unopened', 'docker-compose.yml');
+    const unopened = vscode.Uri.file(file);
+    const codes = () => vscode.languages.getDiagnostics(unopened).filter((d) => d.source === 'compose').map(codeOf);
+    const broken = 'services:\n  app:\n    image: test/busybox:1\n    networks: [missing]\n';
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, broken);
+    try {
+      await waitFor('diagnostics of a file nobody opened', () => codes().includes('undefined-network'), 15_000, 100, () => codes().join(', '));
+      assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file), 'the file was not opened');
+      fs.writeFileSync(file, 'services:\n  app:\n    image: test/busybox:1\n    networks: [fixed]\nnetworks:\n  fixed: {}\n');
+      await waitFor('the diagnostics to follow the change on disk', () => !codes().includes('undefined-network'), 15_000, 100, () => codes().join(', '));
+      fs.writeFileSync(file, broken);
+      await waitFor('the error to come back', () => codes().includes('undefined-network'), 15_000);
+      fs.rmSync(path.dirname(file), { recursive: true });
+      await waitFor('the diagnostics to go with the folder', () => codes().length === 0, 15_000, 100, () => codes().join(', '));
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   test('code lenses show the engine state of networks and volumes, and what services reach', async () => {
