@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
-import { MOUNT, withHelper } from './helper';
+import { archiveLayout, withHelper } from './helper';
 import { ByteMeter, isAbort, pipelineError, type ProgressListener } from './streams';
 import { createVolume, pauseWhile, type VolumeSpec } from './volumes';
 
@@ -37,6 +37,7 @@ export async function cloneVolume(client: EngineClient, options: CloneOptions): 
   const started = Date.now();
   const { source, target, signal } = options;
   const info = await client.inspectVolume(source, { signal });
+  const layout = await archiveLayout(client, signal);
   const labels = Object.fromEntries(Object.entries(info.Labels ?? {}).filter(([k]) => !k.startsWith('com.docker.compose.')));
   await createVolume(client, { name: target, labels, ...options.create }, signal);
 
@@ -48,11 +49,12 @@ export async function cloneVolume(client: EngineClient, options: CloneOptions): 
     await withHelper(client, [{ volume: source, readOnly: true }], (from) =>
       withHelper(client, [{ volume: target, readOnly: false }], async (to) => {
         paused = await pauseWhile(client, options.pause ?? [], signal, async () => {
-          // `/data` (entries `data/...`) into `/`: the target's root folder gets the source root's owner, mode and time.
-          const tar = await client.getArchive(from, MOUNT, { signal: both });
+          // On Docker `/data` (entries `data/...`) into `/`: the target's root folder gets the source root's owner,
+          // mode and time. On Podman the contents of /data into /data (see ArchiveLayout).
+          const tar = await client.getArchive(from, layout.clonePath, { signal: both });
           const body = new PassThrough();
           const reading = pipeline(tar, meter, body, { signal: both }).catch((e) => { stop.abort(); throw e; });
-          const writing = client.putArchive(to, '/', body, { signal: both }).catch((e) => { stop.abort(); throw e; });
+          const writing = client.putArchive(to, layout.uploadPath, body, { signal: both }).catch((e) => { stop.abort(); throw e; });
           const results = await Promise.allSettled([reading, writing]);
           const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
           if (failed.length) throw (failed.find((r) => !isAbort(r.reason)) ?? failed[0]).reason;

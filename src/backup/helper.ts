@@ -50,6 +50,29 @@ export function emptyImage(client: EngineClient, signal?: AbortSignal): Promise<
   return id;
 }
 
+/**
+ * How archives go in and out of a helper's volume on this engine. Docker applies an upload at "/" whose entries
+ * are under `data/` through the container's mounts, which also gives the volume's root folder the archive's owner,
+ * mode and time (an upload into /data leaves the root as it was). Podman writes such an upload into the
+ * container's own file system beside the volume, so there the upload goes into /data, entries relative to it
+ * (a `./` entry sets the root's owner, mode and time).
+ */
+export interface ArchiveLayout {
+  /** The path archives are uploaded at. */
+  uploadPath: string;
+  /** The folder entries are named under in an upload (undefined: relative to uploadPath, the root as `./`). */
+  entryPrefix: string | undefined;
+  /** The path whose archive an upload at uploadPath takes as it is (clone). */
+  clonePath: string;
+}
+
+export async function archiveLayout(client: EngineClient, signal?: AbortSignal): Promise<ArchiveLayout> {
+  if (!client.negotiatedApiVersion) await client.negotiate({ signal });
+  return client.isPodman
+    ? { uploadPath: MOUNT, entryPrefix: undefined, clonePath: `${MOUNT}/.` }
+    : { uploadPath: '/', entryPrefix: MOUNT.replace(/^\//, ''), clonePath: MOUNT };
+}
+
 export interface HelperMount {
   volume: string;
   readOnly: boolean;

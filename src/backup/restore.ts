@@ -19,7 +19,7 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type BackupFormat, decompressor, detectFormat } from './formats';
 import { type CheckedEntry, type EntryCounts, TarGuard } from './guard';
-import { MOUNT, withHelper } from './helper';
+import { archiveLayout, withHelper } from './helper';
 import { type BackupManifest, readManifest } from './manifest';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
 import { createVolume, helperVolumeIsEmpty, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from './volumes';
@@ -87,15 +87,14 @@ function guardSink(guard: TarGuard): Writable {
 const TYPE_BITS: Record<CheckedEntry['type'], number> = { file: 0o100000, link: 0o100000, directory: 0o040000, symlink: 0o120000 };
 const MAX_OCTAL_ID = 0o7777777;
 
-/**
- * The folder the volume is mounted on in the helper, as a relative tar path. Entries are written under it into
- * the container's root (PUT at "/"), not into the mount point: only then does the engine apply the archive's
- * owner, mode and time to the volume's root folder too (extracting `./` into /data leaves the root as it was).
- */
-const ROOT = MOUNT.replace(/^\//, '');
+/** An entry's name in the upload: under `prefix` (`data/…`, see ArchiveLayout), or relative with the root as `./`. */
+function uploadName(path: string, prefix: string | undefined): string {
+  if (prefix) return path === '' ? prefix : `${prefix}/${path}`;
+  return path === '' ? './' : path;
+}
 
-/** The header the checked entry is written with: `data/<normalized path>`, and no fields the guard did not see. */
-function repackHeader(h: Header, entry: CheckedEntry): Header {
+/** The header the checked entry is written with: its normalized path, and no fields the guard did not see. */
+function repackHeader(h: Header, entry: CheckedEntry, prefix: string | undefined): Header {
   const pax: Record<string, string> = { ...((h.pax ?? {}) as Record<string, string>) };
   // Names and size come from the checked entry; the writer adds a PAX path when a name needs one.
   delete pax.path;
@@ -104,7 +103,7 @@ function repackHeader(h: Header, entry: CheckedEntry): Header {
   if (h.uid > MAX_OCTAL_ID) pax.uid = String(h.uid);
   if (h.gid > MAX_OCTAL_ID) pax.gid = String(h.gid);
   return {
-    name: entry.path === '' ? ROOT : `${ROOT}/${entry.path}`,
+    name: uploadName(entry.path, prefix),
     type: entry.type,
     // The type bits keep a mode of 000 from being read as "no mode" by the writer (which would make it 644).
     mode: (h.mode & 0o7777) | TYPE_BITS[entry.type],
@@ -114,7 +113,7 @@ function repackHeader(h: Header, entry: CheckedEntry): Header {
     gname: h.gname,
     mtime: h.mtime,
     size: entry.type === 'file' ? h.size : 0,
-    linkname: entry.type === 'symlink' ? h.linkname : entry.type === 'link' ? `${ROOT}/${entry.linkPath}` : '',
+    linkname: entry.type === 'symlink' ? h.linkname : entry.type === 'link' ? uploadName(entry.linkPath ?? '', prefix) : '',
     devmajor: 0,
     devminor: 0,
     pax: Object.keys(pax).length ? pax : undefined,
@@ -122,7 +121,7 @@ function repackHeader(h: Header, entry: CheckedEntry): Header {
 }
 
 /** Tar in, checked and re-encoded tar out (the second pass). */
-function guardedRepack(guard: TarGuard): { input: Writable; output: Readable } {
+function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Writable; output: Readable } {
   const parser = extract();
   const packer = pack();
   parser.on('entry', (header, stream, next) => {
@@ -135,7 +134,7 @@ function guardedRepack(guard: TarGuard): { input: Writable; output: Readable } {
       next(e as Error);
       return;
     }
-    const sink = packer.entry(repackHeader(header, entry), (err) => next(err ?? undefined));
+    const sink = packer.entry(repackHeader(header, entry, prefix), (err) => next(err ?? undefined));
     sink.on('error', ignore);
     if (entry.type === 'file') stream.pipe(sink);
     else stream.resume();
@@ -225,6 +224,7 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
   const action = `restore ${options.archive} into volume ${volume}`;
 
   // Cheap questions first, so a missing choice is reported before a long check.
+  const layout = await archiveLayout(client, signal);
   const existing = await volumeExists(client, volume, signal);
   const empty = existing ? await volumeIsEmpty(client, volume, signal) : true;
   if (existing && !empty && !options.mode) throw new TargetNotEmptyError(volume);
@@ -264,7 +264,7 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
   const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   try {
     await withHelper(client, [{ volume, readOnly: false }], async (helper) => {
-      const repack = guardedRepack(guard);
+      const repack = guardedRepack(guard, layout.entryPrefix);
       const reading = pipeline(
         createReadStream(options.archive, { highWaterMark: 1 << 20 }),
         meterFor('restore', volume, check.bytes, options.onProgress),
@@ -273,7 +273,7 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
         repack.input,
         { signal: both },
       );
-      const writing = client.putArchive(helper, '/', repack.output, { signal: both });
+      const writing = client.putArchive(helper, layout.uploadPath, repack.output, { signal: both });
       // Whichever side fails first stops the other.
       const results = await Promise.allSettled([reading.catch((e) => { stop.abort(); throw e; }), writing.catch((e) => { stop.abort(); throw e; })]);
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

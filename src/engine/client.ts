@@ -124,6 +124,7 @@ export class EngineClient {
   /** Requests sent since this client was made (the event stream counts once, when it opens). */
   requestCount = 0;
   private apiVersion: string | undefined;
+  private podman = false;
   private readonly docker: Docker;
   private readonly api: LooseDocker;
 
@@ -156,6 +157,11 @@ export class EngineClient {
     return this.apiVersion;
   }
 
+  /** Whether the engine is Podman's Docker-compatible service (known once negotiated). */
+  get isPodman(): boolean {
+    return this.podman;
+  }
+
   /**
    * Asks the engine for its version and speaks the highest API version both sides know, as the CLI does.
    * Called on every (re)connect: the engine behind a socket may have been upgraded.
@@ -170,6 +176,7 @@ export class EngineClient {
       throw new EngineError('engine', `The engine at ${this.label} speaks API ${engineApi}; Docker Networks & Volumes needs ${MIN_API_VERSION} (Engine 20.10) or later.`, this.label);
     }
     this.apiVersion = compareApiVersions(engineApi, MAX_API_VERSION) < 0 ? engineApi : MAX_API_VERSION;
+    this.podman = (version.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
     modem.version = `v${this.apiVersion}`;
     return version;
   }

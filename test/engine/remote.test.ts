@@ -8,6 +8,17 @@
  * skipped to hide it.
  */
 import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { extract, type Header, pack } from 'tar-stream';
+import { backupVolume } from '../../src/backup/backup';
+import { cloneVolume } from '../../src/backup/clone';
+import { restoreVolume } from '../../src/backup/restore';
+import { nodeWritable } from '../../src/backup/streams';
 import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/engine/client';
 import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
@@ -20,6 +31,42 @@ import {
 } from '../support/remoteEngines';
 
 const SETUP_MS = 90_000;
+
+type TarEntry = Partial<Header> & { name: string; body?: string };
+
+async function tarBytes(entries: TarEntry[]): Promise<Buffer> {
+  const p = pack();
+  for (const { body, ...header } of entries) p.entry({ mtime: new Date(1_700_000_000_000), mode: 0o644, ...header }, body ?? '');
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * An archive's entries as `path type mode [uid:gid] [-> link] [sha256]`, sorted: what a round trip must keep.
+ * Podman's archive API reads every entry as owned by 0:0 (files it writes keep their owners on disk), so owners
+ * are left out where Podman produced the archive.
+ */
+async function entriesOf(archive: string, owners = true): Promise<string[]> {
+  const out: string[] = [];
+  const ex = extract();
+  ex.on('entry', (header, stream, next) => {
+    const hash = createHash('sha256');
+    stream.on('data', (c) => { hash.update(c as Buffer); });
+    stream.on('end', () => {
+      const name = header.name.replace(/^\.\//, '').replace(/\/$/, '');
+      if (name === '' || name === './' || name === '.') return next();
+      const link = header.linkname ? ` -> ${header.linkname.replace(/^\.\//, '')}` : '';
+      const content = header.type === 'file' ? ` ${hash.digest('hex').slice(0, 16)}` : '';
+      out.push(`${name} ${header.type} ${(header.mode ?? 0).toString(8)}${owners ? ` ${header.uid}:${header.gid}` : ''}${link}${content}`);
+      next();
+    });
+  });
+  const source = createReadStream(archive);
+  await (archive.endsWith('.gz') ? pipeline(source, createGunzip(), nodeWritable(ex)) : pipeline(source, nodeWritable(ex)));
+  return out.sort();
+}
 /** How long a refused connection may take to say so (the issue: a clear answer, never a hang). */
 const REFUSAL_MS = 10_000;
 
@@ -477,6 +524,56 @@ suite('remote engine: Podman Docker-compatible service', function () {
     } finally {
       abort.abort();
       await stopStore(store);
+    }
+  });
+
+  test('backup, restore and clone work on Podman: what goes in comes back file by file', async function () {
+    this.timeout(120_000);
+    await client.negotiate();
+    const folder = mkdtempSync(path.join(tmpdir(), 'dnvtest-pod-backup-'));
+    const source = 'dnvtest-pod-backup-src';
+    const copy = 'dnvtest-pod-backup-copy';
+    const cloned = 'dnvtest-pod-backup-clone';
+    try {
+      // The volume is filled through the same archive API (no container has to run on this Podman).
+      const entries: TarEntry[] = [
+        { name: 'dir', type: 'directory', mode: 0o750, uid: 70, gid: 70 },
+        { name: 'dir/a.txt', body: 'hello podman\n', mode: 0o640, uid: 70, gid: 70 },
+        { name: 'dir/link', type: 'symlink', linkname: 'a.txt', mode: 0o777 },
+        { name: 'dir/hard', type: 'link', linkname: 'dir/a.txt', mode: 0o640, uid: 70, gid: 70 }, // as tar writes a link
+        { name: 'empty', type: 'directory' },
+        { name: 'big.bin', body: randomBytes(300_000).toString('base64') },
+      ];
+      const archive = path.join(folder, 'seed.tar');
+      writeFileSync(archive, await tarBytes(entries));
+      const seeded = await restoreVolume(client, { archive, volume: source });
+      assert.equal(seeded.mode, 'new');
+
+      const backup = await backupVolume(client, { volume: source, folder, format: 'tar.gz' });
+      assert.equal(backup.manifest.content.files, 2, 'a.txt and big.bin; hard is a link');
+      assert.equal(backup.manifest.content.hardlinks, 1);
+      assert.equal(backup.manifest.content.symlinks, 1);
+      const restored = await restoreVolume(client, { archive: backup.archive, volume: copy });
+      assert.equal(restored.verified, true, 'the checksum in the manifest was checked');
+      // Podman runs on this machine: the restored files' owners can be read on disk.
+      const mountpoint = (await client.inspectVolume(copy)).Mountpoint!;
+      assert.equal(statSync(path.join(mountpoint, 'dir', 'a.txt')).uid, 0, 'read back from Podman as 0:0, so restored as 0:0');
+      assert.equal(statSync(path.join((await client.inspectVolume(source)).Mountpoint!, 'dir', 'a.txt')).uid, 70, 'the seed restore kept its owner');
+
+      const second = await backupVolume(client, { volume: copy, folder, format: 'tar' });
+      const [first, again] = [await entriesOf(backup.archive, false), await entriesOf(second.archive, false)];
+      assert.deepEqual(again, first, 'the restored copy holds the same entries, modes, links and content');
+      assert.deepEqual(first, (await entriesOf(archive, false)).filter((e) => !e.startsWith('. ')), 'the backup holds what was seeded');
+      assert.ok(first.some((e) => e.startsWith('dir/a.txt file 640 ')), first.join('\n'));
+      assert.ok(first.some((e) => e === 'dir/link symlink 777 -> a.txt'), first.join('\n'));
+      assert.ok(first.some((e) => e.startsWith('empty directory')), first.join('\n'));
+
+      await cloneVolume(client, { source: copy, target: cloned });
+      const third = await backupVolume(client, { volume: cloned, folder, format: 'tar' });
+      assert.deepEqual(await entriesOf(third.archive, false), first, 'the clone holds the same entries');
+    } finally {
+      for (const v of [source, copy, cloned]) await client.removeVolume(v).catch(() => undefined);
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

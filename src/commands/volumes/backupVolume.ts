@@ -51,7 +51,8 @@ export async function backupVolumes(store: ExplorerStore, arg?: unknown, selecti
 
   const describe = (r: BackupResult) => localize('{0} → {1} ({2}, {3} files, {4})', r.manifest.volume.name, r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, seconds(r.manifest.durationMs));
   const paused = [...new Set(results.flatMap((r) => r.manifest.paused))].length;
-  const pausedText = paused ? ` ${localize('{0} container(s) were paused during the copy and resumed.', paused)}` : '';
+  const pausedText = (paused ? ` ${localize('{0} container(s) were paused during the copy and resumed.', paused)}` : '')
+    + (store.client.isPodman ? ` ${localize('Podman reads every file as owned by root: the archive keeps contents, modes, times and links, not owners.')}` : '');
   void vscode.window.showInformationMessage(results.length === 1
     ? localize('Backed up {0}.', describe(results[0])) + pausedText
     : localize('Backed up {0} volumes to {1}: {2}.', results.length, folder, results.map(describe).join('; ')) + pausedText);
