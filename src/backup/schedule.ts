@@ -7,11 +7,11 @@
  * folder: a backup made by hand before a risky change is never rotated away.
  */
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { EngineClient } from '../engine/client';
 import { backupVolume, type BackupResult } from './backup';
-import { ALL_FORMATS, type BackupFormat } from './formats';
-import { manifestPathFor, readManifest } from './manifest';
+import { listBackups, type StoredBackup } from './catalog';
+import type { BackupFormat } from './formats';
+import { manifestPathFor } from './manifest';
 import type { ProgressListener } from './streams';
 import { runningWriters, volumeExists } from './volumes';
 
@@ -30,51 +30,6 @@ export const RETRY_AFTER_FAILURE_MS = 15 * 60_000;
 
 export function isBackupInterval(value: unknown): value is BackupInterval {
   return typeof value === 'string' && (BACKUP_INTERVALS as readonly string[]).includes(value);
-}
-
-/** A backup of this extension found in a folder. */
-export interface StoredBackup {
-  archive: string;
-  volume: string;
-  created: Date;
-  /** Made by the schedule (only these are ever deleted by retention). */
-  scheduled: boolean;
-  bytes: number;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `<volume>-<timestamp>[-n].<format>`, and nothing else: `db` must not match `db-data-…`. */
-function archiveNamePattern(volume: string): RegExp {
-  const formats = ALL_FORMATS.map(escapeRegExp).join('|');
-  return new RegExp(`^${escapeRegExp(volume)}-\\d{8}T\\d{6}Z(?:-\\d+)?\\.(?:${formats})$`);
-}
-
-/**
- * The backups of `volume` in `folder`, newest first. An archive counts only with a readable manifest that names
- * the volume: files that merely look like backups, or whose manifest is damaged, are never listed (so never
- * deleted). A missing folder has no backups.
- */
-export async function listBackups(folder: string, volume: string): Promise<StoredBackup[]> {
-  let names: string[];
-  try {
-    names = await fs.readdir(folder);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const pattern = archiveNamePattern(volume);
-  const found = await Promise.all(names.filter((n) => pattern.test(n)).map(async (name): Promise<StoredBackup | undefined> => {
-    const archive = path.join(folder, name);
-    const manifest = await readManifest(archive).catch(() => undefined);
-    if (!manifest || manifest.volume.name !== volume || manifest.archive.file !== name) return undefined;
-    const created = new Date(manifest.created);
-    if (Number.isNaN(created.getTime())) return undefined;
-    return { archive, volume, created, scheduled: manifest.scheduled === true, bytes: manifest.archive.bytes };
-  }));
-  return found.filter((b): b is StoredBackup => b !== undefined).sort((a, b) => b.created.getTime() - a.created.getTime());
 }
 
 /** The scheduled backups beyond the newest `keep` (given newest first): the ones retention deletes. */

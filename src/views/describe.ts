@@ -30,7 +30,7 @@ export interface RowDescription {
   tooltip: () => string;
 }
 
-function formatDate(ms: number): string {
+export function formatDate(ms: number): string {
   return ms ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—';
 }
 

@@ -7,7 +7,8 @@
 // Shots: networks.png (a network expanded with its containers), tooltip.png (hover on a network),
 // inspect.png (the read-only JSON of a network), grouped.png (Group by Compose Project), volumes.png,
 // volume-menu.png (right-click on a volume), backup-progress.png (a backup with bytes and rate),
-// backup-schedule.png (Schedule Volume Backups…: how often),
+// restore-picker.png (Restore on a volume: its backups in the backup folder), backup-schedule.png (Schedule
+// Volume Backups…: how often),
 // compose.png (Compose diagnostics and code lenses),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
@@ -24,7 +25,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'backup-schedule', 'compose', 'unreachable'];
+const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'unreachable'];
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
 const BACKUP_DIR = path.join(tmpdir(), 'dnvtest-vol-shots-backup');
 
@@ -245,9 +246,20 @@ try {
   });
   await page.locator('.notifications-center', { hasText: 'Backed up dnvtest-vol-media' }).first().waitFor({ timeout: 120000 })
     .catch(() => warnings.push('the backup in the backup-progress shot did not report its end'));
-  rmSync(BACKUP_DIR, { recursive: true, force: true });
   await runCommand(page, 'Notifications: Clear All Notifications');
   await page.keyboard.press('Escape');
+
+  await shot(page, 'restore-picker', async () => {
+    // Restore on the volume just backed up: its backups in the backup folder, newest first, and Browse….
+    await volumes.filter({ hasText: 'dnvtest-vol-media' }).first().click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Restore Volume from Archive…' }).first();
+    await item.waitFor({ timeout: 10000 });
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Browse…' }).filter({ hasText: 'MB' }).first().waitFor({ timeout: 10000 });
+  });
+  await page.keyboard.press('Escape');
+  rmSync(BACKUP_DIR, { recursive: true, force: true });
 
   await shot(page, 'backup-schedule', async () => {
     // Schedule Volume Backups… from a volume's menu, at its second question (how often). Escape then leaves the

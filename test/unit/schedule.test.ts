@@ -8,7 +8,8 @@ import { mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BackupManifest, archiveFileName, MANIFEST_KIND, manifestPathFor } from '../../src/backup/manifest';
-import { applyRetention, INTERVAL_MS, listBackups, nextDue, RETRY_AFTER_FAILURE_MS, retentionVictims, type StoredBackup } from '../../src/backup/schedule';
+import { listBackups, type StoredBackup } from '../../src/backup/catalog';
+import { applyRetention, INTERVAL_MS, nextDue, RETRY_AFTER_FAILURE_MS, retentionVictims } from '../../src/backup/schedule';
 
 function manifestFor(volume: string, file: string, created: Date, scheduled: boolean): BackupManifest {
   return {
@@ -56,12 +57,20 @@ suite('backup schedule', () => {
     assert.deepEqual(await listBackups(folder, 'db'), []);
   });
 
+  test('without a volume, every volume\'s backups are listed, each under the volume its manifest names', async () => {
+    await writeBackup(folder, 'db', at(1), true);
+    await writeBackup(folder, 'db-data', at(2), false);
+    const spoof = await writeBackup(folder, 'web', at(3), false);
+    await fs.writeFile(manifestPathFor(spoof), JSON.stringify(manifestFor('other', path.basename(spoof), at(3), false)));
+    assert.deepEqual((await listBackups(folder)).map((b) => [b.volume, b.format, b.files]), [['db-data', 'tar.gz', 0], ['db', 'tar.gz', 0]]);
+  });
+
   test('a missing folder has no backups', async () => {
     assert.deepEqual(await listBackups(path.join(folder, 'nope'), 'db'), []);
   });
 
   test('retention picks the scheduled backups beyond the newest N, never one made by hand', () => {
-    const b = (hour: number, scheduled: boolean): StoredBackup => ({ archive: `a${hour}`, volume: 'v', created: at(hour), scheduled, bytes: 1 });
+    const b = (hour: number, scheduled: boolean): StoredBackup => ({ archive: `a${hour}`, volume: 'v', created: at(hour), scheduled, bytes: 1, format: 'tar', files: 1 });
     const list = [b(6, true), b(5, false), b(4, true), b(3, true), b(2, false), b(1, true)];
     assert.deepEqual(retentionVictims(list, 2).map((x) => x.archive), ['a3', 'a1']);
     assert.deepEqual(retentionVictims(list, 10), []);

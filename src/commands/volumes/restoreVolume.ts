@@ -6,11 +6,12 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { listBackups } from '../../backup/catalog';
 import { readManifest } from '../../backup/manifest';
 import { type RestoreMode, type RestoreResult, restoreVolume as restore, volumeIsEmpty } from '../../backup/restore';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../views/describe';
+import { formatBytes, formatDate } from '../../views/describe';
 import { localize } from '../../views/items';
 import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
 
@@ -26,8 +27,34 @@ export function volumeNameFromArchive(file: string): string {
   return path.basename(file).replace(/\.(tar(\.(gz|zst))?|tgz)$/, '').replace(/-\d{8}T\d{6}Z(-\d+)?$/, '');
 }
 
-async function pickArchive(): Promise<string | undefined> {
+/**
+ * The archive to restore: the backups in the backup folder (of the row's volume, or of every volume from the
+ * palette), newest first, with Browse… for any other archive; the file dialog alone when there are none.
+ */
+async function pickArchive(volume?: string): Promise<string | undefined> {
   const folder = configuredFolder();
+  const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
+  if (known.length) {
+    type Item = vscode.QuickPickItem & { archive?: string };
+    const items: Item[] = [];
+    let lastVolume: string | undefined;
+    for (const b of known.sort((x, y) => (volume ? 0 : x.volume.localeCompare(y.volume)) || y.created.getTime() - x.created.getTime())) {
+      if (!volume && b.volume !== lastVolume) items.push({ label: b.volume, kind: vscode.QuickPickItemKind.Separator });
+      lastVolume = b.volume;
+      items.push({
+        archive: b.archive, label: `$(archive) ${formatDate(b.created.getTime())}`,
+        description: [formatBytes(b.bytes), `.${b.format}`, b.files === 1 ? localize('1 file') : localize('{0} files', b.files), b.scheduled ? localize('scheduled') : undefined].filter(Boolean).join(' · '),
+        detail: path.basename(b.archive),
+      });
+    }
+    items.push({ label: `$(folder-opened) ${localize('Browse…')}`, description: localize('another archive, also one made with tar') });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: volume ? localize('Restore {0} from which backup?', volume) : localize('Restore which backup?'),
+      placeHolder: localize('Backups in {0}', folder!), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    if (picked.archive) return picked.archive;
+  }
   const uris = await vscode.window.showOpenDialog({
     title: localize('Archive to restore'), canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: localize('Restore'),
     filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
@@ -75,7 +102,7 @@ export async function restoreVolume(store: ExplorerStore, arg?: unknown): Promis
   const given = givenArgs<RestoreArgs>(arg);
   const onRow = given ? undefined : volumeNamesFrom(store, arg)[0];
   if (given && !given.archive) throw new Error(localize('Restore needs an archive file.'));
-  const archive = given?.archive ?? await pickArchive();
+  const archive = given?.archive ?? await pickArchive(onRow);
   if (!archive) return undefined;
   const manifest = await readManifest(archive);
   const suggested = manifest?.volume.name ?? volumeNameFromArchive(archive);
