@@ -1,9 +1,12 @@
 // Benchmark of the Compose analysis (npm run bench:compose, after tsc): a generated 500-service Compose file
 // (~11,500 lines), the median of a full in-process analysis, of the analysis after a one-character edit, and
-// DCLint (npm dclint, in-process through its DCLinter API) on the same file in the same run.
+// DCLint (npm dclint, in-process through its DCLinter API) on the same file in the same run. Then the
+// workspace scan the Problems panel gets: every Compose file of the corpus (COMPOSE_CORPUS, default
+// ../shared/corpus) read from disk and analysed with its project, as for files nobody opened, against DCLint on
+// the same files.
 //
 //   node scripts/bench-compose.mjs [--services=500] [--runs=31] [--dclint-runs=5]
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +21,9 @@ const DCLINT_RUNS = arg('dclint-runs', 5);
 
 const { analyzeText } = require(path.join(root, 'out/src/compose/analyze.js'));
 const { parseCompose } = require(path.join(root, 'out/src/compose/parse.js'));
+const { analyze } = require(path.join(root, 'out/src/compose/analyze.js'));
+const { modelOf } = require(path.join(root, 'out/src/compose/model.js'));
+const { isComposeFileName, loadProject, nodeFileHost } = require(path.join(root, 'out/src/compose/project.js'));
 const { DCLinter } = await import('dclint');
 
 /** A realistic service block (23 lines): image, ports, networks, volumes, depends_on, healthcheck, labels. */
@@ -105,6 +111,40 @@ try {
   console.log(row('after a one-character edit', oursEdit.toFixed(1), String(RUNS)));
   console.log(row('DCLint 3 lintFiles (same file, in-process)', theirs.toFixed(1), String(DCLINT_RUNS)));
   console.log(`\nDCLint / full analysis: ${(theirs / ours).toFixed(0)}x; DCLint / after an edit: ${(theirs / oursEdit).toFixed(0)}x`);
+
+  // ---- the workspace scan: every Compose file of the corpus from disk, with its project, as for unopened files
+  const corpus = process.env.COMPOSE_CORPUS || path.join(root, '..', 'shared', 'corpus');
+  if (existsSync(corpus)) {
+    const files = [];
+    const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory() && e.name !== 'node_modules') walk(p); else if (e.isFile() && isComposeFileName(e.name)) files.push(p); } };
+    walk(corpus);
+    const scan = () => {
+      let slowest = 0;
+      let diagnostics = 0;
+      for (const f of files) {
+        const started = performance.now();
+        const project = loadProject(f, nodeFileHost, process.env);
+        diagnostics += analyze(modelOf(parseCompose(nodeFileHost.readFile(f))), { file: f, project, host: nodeFileHost }).diagnostics.length;
+        slowest = Math.max(slowest, performance.now() - started);
+      }
+      return { slowest, diagnostics };
+    };
+    scan(); // warm-up
+    let last;
+    const scans = Array.from({ length: RUNS }, () => time(() => { last = scan(); }));
+    linter.lintFiles(files, false); // warm-up
+    const dclintScans = Array.from({ length: DCLINT_RUNS }, () => time(() => linter.lintFiles(files, false)));
+    const lines = files.reduce((n, f) => n + nodeFileHost.readFile(f).split('\n').length, 0);
+    console.log(`\nWorkspace scan: ${files.length} Compose files of ${path.relative(root, corpus) || corpus} (${lines} lines), read from disk with their projects`);
+    console.log(row('run', 'median (ms)', 'runs'));
+    console.log(row('-'.repeat(44), '-'.repeat(12), '-'.repeat(8)));
+    console.log(row(`all ${files.length} files (${last.diagnostics} diagnostics)`, median(scans).toFixed(1), String(RUNS)));
+    console.log(row('slowest single file', last.slowest.toFixed(1), '1'));
+    console.log(row(`DCLint 3 lintFiles (same ${files.length} files)`, median(dclintScans).toFixed(1), String(DCLINT_RUNS)));
+    console.log(`\nDCLint / workspace scan: ${(median(dclintScans) / median(scans)).toFixed(0)}x`);
+  } else {
+    console.log(`\n(no corpus at ${corpus}: workspace scan not measured)`);
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
