@@ -72,16 +72,20 @@ function composeFilesIn(dir: string): string[] {
 
 async function engineSnapshot(): Promise<EngineSnapshot> {
   const client = new EngineClient(resolveEndpoint());
-  await client.negotiate();
-  const [networks, volumes, containers] = await Promise.all([client.listNetworks(), client.listVolumes(), client.listContainers()]);
-  let swarm: boolean | undefined;
   try {
-    const info = await client.info();
-    swarm = info.Swarm?.LocalNodeState === 'active';
-  } catch {
-    swarm = undefined; // the rule then judges by the ingress network
+    await client.negotiate();
+    const [networks, volumes, containers] = await Promise.all([client.listNetworks(), client.listVolumes(), client.listContainers()]);
+    let swarm: boolean | undefined;
+    try {
+      const info = await client.info();
+      swarm = info.Swarm?.LocalNodeState === 'active';
+    } catch {
+      swarm = undefined; // the rule then judges by the ingress network
+    }
+    return snapshotFromLists(networks, volumes, containers, swarm);
+  } finally {
+    client.close(); // an ssh:// engine's connection would keep the process from exiting
   }
-  return snapshotFromLists(networks, volumes, containers, swarm);
 }
 
 export function checkFiles(files: string[], engine: EngineSnapshot | undefined, host: FileHost = nodeFileHost, env: Record<string, string | undefined> = process.env): FileResult[] {

@@ -10,6 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { EngineEndpoint } from './connection';
 import { EngineError, toEngineError } from './errors';
 import { checkHostKey, fingerprint, hostPattern } from './knownHosts';
+import { SshTunnelAgent } from './sshTunnel';
 import type {
   EngineContainerInspect, EngineContainerSummary, EngineInfo, EngineNetwork, EngineVersion, EngineVolume, ExecResult,
   NetworkCreateSpec,
@@ -75,17 +76,16 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
         }
         return verify(false);
       };
-      return {
-        ...none,
-        protocol: 'ssh', host: url.hostname, port,
+      // One SSH connection shared by every request (see sshTunnel.ts); docker-modem speaks plain HTTP over it.
+      const agent = new SshTunnelAgent({
+        host: url.hostname, port,
         username: decodeURIComponent(url.username) || undefined,
-        sshOptions: {
-          agent: ssh?.agent,
-          privateKey: ssh?.identityFile ? readFileSync(ssh.identityFile) : undefined,
-          readyTimeout: CONNECT_TIMEOUT_MS,
-          hostVerifier,
-        },
-      } as unknown as Docker.DockerOptions;
+        agent: ssh?.agent,
+        privateKey: ssh?.identityFile ? readFileSync(ssh.identityFile) : undefined,
+        readyTimeout: CONNECT_TIMEOUT_MS,
+        hostVerifier,
+      });
+      return { ...none, protocol: 'http', host: url.hostname, port, agent } as unknown as Docker.DockerOptions;
     }
     default: {
       const tls = endpoint.tls;
@@ -127,6 +127,8 @@ export class EngineClient {
   private podman = false;
   private readonly docker: Docker;
   private readonly api: LooseDocker;
+  /** ssh:// engines: the one SSH connection requests go over. */
+  private readonly tunnel: SshTunnelAgent | undefined;
 
   private hostKeyProblem: HostKeyProblem | undefined;
 
@@ -139,12 +141,22 @@ export class EngineClient {
     const connection = endpoint.configError ? { socketPath: '/nonexistent' } : dockerodeOptions(endpoint, options, (p) => { this.hostKeyProblem = p; });
     this.docker = new Docker({ ...connection, connectionTimeout: CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
     this.api = this.docker as unknown as LooseDocker;
+    const agent = (connection as { agent?: unknown }).agent;
+    this.tunnel = agent instanceof SshTunnelAgent ? agent : undefined;
     const modem = this.docker.modem as { dial: (opts: unknown, cb: unknown) => unknown };
     const dial = modem.dial.bind(modem);
     modem.dial = (opts: unknown, cb: unknown) => {
       this.requestCount++;
       return dial(opts, cb);
     };
+  }
+
+  /**
+   * Lets go of what the client holds open between requests (an ssh:// engine's SSH connection), so a process
+   * that is done can exit. The client stays usable: the next request connects again.
+   */
+  close(): void {
+    this.tunnel?.destroy();
   }
 
   /** What to call this engine in messages. */

@@ -114,7 +114,9 @@ export class ExplorerStore {
     await this.watcher.stop();
     await this.work;
     this.generation++;
+    const previous = this.clientValue;
     this.clientValue = client;
+    if (previous !== client) previous.close(); // an ssh:// engine's connection
     this.networkById.clear();
     this.volumeByName.clear();
     this.containerById.clear();
@@ -139,6 +141,7 @@ export class ExplorerStore {
     this.timer = undefined;
     await this.watcher.stop();
     await this.work;
+    this.clientValue.close(); // an ssh:// engine's connection; a later start() connects again
   }
 
   retryNow(): void {

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -314,6 +314,23 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     } finally {
       await stopStore(store);
     }
+  });
+
+  test('requests share one SSH connection (each is a channel running docker system dial-stdio); close() ends it', async () => {
+    // sshd logs every accepted login; docker-modem's own transport logged one per request.
+    const logins = () => (readFileSync(path.join(ssh.dir, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    const client = agentClient(ssh.makeHome({ identity: false, knownHosts: 'right' }));
+    await client.negotiate();
+    for (let i = 0; i < 5; i++) await client.listVolumes();
+    await Promise.all([client.listNetworks(), client.listVolumes(), client.listContainers(), client.info()]);
+    await waitFor('sshd to log the login', () => logins() > before, 5_000);
+    assert.equal(logins() - before, 1, 'one login for 11 requests');
+    client.close();
+    await client.listVolumes();
+    await waitFor('the second login', () => logins() > before + 1, 5_000);
+    assert.equal(logins() - before, 2, 'after close() the next request logs in again');
+    client.close();
   });
 
   test('without an agent, the key file in ~/.ssh of the given home is used', async () => {

@@ -1,0 +1,88 @@
+/**
+ * ssh:// engines over one SSH connection per engine. Every HTTP connection to the engine is a channel on it
+ * running `docker system dial-stdio` (what the docker CLI does), and idle ones are kept for the next request.
+ * docker-modem's own ssh transport makes a new SSH connection (key exchange, authentication, a new dial-stdio)
+ * for every request: about 250 ms each here, so loading the explorer took a second.
+ *
+ * The connection is made on the first request and again after it dropped; its errors (host key refused,
+ * authentication failed, unreachable) reach the requests waiting for it.
+ */
+import { Agent, type ClientRequestArgs } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Client, type ConnectConfig } from 'ssh2';
+
+/**
+ * What Node's HTTP client and agent call on a socket that a channel does not have (keep-alive, timeouts,
+ * ref/unref): no-ops, the SSH connection underneath has its own keep-alive and timeouts.
+ */
+type SocketLike = Duplex & Record<'setKeepAlive' | 'setNoDelay' | 'setTimeout' | 'ref' | 'unref', (...args: unknown[]) => unknown>;
+
+function asSocket(stream: Duplex): SocketLike {
+  const s = stream as SocketLike;
+  for (const name of ['setKeepAlive', 'setNoDelay', 'setTimeout', 'ref', 'unref'] as const) {
+    if (typeof s[name] !== 'function') s[name] = () => s;
+  }
+  return s;
+}
+
+export class SshTunnelAgent extends Agent {
+  private connection: Promise<Client> | undefined;
+  private current: Client | undefined;
+
+  constructor(private readonly config: ConnectConfig) {
+    // A few idle channels are enough: requests come in small bursts; the event stream holds one of its own.
+    super({ keepAlive: true, maxFreeSockets: 4 });
+  }
+
+  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
+    const done = callback ?? (() => undefined);
+    this.connect().then((client) => {
+      client.exec('docker system dial-stdio', (error, channel) => {
+        if (error) return done(error, undefined as never);
+        done(null, asSocket(channel));
+      });
+    }, (error: Error) => done(error, undefined as never));
+    return undefined;
+  }
+
+  /** Ends the SSH connection and every channel on it; the next request connects again. */
+  override destroy(): void {
+    super.destroy();
+    this.dropIdleChannels();
+    this.current?.end();
+    this.current = undefined;
+    this.connection = undefined;
+  }
+
+  /**
+   * Forgets the idle channels at once. A channel of a connection that is closing says so only later, and the
+   * agent would meanwhile hand it to the next request, which would fail with "socket hang up".
+   */
+  private dropIdleChannels(): void {
+    const idle = this.freeSockets as Record<string, Duplex[] | undefined>;
+    for (const key of Object.keys(idle)) {
+      for (const channel of idle[key] ?? []) channel.destroy();
+      delete idle[key];
+    }
+  }
+
+  private connect(): Promise<Client> {
+    if (this.connection) return this.connection;
+    const client = new Client();
+    const forget = () => {
+      if (this.current !== client && this.current !== undefined) return;
+      this.current = undefined;
+      this.connection = undefined;
+      this.dropIdleChannels(); // all of them ran on this connection
+    };
+    this.current = client;
+    this.connection = new Promise<Client>((resolve, reject) => {
+      client.once('ready', () => resolve(client));
+      client.on('error', (error) => { forget(); reject(error); });
+      client.once('close', () => { forget(); reject(new Error('The SSH connection closed before it was ready.')); });
+      client.connect(this.config);
+    });
+    this.connection.catch(() => undefined);
+    return this.connection;
+  }
+}
