@@ -10,13 +10,18 @@
 // restore-picker.png (Restore on a volume: its backups in the backup folder), backup-schedule.png (Schedule
 // Volume Backups…: how often),
 // compose.png (Compose diagnostics and code lenses),
-// unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist).
+// unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
+// question about an ssh:// engine's unknown host key; trusting it must connect the views).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { startCodeServer, openWorkbench, log, repoRoot, sampleWorkspace } from './cs-harness.mjs';
+
+// The remote-engine harness of the engine tests (compiled by tsc), for the ssh host-key shot.
+const { startSshEngine, dockerAt } = createRequire(import.meta.url)(path.join(repoRoot, 'out/test/support/remoteEngines.js'));
 
 const outDir = path.resolve(process.argv[2] || path.join(repoRoot, 'screenshots'));
 mkdirSync(outDir, { recursive: true });
@@ -25,7 +30,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'unreachable'];
+const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'unreachable', 'ssh-host-key'];
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
 const BACKUP_DIR = path.join(tmpdir(), 'dnvtest-vol-shots-backup');
 
@@ -142,6 +147,7 @@ async function shot(page, name, fn, { keepMouse = false } = {}) {
 
 // ---- the shots --------------------------------------------------------------------------------------------
 let session;
+let sshEngine;
 const onSignal = async () => { await closeAll(session || {}); removeDemo(); process.exit(130); };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -289,6 +295,14 @@ try {
 
   // Only that engine (not the local socket too), so the views show its state instead of a row per engine.
   session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
+  // Seen once in many runs: the extension host started with the default settings (discover on, so the machine's
+  // own socket is listed too) and no settings change followed. Said as a warning, and tried once more.
+  const oneEngine = () => pane(session.page, 'Networks').locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
+  if (!await oneEngine().then(() => true, () => false)) {
+    warnings.push('unreachable: the first workbench listed more than the DOCKER_HOST engine (engine.discover false not seen); opened again');
+    await closeAll(session);
+    session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
+  }
   await shot(session.page, 'unreachable', async () => {
     const networksPane = pane(session.page, 'Networks');
     // The header names the engine and why; the welcome content explains and offers Retry / Configure Engine.
@@ -296,12 +310,30 @@ try {
     await networksPane.locator('.welcome-view-content', { hasText: 'no engine socket at that path' }).first().waitFor({ timeout: 10000 });
     await networksPane.locator('.welcome-view-content', { hasText: 'Retry' }).first().waitFor({ timeout: 5000 });
   });
+  await closeAll(session);
+  session = undefined;
+
+  // An ssh:// engine whose host key is in no known_hosts (a private dockerd behind a test sshd, on a random port
+  // that ~/.ssh/known_hosts cannot know): the modal shows the fingerprint; trusting it connects the views.
+  sshEngine = await startSshEngine({ testImage: false });
+  await dockerAt(sshEngine.backingHost, 'network', 'create', 'dnvtest-over-ssh');
+  session = await openWithExtension({ DOCKER_HOST: sshEngine.host, SSH_AUTH_SOCK: sshEngine.agentSocket }, { 'dockerNetworksVolumes.engine.discover': false });
+  const dialog = session.page.locator('.monaco-dialog-box', { hasText: 'is not in known_hosts' }).first();
+  await shot(session.page, 'ssh-host-key', async () => {
+    await dialog.waitFor({ timeout: 30000 });
+    await dialog.locator(':text("' + sshEngine.hostKeyFingerprint + '")').first().waitFor({ timeout: 5000 });
+  });
+  // Trust for This Session: the engine connects and its network shows.
+  await dialog.locator('.monaco-button', { hasText: 'Trust for This Session' }).first().click();
+  await paneRows(session.page, 'Networks').filter({ hasText: 'dnvtest-over-ssh' }).first().waitFor({ timeout: 30000 })
+    .catch(() => failures.push('ssh-host-key: after Trust for This Session the engine\'s network did not show'));
 } catch (e) {
   console.error(e);
   failures.push(`setup: ${e.message.split('\n')[0]}`);
   try { await session?.page?.screenshot({ path: path.join(outDir, 'setup-failed.png') }); } catch { /* page gone */ }
 } finally {
   await closeAll(session || {});
+  await sshEngine?.stop();
   removeDemo();
   log('demo resources removed');
 }

@@ -60,7 +60,6 @@ export class BackupScheduler implements vscode.Disposable {
   private controller: AbortController | undefined;
   private waitingForEngine = false;
   private disposed = false;
-  private nextAt: number | undefined;
   private toldIncomplete: string | undefined;
   private readonly lastFailure = new Map<string, number>();
   /** Volumes whose failure was told, so that a streak of failures is told once. */
@@ -79,11 +78,6 @@ export class BackupScheduler implements vscode.Disposable {
   /** Starts planning, after a delay that keeps the first pass out of the editor's start-up. */
   start(delayMs = STARTUP_DELAY_MS): void {
     this.plan(delayMs);
-  }
-
-  /** When the next pass is planned (ms since the epoch), if one is. */
-  get nextRun(): number | undefined {
-    return this.nextAt;
   }
 
   settingsChanged(): void {
@@ -126,14 +120,12 @@ export class BackupScheduler implements vscode.Disposable {
     this.timer = undefined;
     if (this.disposed) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, delayMs));
-    this.nextAt = Date.now() + delay;
     this.timer = setTimeout(() => void this.pass(), delay);
   }
 
   /** One unattended pass: back up what is due, then plan the next one. */
   private async pass(): Promise<void> {
     this.timer = undefined;
-    this.nextAt = undefined;
     const state = scheduleState();
     if (state.status !== 'on') {
       if (state.status === 'incomplete' && this.toldIncomplete !== state.why) {
