@@ -167,17 +167,23 @@ export function compressor(format: BackupFormat, options: CompressOptions = {}):
   }
 }
 
+/**
+ * Output chunks of decompression. zlib's default (16 KB) makes a thread-pool round trip per 16 KB: with 1 MB,
+ * gunzip of an 856 MB tar took 2.3–2.5 s instead of 3.5–4.6 s here, zstd 1.3–1.4 s instead of 2.4–2.7 s.
+ */
+const DECOMPRESS_CHUNK = 1 << 20;
+
 /** The stream that turns the format's bytes back into tar bytes. Both read several members/frames in a row. */
 export function decompressor(format: BackupFormat): Transform {
   switch (format) {
     case 'tar':
       return new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
     case 'tar.gz':
-      return zlib.createGunzip();
+      return zlib.createGunzip({ chunkSize: DECOMPRESS_CHUNK });
     case 'tar.zst': {
-      const z = zlib as unknown as { createZstdDecompress?: () => Transform };
+      const z = zlib as unknown as { createZstdDecompress?: (options: object) => Transform };
       if (!z.createZstdDecompress) throw new Error(`This runtime's zlib (Node ${process.versions.node}) has no zstd: it cannot read .tar.zst archives.`);
-      return z.createZstdDecompress();
+      return z.createZstdDecompress({ chunkSize: DECOMPRESS_CHUNK });
     }
   }
 }
