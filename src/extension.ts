@@ -77,7 +77,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   }));
 
   registerComposeLanguageFeatures(context, store);
-  registerVolumeCommands(context, storeFor, workspaceDeclaredResources);
+  const scheduler = registerVolumeCommands(context, storeFor, workspaceDeclaredResources);
+  explorer.volumesTree.scheduleTimes = (volume) => scheduler.timesOf(volume);
+  subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
   engines.start();
   return { store, engines, explorer };
 }

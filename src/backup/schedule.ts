@@ -74,6 +74,8 @@ export interface ScheduledVolumeOutcome {
   error?: unknown;
   /** Scheduled backups deleted by retention after this one. */
   removed: StoredBackup[];
+  /** When the volume's newest scheduled backup was made, after this pass. */
+  last?: Date;
   /** When the volume is next due (ms since the epoch). */
   nextDue: number;
 }
@@ -106,7 +108,7 @@ export async function runScheduledBackups(client: EngineClient, settings: Schedu
       last = (await listBackups(settings.folder, volume)).find((b) => b.scheduled);
       const due = nextDue(last?.created, settings.interval, now(), options.lastFailure?.get(volume));
       if (!options.force && due > now()) {
-        outcomes.push({ volume, status: 'not-due', removed: [], nextDue: due });
+        outcomes.push({ volume, status: 'not-due', removed: [], nextDue: due, last: last?.created });
         continue;
       }
       if (!await volumeExists(client, volume, options.signal)) {
@@ -120,11 +122,12 @@ export async function runScheduledBackups(client: EngineClient, settings: Schedu
         signal: options.signal, onProgress: options.onProgress,
       });
       const removed = await applyRetention(settings.folder, volume, settings.keep);
-      outcomes.push({ volume, status: 'backed-up', result, removed, nextDue: new Date(result.manifest.created).getTime() + INTERVAL_MS[settings.interval] });
+      const made = new Date(result.manifest.created);
+      outcomes.push({ volume, status: 'backed-up', result, removed, nextDue: made.getTime() + INTERVAL_MS[settings.interval], last: made });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const failedAt = now();
-      outcomes.push({ volume, status: 'failed', error, removed: [], nextDue: nextDue(last?.created, settings.interval, failedAt, failedAt) });
+      outcomes.push({ volume, status: 'failed', error, removed: [], nextDue: nextDue(last?.created, settings.interval, failedAt, failedAt), last: last?.created });
     }
   }
   return outcomes;

@@ -18,7 +18,7 @@ import { runScheduledBackupsNow, scheduleBackup } from './volumes/scheduleBackup
  * `storeFor` picks the engine a command acts on (its tree row's engine, or the current one);
  * `protectedResources` names the volumes prune keeps unless the user ticks them (the workspace's Compose volumes).
  */
-export function registerVolumeCommands(context: vscode.ExtensionContext, storeFor: (arg: unknown) => ExplorerStore, protectedResources: ProtectedResourcesProvider = nothingProtected): void {
+export function registerVolumeCommands(context: vscode.ExtensionContext, storeFor: (arg: unknown) => ExplorerStore, protectedResources: ProtectedResourcesProvider = nothingProtected): BackupScheduler {
   // The schedule backs up volumes of the current engine.
   const current = storeFor(undefined);
   const scheduler = new BackupScheduler(current);
@@ -40,4 +40,5 @@ export function registerVolumeCommands(context: vscode.ExtensionContext, storeFo
     registerCommand(COMMAND.runScheduledBackups, () => runScheduledBackupsNow(current, scheduler)),
   );
   scheduler.start();
+  return scheduler;
 }

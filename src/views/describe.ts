@@ -158,6 +158,9 @@ export function describeNetworkMember(member: NetworkMember, t: Localize = plain
 export interface VolumeScheduleInfo {
   interval: 'hourly' | 'daily' | 'weekly';
   keep: number;
+  /** The last scheduled backup and the next due time (ms since the epoch), once known. */
+  last?: number;
+  next?: number;
 }
 
 export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: VolumeUsage | undefined, t: Localize = plainLocalize, schedule?: VolumeScheduleInfo): RowDescription {
@@ -184,7 +187,11 @@ export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: 
       if (volume.project) rows.push([t('Compose project'), volume.project]);
       rows.push([t('Used by'), users.length ? users.map((u) => u.container.name).join(', ') : t('no container')]);
       rows.push([t('Created'), formatDate(volume.created)]);
-      if (schedule && every) rows.push([t('Scheduled backup'), t('{0}, the last {1} kept', every, schedule.keep)]);
+      if (schedule && every) {
+        rows.push([t('Scheduled backup'), t('{0}, the last {1} kept', every, schedule.keep)]);
+        if (schedule.last) rows.push([t('Last scheduled backup'), formatDate(schedule.last)]);
+        if (schedule.next) rows.push([t('Next scheduled backup'), schedule.next <= Date.now() ? t('now') : formatDate(schedule.next)]);
+      }
       const parts = [`**${escapeMarkdown(volume.anonymous ? t('Anonymous volume') : volume.name)}** — ${escapeMarkdown(t('volume'))}`, table(rows)];
       const options = Object.entries(volume.options);
       if (options.length) parts.push(`**${escapeMarkdown(t('Driver options'))}**\n\n${table(options)}`);

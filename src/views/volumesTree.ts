@@ -16,6 +16,9 @@ export type VolumeNode =
   | { kind: 'user'; volume: string; containerId: string; destination: string };
 
 export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
+  /** The last and next scheduled backup of a volume, from the backup scheduler (set once it exists). */
+  scheduleTimes: (volume: string) => { last?: number; next?: number } | undefined = () => undefined;
+
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true) {
     super(store, ['volumes', 'containers', 'sizes']);
@@ -66,7 +69,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
     if (node.kind === 'volume') {
       const volume = this.store.volume(node.name);
       const schedule = this.current ? this.settings().backupSchedule : undefined;
-      const scheduled = schedule?.volumes.has(node.name) ? { interval: schedule.interval, keep: schedule.keep } : undefined;
+      const scheduled = schedule?.volumes.has(node.name) ? { interval: schedule.interval, keep: schedule.keep, ...this.scheduleTimes(node.name) } : undefined;
       return volume && describeVolume(volume, this.store.usersOf(volume), this.store.usageOf(volume.name), localize, scheduled);
     }
     if (node.kind === 'user') {

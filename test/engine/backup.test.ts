@@ -473,6 +473,7 @@ suite('scheduled backups on a real engine', function () {
     }
     const second = await runScheduledBackups(client, settings());
     assert.deepEqual(second.map((o) => o.status), ['not-due', 'not-due']);
+    assert.deepEqual(second.map((o) => o.last?.toISOString()), first.map((o) => o.result!.manifest.created), 'each says when its last scheduled backup was made');
     assert.equal((await listBackups(folder, volume)).length, 1);
   });
 

@@ -64,6 +64,11 @@ suite('tree row descriptions', () => {
     assert.equal(scheduled.description, 'local · unused · daily backup');
     assert.match(scheduled.contextValue, /\bvolume\.scheduled\b/);
     assert.match(scheduled.tooltip(), /Scheduled backup: `daily, the last 7 kept`/);
+    assert.doesNotMatch(scheduled.tooltip(), /Last scheduled backup/, 'no times before the scheduler has looked');
+    const timed = describeVolume(pg, [], undefined, undefined, { interval: 'daily', keep: 7, last: Date.UTC(2026, 10, 22, 2, 10), next: Date.UTC(2099, 0, 1) });
+    assert.match(timed.tooltip(), /Last scheduled backup: `2026-11-22 02:10:00 UTC`/);
+    assert.match(timed.tooltip(), /Next scheduled backup: `2099-01-01 00:00:00 UTC`/);
+    assert.match(describeVolume(pg, [], undefined, undefined, { interval: 'daily', keep: 7, next: 1 }).tooltip(), /Next scheduled backup: `now`/);
     assert.match(describeVolume(pg, [], undefined).contextValue, /\bvolume\.unused\b/);
     assert.match(describeVolume(pg, users, undefined).contextValue, /\bvolume\.inUse\b/);
     const anon = describeVolume(toVolume({ Name: 'a'.repeat(64) }), [], undefined);

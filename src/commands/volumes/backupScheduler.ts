@@ -5,6 +5,7 @@
  * watching: progress is a spinner in the status bar, successes go to the log, and a failure is told once per
  * volume until that volume succeeds again (retried every 15 minutes meanwhile).
  */
+import { EventEmitter } from 'node:events';
 import * as vscode from 'vscode';
 import { formatAvailable } from '../../backup/formats';
 import { earliestDue, isBackupInterval, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduledRunOptions, type ScheduledVolumeOutcome, type ScheduleSettings } from '../../backup/schedule';
@@ -65,6 +66,9 @@ export class BackupScheduler implements vscode.Disposable {
   /** Volumes whose failure was told, so that a streak of failures is told once. */
   private readonly told = new Set<string>();
   private readonly offStore: () => void;
+  /** Each scheduled volume's last scheduled backup and next due time, as of the last pass (ms since the epoch). */
+  private readonly times = new Map<string, { last?: number; next?: number }>();
+  private readonly emitter = new EventEmitter();
 
   constructor(private readonly store: ExplorerStore) {
     this.offStore = store.onDidChange(() => {
@@ -78,6 +82,17 @@ export class BackupScheduler implements vscode.Disposable {
   /** Starts planning, after a delay that keeps the first pass out of the editor's start-up. */
   start(delayMs = STARTUP_DELAY_MS): void {
     this.plan(delayMs);
+  }
+
+  /** The volume's last scheduled backup and when the next is due, once a pass has looked at it. */
+  timesOf(volume: string): { last?: number; next?: number } | undefined {
+    return this.times.get(volume);
+  }
+
+  /** Called after every pass (the times above changed); returns a function that stops listening. */
+  onDidChange(listener: () => void): () => void {
+    this.emitter.on('change', listener);
+    return () => this.emitter.off('change', listener);
   }
 
   settingsChanged(): void {
@@ -172,6 +187,9 @@ export class BackupScheduler implements vscode.Disposable {
   }
 
   private afterPass(outcomes: readonly ScheduledVolumeOutcome[]): void {
+    this.times.clear();
+    for (const o of outcomes) this.times.set(o.volume, { last: o.last?.getTime(), next: o.status === 'missing' ? undefined : o.nextDue });
+    this.emitter.emit('change');
     for (const o of outcomes) {
       switch (o.status) {
         case 'backed-up': {

@@ -172,6 +172,13 @@ suite('Volume commands', function () {
       assert.strictEqual(outcomes![0].removed.length, i === 0 ? 0 : 1, `run ${i + 1}: keeps 2`);
     }
     assert.strictEqual(manifests().length, 2, 'two scheduled backups are kept');
+    // The row's tooltip says when the last scheduled backup was made and when the next is due.
+    await waitFor('the tooltip to give the schedule\'s times', async () => {
+      const row = await waitForRow(api.explorer.volumesTree, VOL);
+      const item = api.explorer.volumesTree.resolveTreeItem(row.item, row.node);
+      const text = typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value ?? '';
+      return /Last scheduled backup/.test(text) && /Next scheduled backup/.test(text);
+    });
     assert.ok(!manifests().includes(firstFile), 'the oldest went');
 
     const stopped = await vscode.commands.executeCommand<ScheduleResult>('dnv.volume.scheduleBackup', { volumes: [VOL], interval: 'off' });
