@@ -56,11 +56,34 @@ export function explorerSettings(): ExplorerSettings {
 }
 
 function backupSchedule(): ExplorerSettings['backupSchedule'] {
-  const config = vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+  const { interval, volumes, keep } = scheduleSettings();
+  return interval && volumes.length ? { interval, keep, volumes: new Set(volumes) } : undefined;
+}
+
+/** The backup schedule's settings; they belong to the workspace (resource scope: its first folder). */
+export function scheduleConfiguration(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
+}
+
+export interface ScheduleSettingValues {
+  /** undefined: off. */
+  interval: BackupInterval | undefined;
+  volumes: string[];
+  /** At least 1. */
+  keep: number;
+  pauseWriters: boolean;
+}
+
+export function scheduleSettings(): ScheduleSettingValues {
+  const config = scheduleConfiguration();
   const interval = config.get<string>(SETTING.scheduleInterval, 'off');
-  const volumes = config.get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string');
-  if (!isBackupInterval(interval) || !volumes.length) return undefined;
-  return { interval, keep: config.get<number>(SETTING.scheduleKeep, 7), volumes: new Set(volumes) };
+  const volumes = config.get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return {
+    interval: isBackupInterval(interval) ? interval : undefined,
+    volumes: [...new Set(volumes)],
+    keep: Math.max(1, Math.floor(config.get<number>(SETTING.scheduleKeep, 7)) || 7),
+    pauseWriters: config.get<boolean>(SETTING.schedulePauseWriters, false),
+  };
 }
 
 export async function updateExplorerSetting(key: string, value: unknown): Promise<void> {

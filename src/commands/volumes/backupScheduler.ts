@@ -7,8 +7,8 @@
  */
 import { EventEmitter } from 'node:events';
 import * as vscode from 'vscode';
-import { formatAvailable } from '../../backup/formats';
-import { earliestDue, isBackupInterval, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduledRunOptions, type ScheduledVolumeOutcome, type ScheduleSettings } from '../../backup/schedule';
+import { earliestDue, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduledRunOptions, type ScheduledVolumeOutcome, type ScheduleSettings } from '../../backup/schedule';
+import { scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import { log } from '../../log';
 import type { ExplorerStore } from '../../model/store';
@@ -29,25 +29,15 @@ export type ScheduleState =
   | { status: 'incomplete'; why: string }
   | { status: 'on'; settings: ScheduleSettings };
 
-function configuration(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
-}
-
 /** The schedule as the settings describe it. */
 export function scheduleState(): ScheduleState {
-  const config = configuration();
-  const interval = config.get<string>(SETTING.scheduleInterval, 'off');
-  const volumes = config.get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string' && v.length > 0);
-  if (!isBackupInterval(interval)) return { status: 'off' };
+  const { interval, volumes, keep, pauseWriters } = scheduleSettings();
+  if (!interval) return { status: 'off' };
   if (!volumes.length) return { status: 'incomplete', why: localize('no volume is listed in {0}', `${SETTING_SECTION}.${SETTING.scheduleVolumes}`) };
   const folder = configuredFolder();
   if (!folder) return { status: 'incomplete', why: localize('{0} is empty', `${SETTING_SECTION}.${SETTING.backupFolder}`) };
-  const keep = Math.max(1, Math.floor(config.get<number>(SETTING.scheduleKeep, 7)) || 7);
-  const { format } = chosenFormat(undefined);
-  return {
-    status: 'on',
-    settings: { volumes: [...new Set(volumes)], interval, keep, folder, format: formatAvailable(format) ? format : 'tar.gz', pauseWriters: config.get<boolean>(SETTING.schedulePauseWriters, false) },
-  };
+  // chosenFormat falls back to .tar.gz where this runtime has no zstd.
+  return { status: 'on', settings: { volumes, interval, keep, folder, format: chosenFormat(undefined).format, pauseWriters } };
 }
 
 export function affectsSchedule(e: vscode.ConfigurationChangeEvent): boolean {

@@ -8,7 +8,8 @@
  * to keep, and the folder when `backup.folder` is empty. `{ volumes, interval, keep, folder }` skips the questions.
  */
 import * as vscode from 'vscode';
-import { BACKUP_INTERVALS, type BackupInterval, isBackupInterval, type ScheduledVolumeOutcome } from '../../backup/schedule';
+import { BACKUP_INTERVALS, type BackupInterval, type ScheduledVolumeOutcome } from '../../backup/schedule';
+import { scheduleConfiguration, scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
@@ -41,22 +42,9 @@ function adverb(interval: BackupInterval): string {
   return { hourly: localize('hourly'), daily: localize('daily'), weekly: localize('weekly') }[interval];
 }
 
-function configuration(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration(SETTING_SECTION, vscode.workspace.workspaceFolders?.[0]?.uri);
-}
-
-function currentVolumes(): string[] {
-  return configuration().get<unknown[]>(SETTING.scheduleVolumes, []).filter((v): v is string => typeof v === 'string');
-}
-
-function currentInterval(): BackupInterval | undefined {
-  const value = configuration().get<string>(SETTING.scheduleInterval, 'off');
-  return isBackupInterval(value) ? value : undefined;
-}
-
 /** Every volume of the engine, the scheduled ones ticked (and ones no longer there kept ticked, marked so). */
 async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | undefined> {
-  const scheduled = new Set(currentVolumes());
+  const scheduled = new Set(scheduleSettings().volumes);
   const present = store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name));
   const items: Array<vscode.QuickPickItem & { name: string }> = [
     ...present.map((v) => ({ name: v.name, label: `$(database) ${v.name}`, description: volumeDescription(store, v), picked: scheduled.has(v.name) })),
@@ -111,7 +99,8 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
     return undefined;
   }
   const given = givenArgs<ScheduleArgs>(arg);
-  const before = currentVolumes();
+  const current = scheduleSettings();
+  const before = current.volumes;
   const clicked = volumeNamesFrom(store, arg, selection);
   // From a row the clicked volumes join the schedule; from the palette the ticked list replaces it.
   let volumes: string[] | undefined = clicked.length ? clicked : given?.volumes;
@@ -122,10 +111,10 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
   // Step titles: the palette asks three questions, a row two (its volumes are known).
   const step = (n: number) => fromPalette ? localize('Schedule Volume Backups ({0}/3)', n + 1) : localize('Schedule Backups of {0} ({1}/2)', volumes!.join(', '), n);
   const interval = given?.interval ?? (fromPalette && !volumes.length ? 'off'
-    : await pickInterval(step(1), volumes, currentInterval(), volumes.some((v) => before.includes(v))));
+    : await pickInterval(step(1), volumes, current.interval, volumes.some((v) => before.includes(v))));
   if (!interval) return undefined;
 
-  const config = configuration();
+  const config = scheduleConfiguration();
   const target = vscode.ConfigurationTarget.Workspace;
   if (interval === 'off') {
     const remaining = fromPalette ? [] : before.filter((v) => !volumes!.includes(v));
@@ -135,10 +124,10 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
     void vscode.window.showInformationMessage(stopped.length
       ? localize('Scheduled backups stopped for {0}. Existing backups are kept.', stopped.join(', '))
       : localize('No volume was on the backup schedule.'));
-    return { volumes: remaining, interval: remaining.length ? currentInterval() ?? 'off' : 'off', keep: config.get<number>(SETTING.scheduleKeep, 7) };
+    return { volumes: remaining, interval: remaining.length ? current.interval ?? 'off' : 'off', keep: current.keep };
   }
 
-  const keep = given?.keep ?? await askKeep(step(2), config.get<number>(SETTING.scheduleKeep, 7));
+  const keep = given?.keep ?? await askKeep(step(2), current.keep);
   if (keep === undefined) return undefined;
   let folder = given?.folder ?? configuredFolder();
   if (!folder) {
