@@ -45,8 +45,11 @@ function shortReason(host: string, error: EngineError): string {
 /** How long cached sizes count as fresh when the Volumes view is shown again. */
 const SIZES_MAX_AGE_MS = 5 * 60_000;
 
-export function createExplorer(engines: EngineSet, settings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
+export function createExplorer(engines: EngineSet, readSettings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
   const store = engines.primary;
+  // Read once per settings change (applySettings), not per tree row: describing a row asks for them.
+  let current = readSettings();
+  const settings = () => current;
   const networksEngineTree = new EngineTree<NetworkNode, NetworksTreeProvider>(engines, (s) => new NetworksTreeProvider(s, settings));
   const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings, s === engines.primary));
   const networksTree = networksEngineTree.treeOf(store);
@@ -104,7 +107,8 @@ export function createExplorer(engines: EngineSet, settings: () => ExplorerSetti
   subscriptions.push({ dispose: engines.onDidChange(() => { update(); sizesWhenVisible(); }) });
 
   const applySettings = () => {
-    const s = settings();
+    current = readSettings();
+    const s = current;
     void setContext(CONTEXT.showBuiltIns, s.showBuiltIns);
     void setContext(CONTEXT.groupByProject, s.groupByProject);
     void setContext(CONTEXT.sortBy, s.sortBy);
