@@ -50,12 +50,21 @@ export class ComposeDocuments {
   isComposeDocument(document: vscode.TextDocument): boolean {
     if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return false;
     if (document.languageId === 'dockercompose') return true;
-    if (document.languageId !== 'yaml') return false;
-    const file = document.uri.path;
+    return document.languageId === 'yaml' && this.hasComposeName(document.uri);
+  }
+
+  /** Whether a file on disk (open or not) is a Compose file. */
+  isComposeFile(uri: vscode.Uri): boolean {
+    return uri.scheme === 'file' && this.hasComposeName(uri);
+  }
+
+  /** A Compose file's name (compose.yaml, docker-compose.*.yml...) or one of the `compose.files` globs. */
+  private hasComposeName(uri: vscode.Uri): boolean {
+    const file = uri.path;
     if (isComposeFileName(file)) return true;
-    const globs = extraComposeGlobs(document.uri);
+    const globs = extraComposeGlobs(uri);
     if (globs.length === 0) return false;
-    const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
     const relative = folder ? path.posix.relative(folder.uri.path, file) : file;
     return globs.some((g) => globToRegExp(g).test(relative) || globToRegExp(g).test(file));
   }
@@ -77,16 +86,7 @@ export class ComposeDocuments {
     const model = this.model(document);
     const cached = this.cache.get(document.uri.toString())!;
     if (cached.analysis && cached.engineGeneration === this.engineGeneration) return cached.analysis;
-    const engine = this.engine.current;
-    const isFile = document.uri.scheme === 'file';
-    const file = isFile ? document.uri.fsPath : undefined;
-    const host = this.fileHost();
-    const project = file
-      ? loadProject(file, host, process.env, this.openModels(file))
-      : singleFileProject(model, '/', {});
-    const analysis = analyze(model, {
-      file, project, engine, host: isFile ? host : undefined, severities: ruleSeverities(document.uri), isCancelled,
-    });
+    const analysis = this.analyzeModel(model, document.uri, isCancelled);
     if (analysis.complete) {
       cached.analysis = analysis;
       cached.engineGeneration = this.engineGeneration;
@@ -99,25 +99,19 @@ export class ComposeDocuments {
    * file of the workspace). Undefined when it cannot be read.
    */
   analyzeFile(uri: vscode.Uri): Analysis | undefined {
-    const file = uri.fsPath;
-    const host = this.fileHost();
-    const text = host.readFile(file);
-    if (text === undefined) return undefined;
-    const model = modelOf(parseCompose(text));
-    return analyze(model, {
-      file, project: loadProject(file, host, process.env, this.openModels(file)), engine: this.engine.current, host, severities: ruleSeverities(uri),
-    });
+    const text = this.fileHost().readFile(uri.fsPath);
+    return text === undefined ? undefined : this.analyzeModel(modelOf(parseCompose(text)), uri);
   }
 
-  /** Whether a file (open or not) is a Compose file by name or by the `compose.files` globs. */
-  isComposeFile(uri: vscode.Uri): boolean {
-    if (uri.scheme !== 'file') return false;
-    if (isComposeFileName(uri.path)) return true;
-    const globs = extraComposeGlobs(uri);
-    if (globs.length === 0) return false;
-    const folder = vscode.workspace.getWorkspaceFolder(uri);
-    const relative = folder ? path.posix.relative(folder.uri.path, uri.path) : uri.path;
-    return globs.some((g) => globToRegExp(g).test(relative) || globToRegExp(g).test(uri.path));
+  /** A model's analysis in its project (its folder's base and override files) and against the live engine. */
+  private analyzeModel(model: ComposeModel, uri: vscode.Uri, isCancelled?: () => boolean): Analysis {
+    const isFile = uri.scheme === 'file';
+    const file = isFile ? uri.fsPath : undefined;
+    const host = this.fileHost();
+    const project = file ? loadProject(file, host, process.env, this.openModels(file)) : singleFileProject(model, '/', {});
+    return analyze(model, {
+      file, project, engine: this.engine.current, host: isFile ? host : undefined, severities: ruleSeverities(uri), isCancelled,
+    });
   }
 
   /** Models of open Compose documents in the file's folder, so unsaved edits of siblings count. */
