@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, promises as fs, readdirSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { type Header, pack } from 'tar-stream';
+import { pack } from 'tar-stream';
 import * as zlib from 'node:zlib';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
@@ -27,6 +27,7 @@ import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
 import { docker, TEST_IMAGE } from '../support/docker';
+import { type TarEntry, tarOf } from '../support/tar';
 
 const RUN = randomBytes(3).toString('hex');
 const P = `dnvtest-vol-${RUN}-`;
@@ -117,15 +118,6 @@ function cleanup(): void {
 }
 
 /** A tar (as bytes) from entries made with tar-stream: hostile ones included, written as given. */
-async function tarOf(entries: Array<Partial<Header> & { name: string; body?: string }>): Promise<Buffer> {
-  const p = pack();
-  for (const { body, ...header } of entries) p.entry({ mtime: new Date(0), mode: 0o644, ...header }, body ?? '');
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
-
 suite('volume backup, restore and clone on a real engine', function () {
   this.timeout(180_000);
   let client: EngineClient;
@@ -297,7 +289,7 @@ suite('volume backup, restore and clone on a real engine', function () {
 
   suite('hostile archives are refused before anything is written', () => {
     const hostFile = `/tmp/dnvtest-escape-${RUN}`;
-    const cases: Array<{ name: string; entries: Array<Partial<Header> & { name: string; body?: string }>; reason: RegExp }> = [
+    const cases: Array<{ name: string; entries: TarEntry[]; reason: RegExp }> = [
       { name: 'absolute path', entries: [{ name: 'ok.txt', body: 'x' }, { name: hostFile, body: 'x' }], reason: /absolute path/ },
       { name: '".." in a path', entries: [{ name: 'ok.txt', body: 'x' }, { name: '../../../../../../../..' + hostFile, body: 'x' }], reason: /"\.\."/ },
       { name: '".." hidden in the middle', entries: [{ name: 'a/../../escape.txt', body: 'x' }], reason: /"\.\."/ },

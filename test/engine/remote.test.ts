@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { extract, type Header, pack } from 'tar-stream';
+import { extract } from 'tar-stream';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
 import { restoreVolume } from '../../src/backup/restore';
@@ -25,23 +25,13 @@ import { EngineError } from '../../src/engine/errors';
 import type { EngineEvent } from '../../src/engine/types';
 import { ExplorerStore } from '../../src/model/store';
 import { waitFor } from '../support/docker';
+import { type TarEntry, tarOf } from '../support/tar';
 import {
   dockerAt, freePort, OVERLAY_NETWORK, type PodmanEngine, type SshEngine, startPodmanService, startSshEngine,
   startSwarmEngine, startTlsEngine, type SwarmEngine, TEST_IMAGE, type TlsEngine,
 } from '../support/remoteEngines';
 
 const SETUP_MS = 90_000;
-
-type TarEntry = Partial<Header> & { name: string; body?: string };
-
-async function tarBytes(entries: TarEntry[]): Promise<Buffer> {
-  const p = pack();
-  for (const { body, ...header } of entries) p.entry({ mtime: new Date(1_700_000_000_000), mode: 0o644, ...header }, body ?? '');
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
-  return Buffer.concat(chunks);
-}
 
 /**
  * An archive's entries as `path type mode [uid:gid] [-> link] [sha256]`, sorted: what a round trip must keep.
@@ -562,7 +552,7 @@ suite('remote engine: Podman Docker-compatible service', function () {
         { name: 'big.bin', body: randomBytes(300_000).toString('base64') },
       ];
       const archive = path.join(folder, 'seed.tar');
-      writeFileSync(archive, await tarBytes(entries));
+      writeFileSync(archive, await tarOf(entries));
       const seeded = await restoreVolume(client, { archive, volume: source });
       assert.equal(seeded.mode, 'new');
 
