@@ -47,7 +47,8 @@ export function affectsSchedule(e: vscode.ConfigurationChangeEvent): boolean {
 
 export class BackupScheduler implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<ScheduledVolumeOutcome[] | undefined> | undefined;
+  /** The pass under way (settles when it ends, whatever the outcome). */
+  private running: Promise<void> | undefined;
   private controller: AbortController | undefined;
   private waitingForEngine = false;
   private disposed = false;
@@ -55,6 +56,7 @@ export class BackupScheduler implements vscode.Disposable {
   private readonly lastFailure = new Map<string, number>();
   /** Volumes whose failure was told, so that a streak of failures is told once. */
   private readonly told = new Set<string>();
+  private toldPassFailure = false;
   private readonly offStore: () => void;
   /** Each scheduled volume's last scheduled backup and next due time, as of the last pass (ms since the epoch). */
   private readonly times = new Map<string, { last?: number; next?: number }>();
@@ -88,6 +90,7 @@ export class BackupScheduler implements vscode.Disposable {
   settingsChanged(): void {
     this.lastFailure.clear();
     this.told.clear();
+    this.toldPassFailure = false;
     this.toldIncomplete = undefined;
     this.plan(SETTINGS_SETTLE_MS);
   }
@@ -103,13 +106,16 @@ export class BackupScheduler implements vscode.Disposable {
     clearTimeout(this.timer);
     const pass = runScheduledBackups(this.store.client, state.settings, { ...options, force: true });
     this.running = pass.then(() => undefined, () => undefined);
+    let next: number | undefined;
     try {
       const outcomes = await pass;
       this.afterPass(outcomes);
+      next = earliestDue(outcomes);
       return outcomes;
     } finally {
       this.running = undefined;
-      this.plan(SETTINGS_SETTLE_MS); // nothing is due now: this pass only sets the timer for the next one
+      // After a cancel nothing says when the next is due: a pass a moment later works it out from the folder.
+      this.plan(next !== undefined ? next - Date.now() : SETTINGS_SETTLE_MS);
     }
   }
 
@@ -157,15 +163,16 @@ export class BackupScheduler implements vscode.Disposable {
     this.running = pass.then(() => undefined, () => undefined);
     try {
       const outcomes = await pass;
+      this.toldPassFailure = false;
       this.afterPass(outcomes);
       const next = earliestDue(outcomes);
       if (next !== undefined) this.plan(next - Date.now());
     } catch (error) {
       if (controller.signal.aborted) return;
-      // The folder could not be read, say: nothing was backed up; tell once and try again later.
+      // Volumes fail one by one inside the pass; this is anything else: tell once, try again later.
       log().error('backup schedule: pass failed', error instanceof Error ? error : new Error(String(error)));
-      if (!this.told.has('')) {
-        this.told.add('');
+      if (!this.toldPassFailure) {
+        this.toldPassFailure = true;
         void this.warn(localize('Scheduled volume backups could not run: {0}', userMessage(error)));
       }
       this.plan(RETRY_AFTER_FAILURE_MS);
