@@ -163,13 +163,18 @@ export interface VolumeScheduleInfo {
   next?: number;
 }
 
+/** hourly / daily / weekly, as the row, its tooltip and the schedule's messages say it. */
+export function intervalWord(interval: VolumeScheduleInfo['interval'], t: Localize = plainLocalize): string {
+  return { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[interval];
+}
+
 export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: VolumeUsage | undefined, t: Localize = plainLocalize, schedule?: VolumeScheduleInfo): RowDescription {
   const use = users.length === 0 ? t('unused') : users.length === 1 ? t('1 container') : t('{0} containers', users.length);
   const size = usage && usage.size >= 0 ? formatBytes(usage.size) : undefined;
   const tokens = ['volume', users.length ? 'volume.inUse' : 'volume.unused', 'inspectable'];
   if (volume.anonymous) tokens.push('volume.anonymous');
   if (schedule) tokens.push('volume.scheduled');
-  const every = schedule && { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[schedule.interval];
+  const every = schedule && intervalWord(schedule.interval, t);
   return {
     label: volume.anonymous ? volume.name.slice(0, 12) : volume.name,
     description: [volume.driver, size, use, every && t('{0} backup', every)].filter(Boolean).join(' · '),

@@ -12,6 +12,7 @@ import { BACKUP_INTERVALS, type BackupInterval, type ScheduledVolumeOutcome } fr
 import { scheduleConfiguration, scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
+import { intervalWord } from '../../views/describe';
 import { localize } from '../../views/items';
 import type { BackupScheduler } from './backupScheduler';
 import { scheduleState } from './backupScheduler';
@@ -37,10 +38,6 @@ const INTERVAL_LABEL: Record<BackupInterval, string> = {
   daily: localize('Every day'),
   weekly: localize('Every week'),
 };
-
-function adverb(interval: BackupInterval): string {
-  return { hourly: localize('hourly'), daily: localize('daily'), weekly: localize('weekly') }[interval];
-}
 
 /** Every volume of the engine, the scheduled ones ticked (and ones no longer there kept ticked, marked so). */
 async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | undefined> {
@@ -142,7 +139,7 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
 
   const openSettings = localize('Open Settings');
   void vscode.window.showInformationMessage(
-    localize('{0} backed up {1} to {2}, keeping the last {3}. Volumes not backed up on schedule yet are backed up now.', list.join(', '), adverb(interval), folder, keep),
+    localize('{0} backed up {1} to {2}, keeping the last {3}. Volumes not backed up on schedule yet are backed up now.', list.join(', '), intervalWord(interval, localize), folder, keep),
     openSettings,
   ).then((answer) => answer === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', `${SETTING_SECTION}.backup.schedule`));
   return { volumes: list, interval, keep, folder };
