@@ -1,42 +1,24 @@
 // Real Compose files (all valid): no error and no crash on any of them, and the fast scanner reads each one
 // exactly as the yaml library does. The corpus lives outside the repository: COMPOSE_CORPUS names its folder
-// (CI sets it); without it, ../shared/corpus is used when present.
+// (CI sets it); without it, ../shared/corpus is used when present, and with neither the suite is skipped
+// and says why (test/support/corpus.ts).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../src/compose/analyze';
 import { fastParse } from '../../src/compose/fastYaml';
 import { modelOf } from '../../src/compose/model';
 import { parseCompose, parseWithYaml } from '../../src/compose/parse';
 import { loadProject, nodeFileHost } from '../../src/compose/project';
+import { corpusOrSkip, yamlFilesUnder } from '../support/corpus';
 
 const root = path.resolve(__dirname, '../../..');
-
-export function corpusDir(): string {
-  const fromEnv = process.env.COMPOSE_CORPUS;
-  if (fromEnv) {
-    const dir = path.resolve(root, fromEnv);
-    assert.ok(existsSync(dir) && statSync(dir).isDirectory(), `COMPOSE_CORPUS=${fromEnv} is not a folder (resolved to ${dir})`);
-    return dir;
-  }
-  const fallback = path.resolve(root, '../shared/corpus');
-  assert.ok(existsSync(fallback), `no Compose corpus: set COMPOSE_CORPUS to a folder of Compose files (looked for ${fallback})`);
-  return fallback;
-}
-
-export function yamlFilesUnder(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((f) => {
-    const full = path.join(dir, f);
-    if (statSync(full).isDirectory()) return yamlFilesUnder(full);
-    return /\.ya?ml$/.test(f) ? [full] : [];
-  });
-}
 
 suite('compose corpus', () => {
   let files: string[] = [];
 
-  suiteSetup(() => {
-    files = yamlFilesUnder(corpusDir());
+  suiteSetup(function () {
+    files = yamlFilesUnder(corpusOrSkip(this));
   });
 
   test('the corpus has files (all 39 of awesome-compose)', () => {
