@@ -84,7 +84,7 @@ function guardSink(guard: TarGuard): Writable {
   return nodeWritable(parser);
 }
 
-const TYPE_BITS: Record<CheckedEntry['type'], number> = { file: 0o100000, link: 0o100000, directory: 0o040000, symlink: 0o120000 };
+const TYPE_BITS: Record<CheckedEntry['type'], number> = { file: 0o100000, link: 0o100000, directory: 0o040000, symlink: 0o120000, fifo: 0o010000 };
 const MAX_OCTAL_ID = 0o7777777;
 
 /** An entry's name in the upload: under `prefix` (`data/…`, see ArchiveLayout), or relative with the root as `./`. */
