@@ -1,19 +1,23 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { entry, isMapNode, isSeqNode, toJS, type CEntry, type CNode } from '../parse';
-import composeSpec from '../schema/compose-spec.json';
+import { effectiveComposeSchema } from '../schema';
 import type { Finding, Rule } from './rule';
 import { nearest } from './suggest';
 
+let ajv: Ajv | undefined;
 let validator: ValidateFunction | undefined;
+const SCHEMA_ID = 'compose_spec.json';
 
 /** The Compose Specification's schema, compiled once per process (about 50 ms) on first use. */
 export function composeValidator(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false });
+    ajv = new Ajv({ allErrors: true, strict: false, verbose: true, allowUnionTypes: true, validateFormats: false });
     // The file names its meta-schema by an https address ajv does not know as draft-07 (which is its default).
-    const spec: Record<string, unknown> = { ...(composeSpec as Record<string, unknown>) };
+    const spec: Record<string, unknown> = { ...effectiveComposeSchema() }; // the same subschema objects: see pointerOf
     delete spec.$schema;
-    validator = ajv.compile(spec);
+    spec.$id = SCHEMA_ID;
+    ajv.addSchema(spec);
+    validator = ajv.getSchema(SCHEMA_ID)!;
   }
   return validator;
 }
@@ -27,9 +31,101 @@ export const schema: Rule = {
     if (!root) return;
     const validate = composeValidator();
     if (validate(toJS(root))) return;
-    for (const finding of explain(validate.errors ?? [], root, ctx.model.parsed.text)) ctx.report(finding);
+    for (const finding of explain(byShape(validate.errors ?? [], root), root, ctx.model.parsed.text)) ctx.report(finding);
   },
 };
+
+type Shape = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+function shapeOf(node: CNode): Shape {
+  if (node.kind === 'map') return 'object';
+  if (node.kind === 'seq') return 'array';
+  const v = node.value;
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v === 'boolean' ? 'boolean' : 'string';
+}
+
+/** The JSON types a schema accepts at its top ($refs and type-less oneOf/anyOf followed); undefined when it does not say. */
+function typesOf(schema: unknown, root: Record<string, unknown>, depth = 0): Set<string> | undefined {
+  if (!schema || typeof schema !== 'object' || depth > 10) return undefined;
+  const s = schema as { type?: string | string[]; $ref?: string; oneOf?: unknown[]; anyOf?: unknown[] };
+  if (s.type) return new Set(Array.isArray(s.type) ? s.type : [s.type]);
+  if (s.$ref?.startsWith('#/')) {
+    let target: unknown = root;
+    for (const part of s.$ref.slice(2).split('/')) target = target && typeof target === 'object' ? (target as Record<string, unknown>)[unescapePointer(part)] : undefined;
+    return typesOf(target, root, depth + 1);
+  }
+  const branches = s.oneOf ?? s.anyOf;
+  if (!branches) return undefined;
+  const all = new Set<string>();
+  for (const b of branches) {
+    const t = typesOf(b, root, depth + 1);
+    if (!t) return undefined;
+    for (const x of t) all.add(x);
+  }
+  return all;
+}
+
+function accepts(types: Set<string>, shape: Shape): boolean {
+  return types.has(shape) || (shape === 'integer' && types.has('number'));
+}
+
+/**
+ * When a value fails a oneOf/anyOf, ajv reports every branch's complaints: a list-form `environment` with a
+ * repeated item gets "must be an object" from the mapping branch before the real reason. Keep only the branch
+ * whose type matches the value's shape (validated again on its own, so its errors are complete), or, when no
+ * branch takes that shape, one type error naming the shapes the branches take.
+ */
+export function byShape(errors: readonly ErrorObject[], root: CNode): ErrorObject[] {
+  composeValidator();
+  const spec = effectiveComposeSchema();
+  let list = [...errors];
+  const done = new Set<string>();
+  for (let round = 0; round < 100; round++) {
+    const e = list.find((x) => (x.keyword === 'oneOf' || x.keyword === 'anyOf') && !done.has(`${x.instancePath}|${x.schemaPath}`));
+    if (!e) break;
+    done.add(`${e.instancePath}|${e.schemaPath}`);
+    const node = locate(root, e.instancePath).node;
+    const branches = e.schema as unknown[];
+    if (!node || !Array.isArray(branches)) continue;
+    const types = branches.map((b) => typesOf(b, spec));
+    if (types.some((t) => !t)) continue; // branches told apart by something other than type (required keys...)
+    const shape = shapeOf(node);
+    const matching = types.flatMap((t, i) => (accepts(t!, shape) ? [i] : []));
+    if (matching.length > 1) continue;
+    const inside = (x: ErrorObject) => x.instancePath === e.instancePath || x.instancePath.startsWith(`${e.instancePath}/`);
+    const rest = list.filter((x) => !inside(x));
+    if (matching.length === 0) {
+      const wanted = [...new Set(types.flatMap((t) => [...t!]))];
+      list = [...rest, { ...e, keyword: 'type', params: { type: wanted }, message: 'must be of another type' }];
+      continue;
+    }
+    // ajv's schemaPath is relative to the definition a $ref led to: find the branch by identity instead.
+    const pointer = pointerOf(branches[matching[0]]);
+    const branch = pointer === undefined ? undefined : ajv!.getSchema(`${SCHEMA_ID}#${pointer}`);
+    if (!branch || branch(toJS(node))) continue;
+    list = [...rest, ...(branch.errors ?? []).map((x) => ({ ...x, instancePath: e.instancePath + x.instancePath }))];
+  }
+  return list;
+}
+
+let pointers: Map<unknown, string> | undefined;
+
+/** The JSON pointer of a subschema of the compiled schema (ajv's verbose errors hand out the same objects). */
+function pointerOf(subschema: unknown): string | undefined {
+  if (!pointers) {
+    const map = new Map<unknown, string>();
+    const walk = (node: unknown, at: string) => {
+      if (!node || typeof node !== 'object' || map.has(node)) return;
+      map.set(node, at);
+      for (const [k, v] of Object.entries(node)) walk(v, `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    };
+    walk(effectiveComposeSchema(), '');
+    pointers = map;
+  }
+  return pointers.get(subschema);
+}
 
 /** ajv's errors, reduced to the most specific ones and phrased for people, at the right place. */
 export function explain(errors: readonly ErrorObject[], root: CNode, text: string): Finding[] {
@@ -100,8 +196,10 @@ export function explain(errors: readonly ErrorObject[], root: CNode, text: strin
           break;
         case 'uniqueItems': {
           const { i, j } = e.params as { i: number; j: number };
-          const item = isSeqNode(node) ? node.items[i] : undefined;
-          push({ start: (item ?? node).start, end: (item ?? node).end, message: `${capital(where)} lists the same item twice (items ${j + 1} and ${i + 1}): remove one.` });
+          // ajv's j is the later of the two: point at the repetition.
+          const [first, second] = [Math.min(i, j), Math.max(i, j)];
+          const item = isSeqNode(node) ? node.items.filter((x) => x.tag !== '!reset')[second] : undefined;
+          push({ start: (item ?? node).start, end: (item ?? node).end, message: `${capital(where)} lists the same item twice (items ${first + 1} and ${second + 1}): remove one.` });
           break;
         }
         case 'oneOf':
