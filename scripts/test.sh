@@ -4,13 +4,14 @@
 #   2. typecheck, lint, build, compile-tests
 #   3. a Docker engine (the reachable one, else a private one, stopped again at the end) and the test images
 #   4. the suites: unit, engine (mocha), host (extension host in code-server), package (.vsix installed into
-#      code-server activates), screenshots
+#      code-server activates), cli (the npm package of the Compose checker installed with npm install -g),
+#      screenshots
 # A failing check or suite does not stop the run. The last line of output is the total over all suites,
 # `T passed, F failed` (`, S skipped` added when S > 0), and the exit status is 0 only when F is 0.
 # A suite that runs no test, or exits non-zero without a summary the script can read, counts as 1 failed;
 # so does each failed check (typecheck, lint, build, compile-tests, prerequisites, engine, test images).
 #
-#   TEST_SUITES="unit engine"   run only these suites (default: unit engine host package screenshots)
+#   TEST_SUITES="unit engine"   run only these suites (default: unit engine host package cli screenshots)
 #   TEST_SUITE_TIMEOUT=900      seconds before a suite is stopped (CI has 90 minutes for everything)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,14 +23,14 @@ if [ -z "${COMPOSE_CORPUS:-}" ] && [ -d ../shared/corpus/awesome-compose ]; then
   export COMPOSE_CORPUS="$(cd .. && pwd)/shared/corpus/awesome-compose"
 fi
 
-ALL_SUITES="unit engine host package screenshots"
+ALL_SUITES="unit engine host package cli screenshots"
 SUITES=${TEST_SUITES:-$ALL_SUITES}
 SUITE_TIMEOUT=${TEST_SUITE_TIMEOUT:-900}
 for s in $SUITES; do
   case " $ALL_SUITES " in *" $s "*) ;; *) die "unknown suite '$s' in TEST_SUITES (known: $ALL_SUITES)" ;; esac
 done
 wants() { case " $SUITES " in *" $1 "*) return 0 ;; esac; return 1; }
-needs_engine() { wants engine || wants host || wants package || wants screenshots; }
+needs_engine() { wants engine || wants host || wants package || wants cli || wants screenshots; }
 needs_code_server() { wants host || wants package || wants screenshots; }
 
 LOGS=$(mktemp -d "${TMPDIR:-/tmp}/dnv-test-logs.XXXXXX")
@@ -203,6 +204,7 @@ for suite in $SUITES; do
     engine) run_suite engine mocha "$SUITE_NODE" node_modules/mocha/bin/mocha.js --config test/engine/.mocharc.json ;;
     host) run_suite host host node test/host/run-host-tests.mjs ;;
     package) run_suite package host node test/host/vsix-smoke.mjs ;;
+    cli) run_suite cli host node test/package/cli-smoke.mjs ;;
     screenshots) run_suite screenshots exit node test/host/screenshots.mjs ;;
   esac
 done
