@@ -6,6 +6,7 @@ import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/ins
 import { registerNetworkCommands } from './commands/networks';
 import { reveal } from './commands/reveal';
 import { registerVolumeCommands } from './commands/volumes';
+import { type Prompts, SwitchablePrompts } from './commands/prompts';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
 import { hostKeyQuestion, retryConnection, selectEngine } from './commands/engines';
 import { EngineClient } from './engine/client';
@@ -24,6 +25,11 @@ export interface ExtensionApi {
   store: ExplorerStore;
   engines: EngineSet;
   explorer: Explorer;
+  /**
+   * For the extension-host tests only: every question commands ask goes to `prompts` (scripted answers)
+   * instead of a dialog; undefined puts the dialogs back. The commands still ask: only who answers changes.
+   */
+  setPrompts(prompts: Prompts | undefined): void;
 }
 
 function discover(): DiscoveredEngine[] {
@@ -37,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const primaryKey = () => { const e = engineSettings(); return JSON.stringify([e.host, e.certPath, e.tlsVerify]); };
   let lastPrimaryKey = primaryKey();
-  const trustUnknownHostKey = hostKeyQuestion();
+  const prompts = new SwitchablePrompts();
+  const trustUnknownHostKey = hostKeyQuestion(prompts);
   const engines = new EngineSet((engine) => new EngineClient(engine.endpoint, { trustUnknownHostKey }), discover());
   const store = engines.primary;
   const storeFor = (arg: unknown) => engines.storeFor(arg);
@@ -51,10 +58,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   subscriptions.push(
     registerCommand(COMMAND.refresh, () => Promise.all(engines.entries().map((e) => refresh(e.store)))),
     registerCommand(COMMAND.retryConnection, (arg) => retryConnection(engines, arg)),
-    registerCommand(COMMAND.selectEngine, (arg) => selectEngine(engines, arg)),
+    registerCommand(COMMAND.selectEngine, (arg) => selectEngine(engines, prompts, arg)),
     registerCommand(COMMAND.configureEngine, configureEngine),
     registerCommand(COMMAND.showLog, () => log().show()),
-    registerCommand(COMMAND.inspect, (node) => inspect(storeFor(node), engines, node)),
+    registerCommand(COMMAND.inspect, (node) => inspect(storeFor(node), engines, prompts, node)),
     registerCommand(COMMAND.showBuiltIns, showBuiltIns(true)),
     registerCommand(COMMAND.hideBuiltIns, showBuiltIns(false)),
     registerCommand(COMMAND.groupByProject, groupByProject(true)),
@@ -63,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.sortByCreated, sortBy('created')),
     registerCommand(COMMAND.computeSizes, () => Promise.all(engines.entries().filter((e) => e.store.loaded).map((e) => computeSizes(e.store)))),
     registerCommand(COMMAND.reveal, (arg) => reveal(engines, explorer, arg)),
-    ...registerNetworkCommands(storeFor, workspaceDeclaredResources),
+    ...registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources),
   );
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
@@ -77,11 +84,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   }));
 
   registerComposeLanguageFeatures(context, store);
-  const scheduler = registerVolumeCommands(context, storeFor, workspaceDeclaredResources);
+  const scheduler = registerVolumeCommands(context, storeFor, prompts, workspaceDeclaredResources);
   explorer.volumesTree.scheduleTimes = (volume) => scheduler.timesOf(volume);
   subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
   engines.start();
-  return { store, engines, explorer };
+  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted) };
 }
 
 export function deactivate(): void {

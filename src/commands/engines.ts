@@ -1,9 +1,9 @@
 /** Choose the current engine: the one palette commands and Compose checks use. */
-import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
 import { localize } from '../views/items';
+import type { Prompts } from './prompts';
 
-export async function selectEngine(engines: EngineSet, arg?: unknown): Promise<string | undefined> {
+export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   let id = arg && typeof arg === 'object' && 'engine' in arg ? String((arg as { engine: unknown }).engine) : undefined;
   if (!id) {
     const items = engines.entries().map((e) => {
@@ -16,7 +16,7 @@ export async function selectEngine(engines: EngineSet, arg?: unknown): Promise<s
         detail: state.status === 'unreachable' ? state.error.message : undefined,
       };
     });
-    const picked = await vscode.window.showQuickPick(items, { placeHolder: localize('Which engine do palette commands and Compose checks use?'), matchOnDetail: true });
+    const picked = await prompts.pick(items, { placeHolder: localize('Which engine do palette commands and Compose checks use?'), matchOnDetail: true });
     id = picked?.id;
   }
   if (!id) return undefined;
@@ -39,18 +39,17 @@ export function retryConnection(engines: EngineSet, arg?: unknown): void {
  * connection, so an answer holds for the session; a refusal is remembered too, so the question is not repeated
  * on every retry.
  */
-export function hostKeyQuestion(): (host: string, fingerprint: string) => Promise<boolean> {
+export function hostKeyQuestion(prompts: Prompts): (host: string, fingerprint: string) => Promise<boolean> {
   const answers = new Map<string, Promise<boolean>>();
   return (host, fingerprint) => {
     const key = `${host} ${fingerprint}`;
     let answer = answers.get(key);
     if (!answer) {
       const trust = localize('Trust for This Session');
-      answer = Promise.resolve(vscode.window.showWarningMessage(
+      answer = prompts.confirm(
         localize('The SSH host key of {0} is not in known_hosts.', host),
-        { modal: true, detail: localize('Fingerprint: {0}\n\nCompare it with the one the server\'s owner gives you. To trust it for good, connect once with ssh, which records it in ~/.ssh/known_hosts.', fingerprint) },
-        trust,
-      )).then((picked) => picked === trust);
+        { detail: localize('Fingerprint: {0}\n\nCompare it with the one the server\'s owner gives you. To trust it for good, connect once with ssh, which records it in ~/.ssh/known_hosts.', fingerprint), actions: [trust] },
+      ).then((picked) => picked === trust);
       answers.set(key, answer);
     }
     return answer;

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
 import { localize } from '../views/items';
+import type { Prompts } from './prompts';
 
 export const INSPECT_SCHEME = 'dnv-inspect';
 
@@ -52,19 +53,19 @@ export class InspectDocumentProvider implements vscode.TextDocumentContentProvid
   }
 }
 
-async function pickTarget(store: ExplorerStore): Promise<Target | undefined> {
+async function pickTarget(store: ExplorerStore, prompts: Prompts): Promise<Target | undefined> {
   type Pick = vscode.QuickPickItem & { target: Target };
   const items: Pick[] = [
     ...store.networks().map((n): Pick => ({ label: `$(type-hierarchy-sub) ${n.name}`, description: localize('network · {0}', n.driver), target: { type: 'network', id: n.id, name: n.name } })),
     ...store.volumes().map((v): Pick => ({ label: `$(database) ${v.name}`, description: localize('volume · {0}', v.driver), target: { type: 'volume', id: v.name, name: v.name } })),
     ...store.containers().map((c): Pick => ({ label: `$(vm) ${c.name}`, description: localize('container · {0}', c.state), target: { type: 'container', id: c.id, name: c.name } })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: localize('Inspect which network, volume or container?'), matchOnDescription: true });
+  const picked = await prompts.pick(items, { placeHolder: localize('Inspect which network, volume or container?'), matchOnDescription: true });
   return picked?.target;
 }
 
-export async function inspect(store: ExplorerStore, engines: EngineSet, node?: unknown): Promise<vscode.TextEditor | undefined> {
-  const target = node ? targetOf(node, store) : await pickTarget(store);
+export async function inspect(store: ExplorerStore, engines: EngineSet, prompts: Prompts, node?: unknown): Promise<vscode.TextEditor | undefined> {
+  const target = node ? targetOf(node, store) : await pickTarget(store, prompts);
   if (!target) return undefined;
   const document = await vscode.workspace.openTextDocument(inspectUri(target, engines.idOf(store) ?? engines.currentId));
   await vscode.languages.setTextDocumentLanguage(document, 'json');

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
 import type { ContainerModel, NetworkModel } from '../model/types';
 import { localize } from '../views/items';
+import type { Prompts } from './prompts';
 
 export function networkFrom(store: ExplorerStore, ref: unknown): NetworkModel | undefined {
   if (!ref) return undefined;
@@ -30,7 +31,7 @@ export function containerFrom(store: ExplorerStore, ref: unknown): ContainerMode
 
 type Pick<T> = vscode.QuickPickItem & { value: T };
 
-export async function pickNetwork(networks: NetworkModel[], placeHolder: string): Promise<NetworkModel | undefined> {
+export async function pickNetwork(prompts: Prompts, networks: NetworkModel[], placeHolder: string): Promise<NetworkModel | undefined> {
   if (networks.length === 0) {
     void vscode.window.showInformationMessage(localize('There is no network to choose from.'));
     return undefined;
@@ -38,10 +39,10 @@ export async function pickNetwork(networks: NetworkModel[], placeHolder: string)
   const items = networks.map((n): Pick<NetworkModel> => ({
     label: n.name, description: [n.driver, n.subnets[0]?.subnet].filter(Boolean).join(' · '), value: n,
   }));
-  return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true }))?.value;
+  return (await prompts.pick(items, { placeHolder, matchOnDescription: true }))?.value;
 }
 
-export async function pickContainers(containers: ContainerModel[], placeHolder: string, canPickMany: boolean): Promise<ContainerModel[] | undefined> {
+export async function pickContainers(prompts: Prompts, containers: ContainerModel[], placeHolder: string, canPickMany: boolean): Promise<ContainerModel[] | undefined> {
   if (containers.length === 0) {
     void vscode.window.showInformationMessage(localize('There is no container to choose from.'));
     return undefined;
@@ -50,10 +51,10 @@ export async function pickContainers(containers: ContainerModel[], placeHolder: 
     label: c.name, description: [c.state, c.image].join(' · '), value: c,
   }));
   if (canPickMany) {
-    const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true });
+    const picked = await prompts.pickMany(items, { placeHolder, matchOnDescription: true });
     return picked && picked.length ? picked.map((p) => p.value) : undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  const picked = await prompts.pick(items, { placeHolder, matchOnDescription: true });
   return picked ? [picked.value] : undefined;
 }
 

@@ -9,6 +9,7 @@ import type { ExplorerStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
 import { localize } from '../../views/items';
 import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+import type { Prompts } from '../prompts';
 
 export interface ConnectArgs {
   network: string;
@@ -22,7 +23,7 @@ function isArgs(arg: unknown): arg is ConnectArgs {
   return Boolean(arg && typeof arg === 'object' && 'network' in arg && 'containers' in arg);
 }
 
-export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promise<number> {
+export async function connectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<number> {
   let network: NetworkModel | undefined;
   let containers: ContainerModel[] | undefined;
   let aliases: string[] = [];
@@ -46,18 +47,18 @@ export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promi
     const fromContainer = (arg as { kind?: string } | undefined)?.kind === 'member' ? containerFrom(store, arg) : undefined;
     if (fromContainer) {
       const current = new Set(fromContainer.attachments.map((a) => a.networkId));
-      network = await pickNetwork(store.networks().filter((n) => !current.has(n.id) && !checkConnectable(n)),
+      network = await pickNetwork(prompts, store.networks().filter((n) => !current.has(n.id) && !checkConnectable(n)),
         localize('Connect {0} to which network?', fromContainer.name));
       containers = network && [fromContainer];
     } else {
-      network = networkFrom(store, arg) ?? await pickNetwork(store.networks().filter((n) => !checkConnectable(n)), localize('Connect containers to which network?'));
+      network = networkFrom(store, arg) ?? await pickNetwork(prompts, store.networks().filter((n) => !checkConnectable(n)), localize('Connect containers to which network?'));
       if (!network) return 0;
       const target = network;
       const members = new Set(store.membersOf(target).map((m) => m.container.id));
-      containers = await pickContainers(store.containers().filter((c) => !members.has(c.id)), localize('Containers to connect to {0}', target.name), true);
+      containers = await pickContainers(prompts, store.containers().filter((c) => !members.has(c.id)), localize('Containers to connect to {0}', target.name), true);
     }
     if (!network || !containers) return 0;
-    const aliasText = await vscode.window.showInputBox({
+    const aliasText = await prompts.input({
       title: localize('Connect to {0}', network.name),
       prompt: localize('Aliases on this network, separated by commas (optional): other containers on it can use them as host names'),
       validateInput: (v) => checkAliases(v).error,
@@ -66,7 +67,7 @@ export async function connectNetwork(store: ExplorerStore, arg?: unknown): Promi
     aliases = checkAliases(aliasText).aliases;
     if (containers.length === 1 && network.subnets.some((s) => s.subnet) && !network.builtIn) {
       const target = network;
-      const address = await vscode.window.showInputBox({
+      const address = await prompts.input({
         title: localize('Connect to {0}', network.name),
         prompt: localize('Static IP address in {0} (optional; empty lets the engine choose)', network.subnets.map((s) => s.subnet).filter(Boolean).join(', ')),
         validateInput: (v) => (v.trim() ? checkStaticAddress(v, target, store.membersOf(target)) : undefined),

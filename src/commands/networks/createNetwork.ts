@@ -11,6 +11,7 @@ import {
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
 import { COMMAND } from '../../ids';
+import type { Prompts } from '../prompts';
 
 const TITLE = () => localize('Create Network');
 
@@ -19,14 +20,14 @@ async function isSwarmManager(store: ExplorerStore): Promise<boolean> {
   return info.Swarm?.LocalNodeState === 'active' && Boolean(info.Swarm.ControlAvailable);
 }
 
-async function ask(options: vscode.InputBoxOptions, step: number, steps: number): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: `${TITLE()} (${step}/${steps})`, ignoreFocusOut: true, ...options });
+async function ask(prompts: Prompts, options: vscode.InputBoxOptions, step: number, steps: number): Promise<string | undefined> {
+  return prompts.input({ title: `${TITLE()} (${step}/${steps})`, ignoreFocusOut: true, ...options });
 }
 
 /** The wizard. Returns undefined when the user cancels at any step. */
-async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Partial<NetworkCreateSpec> = {}): Promise<NetworkCreateSpec | undefined> {
+async function askSpec(store: ExplorerStore, prompts: Prompts, swarmManager: boolean, preset: Partial<NetworkCreateSpec> = {}): Promise<NetworkCreateSpec | undefined> {
   const steps = 6;
-  const name = preset.name ?? await ask({
+  const name = preset.name ?? await ask(prompts, {
     prompt: localize('Network name'), placeHolder: 'backend',
     validateInput: (v) => checkNetworkName(v, store.networks()),
   }, 1, steps);
@@ -45,18 +46,18 @@ async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Part
   if (!swarmManager) driverItems.push({ driver: '', label: 'overlay', description: localize('needs a Swarm manager'), detail: localize('Run docker swarm init on this engine to create overlay networks.') });
   let driver = preset.driver;
   while (!driver) {
-    const picked = await vscode.window.showQuickPick(driverItems, { title: `${TITLE()} (2/${steps})`, placeHolder: localize('Driver'), ignoreFocusOut: true });
+    const picked = await prompts.pick(driverItems, { title: `${TITLE()} (2/${steps})`, placeHolder: localize('Driver'), ignoreFocusOut: true });
     if (!picked) return undefined;
     driver = picked.driver || undefined;
   }
 
   let parent: string | undefined;
   if (driver === 'macvlan' || driver === 'ipvlan') {
-    parent = await ask({ prompt: localize('Parent host interface for {0}', driver), placeHolder: 'eth0', validateInput: (v) => /^[a-zA-Z0-9_.:-]+$/.test(v.trim()) ? undefined : localize('Give an interface name such as eth0 or eth0.10.') }, 2, steps);
+    parent = await ask(prompts, { prompt: localize('Parent host interface for {0}', driver), placeHolder: 'eth0', validateInput: (v) => /^[a-zA-Z0-9_.:-]+$/.test(v.trim()) ? undefined : localize('Give an interface name such as eth0 or eth0.10.') }, 2, steps);
     if (parent === undefined) return undefined;
   }
 
-  const subnet = preset.subnet ?? await ask({
+  const subnet = preset.subnet ?? await ask(prompts, {
     prompt: localize('Subnet (optional; empty lets the engine choose)'), placeHolder: '172.28.0.0/16',
     validateInput: (v) => (v.trim() ? checkSubnet(v, store.networks()) : undefined),
   }, 3, steps);
@@ -64,12 +65,12 @@ async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Part
   let gateway: string | undefined;
   let ipRange: string | undefined;
   if (subnet.trim()) {
-    gateway = await ask({
+    gateway = await ask(prompts, {
       prompt: localize('Gateway (optional)'), placeHolder: subnet.replace(/\.0\/\d+$/, '.1'),
       validateInput: (v) => (v.trim() ? checkAddressPlan({ subnet, gateway: v }, store.networks()).gateway : undefined),
     }, 4, steps);
     if (gateway === undefined) return undefined;
-    ipRange = await ask({
+    ipRange = await ask(prompts, {
       prompt: localize('IP range for containers (optional, inside the subnet)'), placeHolder: subnet,
       validateInput: (v) => (v.trim() ? checkAddressPlan({ subnet, ipRange: v }, store.networks()).ipRange : undefined),
     }, 4, steps);
@@ -82,25 +83,25 @@ async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Part
     { flag: 'ipv6', label: localize('IPv6'), detail: localize('Also give containers IPv6 addresses.') },
   ];
   if (driver === 'overlay') flagItems.push({ flag: 'attachable', label: localize('Attachable'), detail: localize('Standalone containers may connect, not only services.') });
-  const flags = await vscode.window.showQuickPick(flagItems, { title: `${TITLE()} (5/${steps})`, placeHolder: localize('Options (none is fine)'), canPickMany: true, ignoreFocusOut: true });
+  const flags = await prompts.pickMany(flagItems, { title: `${TITLE()} (5/${steps})`, placeHolder: localize('Options (none is fine)'), ignoreFocusOut: true });
   if (!flags) return undefined;
 
   const ipv6 = flags.some((f) => f.flag === 'ipv6');
   let ipv6Subnet: string | undefined;
   if (ipv6 && !subnet.includes(':')) {
-    ipv6Subnet = await ask({
+    ipv6Subnet = await ask(prompts, {
       prompt: localize('IPv6 subnet (the engine has no IPv6 pool to choose from)'), placeHolder: 'fd00:1::/64',
       validateInput: (v) => checkIpv6Plan({ ipv6: true, subnet, ipv6Subnet: v.trim() || undefined }, store.networks()),
     }, 5, steps);
     if (ipv6Subnet === undefined) return undefined;
   }
 
-  const labelsText = await ask({
+  const labelsText = await ask(prompts, {
     prompt: localize('Labels, as key=value separated by commas (optional)'), placeHolder: 'team=payments, env=dev',
     validateInput: (v) => parseKeyValues(v, localize('Label')).error,
   }, 6, steps);
   if (labelsText === undefined) return undefined;
-  const optionsText = driver === 'bridge' ? await ask({
+  const optionsText = driver === 'bridge' ? await ask(prompts, {
     prompt: localize('Driver options, as key=value (optional)'), placeHolder: 'com.docker.network.bridge.name=br-backend',
     validateInput: (v) => parseKeyValues(v, localize('Option')).error,
   }, 6, steps) : '';
@@ -116,11 +117,11 @@ async function askSpec(store: ExplorerStore, swarmManager: boolean, preset: Part
 }
 
 /** `dnv.network.create`: returns the new network's id, or undefined when cancelled or refused. */
-export async function createNetwork(store: ExplorerStore, arg?: unknown): Promise<string | undefined> {
+export async function createNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   const given = arg && typeof arg === 'object' && 'name' in arg ? arg as NetworkCreateSpec : undefined;
   // Only overlay depends on the engine's Swarm state; any other spec is checked without asking the engine.
   const swarmManager = !given || given.driver === 'overlay' ? await isSwarmManager(store) : false;
-  let spec = given ?? await askSpec(store, swarmManager);
+  let spec = given ?? await askSpec(store, prompts, swarmManager);
   if (!spec) return undefined;
   for (;;) {
     const problem = checkCreateSpec(spec, store.networks(), swarmManager);
@@ -143,16 +144,16 @@ export async function createNetwork(store: ExplorerStore, arg?: unknown): Promis
       // The engine picks subnets from its default pools; when they are used up it cannot choose one.
       const pickSubnet = localize('Choose a Subnet');
       const prune = localize('Prune Unused Networks…');
-      const answer = await vscode.window.showWarningMessage(
+      const answer = await prompts.confirm(
         localize('The engine has no free subnet left in its default address pools, so it cannot choose one for "{0}". Give the network a subnet yourself, or remove networks nobody uses.', spec.name),
-        { modal: true }, pickSubnet, prune,
+        { actions: [pickSubnet, prune] },
       );
       if (answer === prune) {
         await vscode.commands.executeCommand(COMMAND.pruneNetworks);
         continue;
       }
       if (answer !== pickSubnet) return undefined;
-      const retry = await askSpec(store, swarmManager, { name: spec.name, driver: spec.driver });
+      const retry = await askSpec(store, prompts, swarmManager, { name: spec.name, driver: spec.driver });
       if (!retry) return undefined;
       spec = retry;
     }

@@ -3,16 +3,17 @@ import * as vscode from 'vscode';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
 import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+import type { Prompts } from '../prompts';
 
-export async function disconnectNetwork(store: ExplorerStore, arg?: unknown): Promise<boolean> {
+export async function disconnectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
   const given = arg && typeof arg === 'object' && 'container' in arg && !('kind' in arg) ? arg as { network: string; container: string; force?: boolean } : undefined;
   let network = networkFrom(store, given?.network ?? arg);
-  if (!network) network = await pickNetwork(store.networks().filter((n) => store.membersOf(n).length > 0), localize('Disconnect from which network?'));
+  if (!network) network = await pickNetwork(prompts, store.networks().filter((n) => store.membersOf(n).length > 0), localize('Disconnect from which network?'));
   if (!network) return false;
   const target = network;
   let container = containerFrom(store, given?.container ?? arg);
   if (!container) {
-    container = (await pickContainers(store.membersOf(target).map((m) => m.container), localize('Disconnect which container from {0}?', target.name), false))?.[0];
+    container = (await pickContainers(prompts, store.membersOf(target).map((m) => m.container), localize('Disconnect which container from {0}?', target.name), false))?.[0];
   }
   if (!container) return false;
   if (given?.network && given.container && !network) throw new Error(localize('No network "{0}" on this engine.', given.network));

@@ -2,7 +2,8 @@
  * Prune networks with a preview: exactly the unused user networks, never built-ins; networks the workspace's
  * Compose files declare are listed but left out unless the user ticks them. Then a modal confirm, then each
  * previewed network is removed by name, so what goes is what was shown (the engine's own prune could take a
- * network made in between, or one a stopped container still needs).
+ * network made in between, or one a stopped container still needs). Called with an argument object (another
+ * extension, a test) the argument replaces the ticks; the modal confirm still asks.
  */
 import * as vscode from 'vscode';
 import { EngineError } from '../../engine/errors';
@@ -10,6 +11,7 @@ import { prunePreview } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
 import type { ProtectedResourcesProvider } from '../protection';
+import type { Prompts } from '../prompts';
 
 export interface PruneArgs {
   /** Only these (names); each must be in the preview. Compose-declared ones still need includeProtected. */
@@ -26,7 +28,7 @@ export interface PruneResult {
   kept: Array<{ name: string; reason: string }>;
 }
 
-export async function pruneNetworks(store: ExplorerStore, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
+export async function pruneNetworks(store: ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
   const given = arg && typeof arg === 'object' && !('kind' in arg) ? arg as PruneArgs : undefined;
   const { networks: protectedNames } = await protectedResources();
   const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
@@ -52,18 +54,17 @@ export async function pruneNetworks(store: ExplorerStore, protectedResources: Pr
       detail: c.protectedBecause ? localize('Kept unless ticked: {0}', c.protectedBecause) : undefined,
       picked: !c.protectedBecause,
     }));
-    const picked = await vscode.window.showQuickPick(items, {
-      title: localize('Prune Networks: {0} unused', preview.length), canPickMany: true, ignoreFocusOut: true,
+    const picked = await prompts.pickMany(items, {
+      title: localize('Prune Networks: {0} unused', preview.length), ignoreFocusOut: true,
       placeHolder: localize('These networks have no container, running or stopped. Untick what to keep.'),
     });
     if (!picked || picked.length === 0) return undefined;
     chosen = preview.filter((c) => picked.some((p) => p.name === c.network.name));
     kept = preview.filter((c) => c.protectedBecause && !chosen.includes(c)).map((c) => ({ name: c.network.name, reason: c.protectedBecause! }));
+  }
+  if (chosen.length) {
     const names = chosen.map((c) => c.network.name);
-    const confirm = await vscode.window.showWarningMessage(
-      localize('Remove {0} network(s)?', names.length),
-      { modal: true, detail: names.join('\n') }, localize('Remove'),
-    );
+    const confirm = await prompts.confirm(localize('Remove {0} network(s)?', names.length), { detail: names.join('\n'), actions: [localize('Remove')] });
     if (!confirm) return undefined;
   }
 

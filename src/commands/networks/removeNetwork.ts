@@ -1,12 +1,14 @@
 /**
  * Remove a network. Built-ins have no remove action. A network in use is not removed: the message lists its
- * containers and offers to disconnect them first.
+ * containers and offers to disconnect them first. Called with `{ network, disconnect? }` (another extension, a
+ * test) it still asks before removing.
  */
 import * as vscode from 'vscode';
 import { isRemovable } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
 import { networkFrom, pickNetwork } from '../pick';
+import type { Prompts } from '../prompts';
 
 export interface RemoveArgs {
   network: string;
@@ -14,10 +16,10 @@ export interface RemoveArgs {
   disconnect?: boolean;
 }
 
-export async function removeNetwork(store: ExplorerStore, arg?: unknown): Promise<boolean> {
+export async function removeNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
   const given = arg && typeof arg === 'object' && 'network' in arg && !('kind' in arg) ? arg as RemoveArgs : undefined;
   const network = networkFrom(store, given?.network ?? arg)
-    ?? (given ? undefined : await pickNetwork(store.networks().filter(isRemovable), localize('Remove which network?')));
+    ?? (given ? undefined : await pickNetwork(prompts, store.networks().filter(isRemovable), localize('Remove which network?')));
   if (!network) {
     if (given) throw new Error(localize('No network "{0}" on this engine.', given.network));
     return false;
@@ -25,16 +27,15 @@ export async function removeNetwork(store: ExplorerStore, arg?: unknown): Promis
   if (!isRemovable(network)) throw new Error(localize('{0} is a built-in network of the engine and cannot be removed.', network.name));
 
   const members = store.membersOf(network);
-  let disconnect = Boolean(given?.disconnect);
-  if (members.length && !disconnect) {
+  const disconnect = members.length > 0;
+  if (members.length) {
     const list = members.map((m) => `${m.container.name} (${m.container.state})`).join(', ');
     const message = localize('Network {0} is in use by {1} container(s): {2}. It was not removed.', network.name, members.length, list);
-    if (given) throw new Error(message);
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: localize('Disconnect them and remove the network? The containers keep running on their other networks.') }, localize('Disconnect and Remove'));
+    if (given && !given.disconnect) throw new Error(message);
+    const answer = await prompts.confirm(message, { detail: localize('Disconnect them and remove the network? The containers keep running on their other networks.'), actions: [localize('Disconnect and Remove')] });
     if (!answer) return false;
-    disconnect = true;
-  } else if (!given) {
-    const answer = await vscode.window.showWarningMessage(localize('Remove network {0}?', network.name), { modal: true, detail: localize('No container uses it.') }, localize('Remove'));
+  } else {
+    const answer = await prompts.confirm(localize('Remove network {0}?', network.name), { detail: localize('No container uses it.'), actions: [localize('Remove')] });
     if (!answer) return false;
   }
 

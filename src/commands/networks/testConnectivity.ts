@@ -8,11 +8,12 @@ import type { ExplorerStore } from '../../model/store';
 import { log } from '../../log';
 import { localize } from '../../views/items';
 import { containerFrom, pickContainers } from '../pick';
+import type { Prompts } from '../prompts';
 
-export async function testConnectivity(store: ExplorerStore, arg?: unknown): Promise<ConnectivityResult | undefined> {
+export async function testConnectivity(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<ConnectivityResult | undefined> {
   const given = arg && typeof arg === 'object' && 'source' in arg && 'target' in arg ? arg as { source: string; target: string } : undefined;
   const source = containerFrom(store, given?.source ?? arg)
-    ?? (await pickContainers(store.containers().filter((c) => c.state === 'running'), localize('Test from which container?'), false))?.[0];
+    ?? (await pickContainers(prompts, store.containers().filter((c) => c.state === 'running'), localize('Test from which container?'), false))?.[0];
   if (!source) {
     if (given) throw new Error(localize('No container "{0}" on this engine.', given.source));
     return undefined;
@@ -30,15 +31,7 @@ export async function testConnectivity(store: ExplorerStore, arg?: unknown): Pro
       for (const a of shared) for (const alias of a.aliases) if (!names.has(alias)) names.set(alias, localize('alias on {0}', a.networkName));
     }
     const items = [...names].map(([label, description]) => ({ label, description }));
-    const quickPick = vscode.window.createQuickPick();
-    quickPick.items = items;
-    quickPick.placeholder = localize('Reach which container or alias from {0}? (or type a host name)', source.name);
-    target = await new Promise<string | undefined>((resolve) => {
-      quickPick.onDidAccept(() => resolve(quickPick.selectedItems[0]?.label ?? (quickPick.value.trim() || undefined)));
-      quickPick.onDidHide(() => resolve(undefined));
-      quickPick.show();
-    });
-    quickPick.dispose();
+    target = await prompts.pickOrType(items, { placeHolder: localize('Reach which container or alias from {0}? (or type a host name)', source.name) });
     if (!target) return undefined;
   }
   const to = target;

@@ -11,6 +11,7 @@ import { volumeExists } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface BackupArgs {
@@ -22,18 +23,18 @@ export interface BackupArgs {
 }
 
 /** `dnv.volume.backup`: the results, one per volume backed up. */
-export async function backupVolumes(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
+export async function backupVolumes(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
   const given = givenArgs<BackupArgs>(arg);
   let volumes = volumeNamesFrom(store, arg, selection);
-  if (!volumes.length && !given) volumes = await pickVolumes(store, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
+  if (!volumes.length && !given) volumes = await pickVolumes(store, prompts, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
   if (!volumes.length) return undefined;
   for (const v of volumes) if (!await volumeExists(store.client, v)) throw new Error(localize('No volume {0} on this engine.', v));
 
-  const folder = given?.folder ?? configuredFolder() ?? await askFolder(localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
+  const folder = given?.folder ?? configuredFolder() ?? await askFolder(prompts, localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
   if (!folder) return undefined;
   const { format, fellBack } = chosenFormat(given?.format);
   if (fellBack) void vscode.window.showWarningMessage(localize('This editor\'s runtime (Node {0}) has no zstd: writing .tar.gz instead of .tar.zst.', process.versions.node));
-  const writers = await askPause(store, volumes, given?.pause, localize('backup'));
+  const writers = await askPause(store, prompts, volumes, given?.pause, localize('backup'));
   if (!writers) return undefined;
 
   const results: BackupResult[] = [];

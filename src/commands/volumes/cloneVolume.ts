@@ -8,6 +8,7 @@ import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import { askPause, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface CloneArgs {
@@ -17,22 +18,22 @@ export interface CloneArgs {
 }
 
 /** `dnv.volume.clone` */
-export async function cloneVolume(store: ExplorerStore, arg?: unknown): Promise<CloneResult | undefined> {
+export async function cloneVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<CloneResult | undefined> {
   const given = givenArgs<CloneArgs>(arg);
   const source = volumeNamesFrom(store, arg)[0]
-    ?? (given ? undefined : (await pickVolumes(store, localize('Clone Volume'), localize('Clone which volume?'), false))?.[0]);
+    ?? (given ? undefined : (await pickVolumes(store, prompts, localize('Clone Volume'), localize('Clone which volume?'), false))?.[0]);
   if (!source) return undefined;
   if (!await volumeExists(store.client, source)) throw new Error(localize('No volume {0} on this engine.', source));
 
   const taken = new Set(store.volumes().map((v) => v.name));
   let suggestion = `${source}-copy`;
   for (let i = 2; taken.has(suggestion); i++) suggestion = `${source}-copy-${i}`;
-  const target = given?.target ?? (given ? undefined : (await vscode.window.showInputBox({
+  const target = given?.target ?? (given ? undefined : (await prompts.input({
     title: localize('Clone Volume {0}', source), prompt: localize('Name of the new volume'), value: suggestion, ignoreFocusOut: true,
     validateInput: (v) => volumeNameProblem(v.trim()) ?? (taken.has(v.trim()) ? localize('A volume named {0} already exists.', v.trim()) : undefined),
   }))?.trim());
   if (!target) return undefined;
-  const writers = await askPause(store, [source], given?.pause, localize('clone'));
+  const writers = await askPause(store, prompts, [source], given?.pause, localize('clone'));
   if (!writers) return undefined;
 
   const sizeOf = sizeLookup(store, [source]);

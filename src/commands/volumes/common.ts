@@ -14,6 +14,7 @@ import type { ExplorerStore } from '../../model/store';
 import type { VolumeModel } from '../../model/types';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 
 type Node = { kind?: string; name?: string; volume?: string; project?: string };
 
@@ -58,7 +59,7 @@ export function volumeDescription(store: ExplorerStore, v: VolumeModel): string 
 
 type VolumePick = vscode.QuickPickItem & { name: string };
 
-export async function pickVolumes(store: ExplorerStore, title: string, placeHolder: string, canPickMany: boolean, filter: (v: VolumeModel) => boolean = () => true): Promise<string[] | undefined> {
+export async function pickVolumes(store: ExplorerStore, prompts: Prompts, title: string, placeHolder: string, canPickMany: boolean, filter: (v: VolumeModel) => boolean = () => true): Promise<string[] | undefined> {
   const volumes = store.volumes().filter(filter).sort((a, b) => Number(a.anonymous) - Number(b.anonymous) || a.name.localeCompare(b.name));
   if (!volumes.length) {
     void vscode.window.showInformationMessage(localize('There is no volume to choose from.'));
@@ -69,10 +70,10 @@ export async function pickVolumes(store: ExplorerStore, title: string, placeHold
     description: volumeDescription(store, v),
   }));
   if (canPickMany) {
-    const picked = await vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
+    const picked = await prompts.pickMany(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
     return picked?.length ? picked.map((p) => p.name) : undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  const picked = await prompts.pick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
   return picked ? [picked.name] : undefined;
 }
 
@@ -80,7 +81,7 @@ export async function pickVolumes(store: ExplorerStore, title: string, placeHold
  * Running containers that write to these volumes, and whether to pause them while the volumes are read.
  * `given` (from an argument) skips the question. Returns undefined when the user cancels.
  */
-export async function askPause(store: ExplorerStore, volumes: string[], given: boolean | undefined, action: string): Promise<Map<string, VolumeUserInfo[]> | undefined> {
+export async function askPause(store: ExplorerStore, prompts: Prompts, volumes: string[], given: boolean | undefined, action: string): Promise<Map<string, VolumeUserInfo[]> | undefined> {
   const writers = new Map<string, VolumeUserInfo[]>();
   for (const v of volumes) writers.set(v, await runningWriters(store.client, v));
   const all = [...new Map([...writers.values()].flat().map((w) => [w.id, w])).values()];
@@ -89,10 +90,9 @@ export async function askPause(store: ExplorerStore, volumes: string[], given: b
   if (given === true) return writers;
   const pause = localize('Pause and Continue');
   const dont = localize('Do Not Pause');
-  const answer = await vscode.window.showWarningMessage(
+  const answer = await prompts.confirm(
     localize('{0} running container(s) write to {1}: {2}', all.length, volumes.length === 1 ? volumes[0] : localize('these volumes'), all.map((w) => w.name).join(', ')),
-    { modal: true, detail: localize('Pause them during the {0} for a consistent copy? They are resumed as soon as the volume has been read, also if it fails or is cancelled.', action) },
-    pause, dont,
+    { detail: localize('Pause them during the {0} for a consistent copy? They are resumed as soon as the volume has been read, also if it fails or is cancelled.', action), actions: [pause, dont] },
   );
   if (!answer) return undefined;
   return answer === pause ? writers : none;
@@ -133,12 +133,8 @@ export function chosenFormat(given: unknown): { format: BackupFormat; fellBack: 
   return formatAvailable(format) ? { format, fellBack: false } : { format: 'tar.gz', fellBack: true };
 }
 
-export async function askFolder(title: string, defaultFolder?: string): Promise<string | undefined> {
-  const uris = await vscode.window.showOpenDialog({
-    title, canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: localize('Back Up Here'),
-    defaultUri: defaultFolder ? vscode.Uri.file(defaultFolder) : vscode.workspace.workspaceFolders?.[0]?.uri,
-  });
-  return uris?.[0]?.fsPath;
+export function askFolder(prompts: Prompts, title: string, defaultFolder?: string): Promise<string | undefined> {
+  return prompts.pickFolder({ title, openLabel: localize('Back Up Here'), defaultFolder });
 }
 
 // ---- progress

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import { givenArgs } from './common';
 
 const TITLE = () => localize('Create Volume');
@@ -22,14 +23,14 @@ export function parsePairs(text: string): { values: Record<string, string>; erro
   return { values };
 }
 
-async function ask(options: vscode.InputBoxOptions, step: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({ title: `${TITLE()} (${step})`, ignoreFocusOut: true, ...options });
+async function ask(prompts: Prompts, options: vscode.InputBoxOptions, step: string): Promise<string | undefined> {
+  return prompts.input({ title: `${TITLE()} (${step})`, ignoreFocusOut: true, ...options });
 }
 
 type Backing = 'plain' | 'bind' | 'nfs' | 'tmpfs' | 'custom';
 
 /** Driver options for the local driver, asked by kind. Undefined when cancelled. */
-async function askLocalOptions(): Promise<Record<string, string> | undefined> {
+async function askLocalOptions(prompts: Prompts): Promise<Record<string, string> | undefined> {
   type KindPick = vscode.QuickPickItem & { backing: Backing };
   const kinds: KindPick[] = [
     { backing: 'plain', label: localize('Plain volume'), detail: localize('Stored by the engine; no options.') },
@@ -38,44 +39,44 @@ async function askLocalOptions(): Promise<Record<string, string> | undefined> {
     { backing: 'tmpfs', label: localize('tmpfs (in memory)'), detail: 'type=tmpfs, device=tmpfs, o=size=…' },
     { backing: 'custom', label: localize('Other mount…'), detail: localize('type, device and o as for mount(8)') },
   ];
-  const picked = await vscode.window.showQuickPick(kinds, { title: `${TITLE()} (3/4)`, placeHolder: localize('What backs the volume?'), ignoreFocusOut: true });
+  const picked = await prompts.pick(kinds, { title: `${TITLE()} (3/4)`, placeHolder: localize('What backs the volume?'), ignoreFocusOut: true });
   if (!picked) return undefined;
   const notEmpty = (v: string) => (v.trim() ? undefined : localize('Required.'));
   switch (picked.backing) {
     case 'plain':
       return {};
     case 'bind': {
-      const device = await ask({ prompt: localize('Host folder (absolute path on the engine\'s machine; it must exist)'), placeHolder: '/srv/data', validateInput: (v) => (v.trim().startsWith('/') ? undefined : localize('An absolute path.')) }, '3/4');
+      const device = await ask(prompts, { prompt: localize('Host folder (absolute path on the engine\'s machine; it must exist)'), placeHolder: '/srv/data', validateInput: (v) => (v.trim().startsWith('/') ? undefined : localize('An absolute path.')) }, '3/4');
       return device === undefined ? undefined : { type: 'none', o: 'bind', device: device.trim() };
     }
     case 'nfs': {
-      const server = await ask({ prompt: localize('NFS server address'), placeHolder: '10.0.0.5', validateInput: notEmpty }, '3/4');
+      const server = await ask(prompts, { prompt: localize('NFS server address'), placeHolder: '10.0.0.5', validateInput: notEmpty }, '3/4');
       if (server === undefined) return undefined;
-      const share = await ask({ prompt: localize('Exported path on the server'), placeHolder: '/exports/data', validateInput: (v) => (v.trim().startsWith('/') ? undefined : localize('An absolute path.')) }, '3/4');
+      const share = await ask(prompts, { prompt: localize('Exported path on the server'), placeHolder: '/exports/data', validateInput: (v) => (v.trim().startsWith('/') ? undefined : localize('An absolute path.')) }, '3/4');
       if (share === undefined) return undefined;
-      const options = await ask({ prompt: localize('Mount options besides the address'), value: 'rw,nfsvers=4' }, '3/4');
+      const options = await ask(prompts, { prompt: localize('Mount options besides the address'), value: 'rw,nfsvers=4' }, '3/4');
       if (options === undefined) return undefined;
       return { type: 'nfs', o: [`addr=${server.trim()}`, options.trim()].filter(Boolean).join(','), device: `:${share.trim()}` };
     }
     case 'tmpfs': {
-      const size = await ask({ prompt: localize('Size limit'), value: '100m', validateInput: (v) => (/^\d+[kmg]?$/i.test(v.trim()) ? undefined : localize('A size such as 64m or 1g.')) }, '3/4');
+      const size = await ask(prompts, { prompt: localize('Size limit'), value: '100m', validateInput: (v) => (/^\d+[kmg]?$/i.test(v.trim()) ? undefined : localize('A size such as 64m or 1g.')) }, '3/4');
       return size === undefined ? undefined : { type: 'tmpfs', device: 'tmpfs', o: `size=${size.trim()}` };
     }
     case 'custom': {
-      const type = await ask({ prompt: localize('File system type (type=)'), placeHolder: 'cifs', validateInput: notEmpty }, '3/4');
+      const type = await ask(prompts, { prompt: localize('File system type (type=)'), placeHolder: 'cifs', validateInput: notEmpty }, '3/4');
       if (type === undefined) return undefined;
-      const device = await ask({ prompt: localize('Device (device=)'), placeHolder: '//server/share', validateInput: notEmpty }, '3/4');
+      const device = await ask(prompts, { prompt: localize('Device (device=)'), placeHolder: '//server/share', validateInput: notEmpty }, '3/4');
       if (device === undefined) return undefined;
-      const o = await ask({ prompt: localize('Mount options (o=), optional'), placeHolder: 'username=me,vers=3.0' }, '3/4');
+      const o = await ask(prompts, { prompt: localize('Mount options (o=), optional'), placeHolder: 'username=me,vers=3.0' }, '3/4');
       if (o === undefined) return undefined;
       return { type: type.trim(), device: device.trim(), ...(o.trim() ? { o: o.trim() } : {}) };
     }
   }
 }
 
-async function askSpec(store: ExplorerStore): Promise<VolumeSpec | undefined> {
+async function askSpec(store: ExplorerStore, prompts: Prompts): Promise<VolumeSpec | undefined> {
   const existing = new Set(store.volumes().map((v) => v.name));
-  const name = await ask({
+  const name = await ask(prompts, {
     prompt: localize('Volume name'), placeHolder: 'app-data',
     validateInput: (v) => volumeNameProblem(v.trim()) ?? (existing.has(v.trim()) ? localize('A volume named {0} already exists.', v.trim()) : undefined),
   }, '1/4');
@@ -88,32 +89,32 @@ async function askSpec(store: ExplorerStore): Promise<VolumeSpec | undefined> {
     ...seen.map((driver): DriverPick => ({ driver, label: driver, detail: localize('A volume plugin other volumes on this engine use.') })),
     { label: localize('Other plugin…'), detail: localize('A volume plugin installed on the engine, by name.') },
   ];
-  const pickedDriver = await vscode.window.showQuickPick(drivers, { title: `${TITLE()} (2/4)`, placeHolder: localize('Driver'), ignoreFocusOut: true });
+  const pickedDriver = await prompts.pick(drivers, { title: `${TITLE()} (2/4)`, placeHolder: localize('Driver'), ignoreFocusOut: true });
   if (!pickedDriver) return undefined;
   let driver = pickedDriver.driver;
   if (!driver) {
-    driver = (await ask({ prompt: localize('Volume plugin name'), placeHolder: 'rexray/ebs', validateInput: (v) => (v.trim() ? undefined : localize('Required.')) }, '2/4'))?.trim();
+    driver = (await ask(prompts, { prompt: localize('Volume plugin name'), placeHolder: 'rexray/ebs', validateInput: (v) => (v.trim() ? undefined : localize('Required.')) }, '2/4'))?.trim();
     if (!driver) return undefined;
   }
 
   let driverOpts: Record<string, string> | undefined;
   if (driver === 'local') {
-    driverOpts = await askLocalOptions();
+    driverOpts = await askLocalOptions(prompts);
   } else {
-    const text = await ask({ prompt: localize('Driver options, as key=value separated by semicolons (optional)'), placeHolder: 'size=20GiB; volumetype=gp3', validateInput: (v) => parsePairs(v).error }, '3/4');
+    const text = await ask(prompts, { prompt: localize('Driver options, as key=value separated by semicolons (optional)'), placeHolder: 'size=20GiB; volumetype=gp3', validateInput: (v) => parsePairs(v).error }, '3/4');
     driverOpts = text === undefined ? undefined : parsePairs(text).values;
   }
   if (!driverOpts) return undefined;
 
-  const labelsText = await ask({ prompt: localize('Labels, as key=value separated by semicolons (optional)'), placeHolder: 'team=payments; backup=daily', validateInput: (v) => parsePairs(v).error }, '4/4');
+  const labelsText = await ask(prompts, { prompt: localize('Labels, as key=value separated by semicolons (optional)'), placeHolder: 'team=payments; backup=daily', validateInput: (v) => parsePairs(v).error }, '4/4');
   if (labelsText === undefined) return undefined;
   return { name: name.trim(), driver, driverOpts, labels: parsePairs(labelsText).values };
 }
 
 /** `dnv.volume.create`: returns the new volume's name, or undefined when cancelled. */
-export async function createVolume(store: ExplorerStore, arg?: unknown): Promise<string | undefined> {
+export async function createVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   const given = givenArgs<VolumeSpec>(arg);
-  const spec = given?.name ? { ...given, name: given.name } : await askSpec(store);
+  const spec = given?.name ? { ...given, name: given.name } : await askSpec(store, prompts);
   if (!spec) return undefined;
   const volume = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Creating volume {0}…', spec.name) },

@@ -4,7 +4,8 @@
  * engines from 23 keep unless asked) are not; volumes the workspace's Compose files use are kept unless ticked.
  * Then a modal confirm, then each ticked volume is removed by name, so what goes is what was shown.
  *
- * Called with `{ include?: 'anonymous' | 'named' | 'all', labels?, includeProtected? }` (tests) it asks nothing.
+ * Called with `{ include?: 'anonymous' | 'named' | 'all', labels?, includeProtected? }` (another extension, a test)
+ * the argument replaces the ticks, and the modal confirm still asks.
  */
 import * as vscode from 'vscode';
 import { type PruneCandidate, type PruneOutcome, type PrunePreview, previewPrune, pruneVolumes as prune, reclaimable } from '../../backup/prune';
@@ -12,6 +13,7 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
 import type { ProtectedResourcesProvider } from '../protection';
+import type { Prompts } from '../prompts';
 import { givenArgs } from './common';
 
 export interface PruneArgs {
@@ -32,7 +34,7 @@ function sizeText(c: PruneCandidate): string | undefined {
   return c.size !== undefined ? formatBytes(c.size) : undefined;
 }
 
-async function choose(preview: PrunePreview): Promise<PruneCandidate[] | undefined> {
+async function choose(prompts: Prompts, preview: PrunePreview): Promise<PruneCandidate[] | undefined> {
   type Item = vscode.QuickPickItem & { candidate?: PruneCandidate };
   const row = (c: PruneCandidate, picked: boolean): Item => ({
     candidate: c, picked,
@@ -49,15 +51,15 @@ async function choose(preview: PrunePreview): Promise<PruneCandidate[] | undefin
   if (preview.named.length) items.push(header(localize('Named (tick to remove)'), preview.named), ...preview.named.map((c) => row(c, false)));
   if (preview.protected.length) items.push(header(localize('Used by the workspace\'s Compose files'), preview.protected), ...preview.protected.map((c) => row(c, false)));
   const total = preview.anonymous.length + preview.named.length + preview.protected.length;
-  const picked = await vscode.window.showQuickPick(items, {
-    title: localize('Prune Volumes: {0} unused', total), canPickMany: true, ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true,
+  const picked = await prompts.pickMany(items, {
+    title: localize('Prune Volumes: {0} unused', total), ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true,
     placeHolder: localize('No container, running or stopped, uses these. Tick what to remove.'),
   });
   return picked?.map((p) => p.candidate).filter((c): c is PruneCandidate => Boolean(c));
 }
 
 /** `dnv.volumes.prune` */
-export async function pruneVolumes(store: ExplorerStore, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
+export async function pruneVolumes(store: ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
   const given = givenArgs<PruneArgs>(arg);
   const { volumes: protectedNames } = await protectedResources();
   const preview = await vscode.window.withProgress(
@@ -73,24 +75,24 @@ export async function pruneVolumes(store: ExplorerStore, protectedResources: Pro
       ...(include !== 'anonymous' ? preview.named : []),
       ...(given.includeProtected ? preview.protected : []),
     ];
+    if (!chosen.length) return { preview, chosen: [], outcome: { removed: [], skipped: [], spaceFreed: 0 } };
   } else {
     if (!preview.anonymous.length && !preview.named.length && !preview.protected.length) {
       void vscode.window.showInformationMessage(localize('No unused volumes: every volume is used by a container, running or stopped.'));
       return { preview, chosen: [], outcome: { removed: [], skipped: [], spaceFreed: 0 } };
     }
-    const picked = await choose(preview);
+    const picked = await choose(prompts, preview);
     if (!picked?.length) return undefined;
     chosen = picked;
-    const anonymous = chosen.filter((c) => c.anonymous).length;
-    const size = preview.sizesKnown ? localize(', freeing {0}', formatBytes(reclaimable(chosen))) : '';
-    const names = chosen.map((c) => (c.anonymous ? `${c.name.slice(0, 12)} (${localize('anonymous')})` : c.name));
-    const answer = await vscode.window.showWarningMessage(
-      localize('Remove {0} volume(s): {1} anonymous, {2} named{3}?', chosen.length, anonymous, chosen.length - anonymous, size),
-      { modal: true, detail: [localize('Their data cannot be recovered.'), '', ...names.slice(0, 25), ...(names.length > 25 ? [localize('… and {0} more', names.length - 25)] : [])].join('\n') },
-      localize('Remove'),
-    );
-    if (!answer) return undefined;
   }
+  const anonymous = chosen.filter((c) => c.anonymous).length;
+  const size = preview.sizesKnown ? localize(', freeing {0}', formatBytes(reclaimable(chosen))) : '';
+  const names = chosen.map((c) => (c.anonymous ? `${c.name.slice(0, 12)} (${localize('anonymous')})` : c.name));
+  const answer = await prompts.confirm(
+    localize('Remove {0} volume(s): {1} anonymous, {2} named{3}?', chosen.length, anonymous, chosen.length - anonymous, size),
+    { detail: [localize('Their data cannot be recovered.'), '', ...names.slice(0, 25), ...(names.length > 25 ? [localize('… and {0} more', names.length - 25)] : [])].join('\n'), actions: [localize('Remove')] },
+  );
+  if (!answer) return undefined;
 
   const outcome = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Pruning volumes'), cancellable: true },

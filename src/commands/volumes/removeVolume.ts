@@ -1,7 +1,7 @@
 /**
  * Remove volumes (the clicked one, or the tree's selection). A volume in use is not removed: the message lists
  * its containers. The rest go after a modal confirm, which says their data cannot be recovered.
- * Called with `{ names: [...] }` (tests) it asks nothing.
+ * Called with `{ names: [...] }` (another extension, a test) it still asks: the names only replace the picker.
  */
 import * as vscode from 'vscode';
 import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
@@ -9,6 +9,7 @@ import { EngineError } from '../../engine/errors';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import { givenArgs, pickVolumes, volumeNamesFrom } from './common';
 
 export interface RemoveResult {
@@ -22,10 +23,10 @@ function usersText(users: VolumeUserInfo[]): string {
 }
 
 /** `dnv.volume.remove` */
-export async function removeVolume(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
+export async function removeVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
   const given = givenArgs<{ names: string[] }>(arg);
   let names = volumeNamesFrom(store, arg, selection);
-  if (!names.length && !given) names = await pickVolumes(store, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];
+  if (!names.length && !given) names = await pickVolumes(store, prompts, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];
   if (!names.length) return undefined;
 
   const client = store.client;
@@ -37,13 +38,13 @@ export async function removeVolume(store: ExplorerStore, arg?: unknown, selectio
     else free.push(name);
   }
 
-  if (!given) {
-    if (!free.length) {
-      const only = result.refused[0];
-      throw new Error(result.refused.length === 1
-        ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', only.name, only.users!.length, usersText(only.users!))
-        : localize('None of these volumes was removed: {0}.', result.refused.map((r) => `${r.name} (${r.reason})`).join('; ')));
-    }
+  if (!free.length && !given) {
+    const only = result.refused[0];
+    throw new Error(result.refused.length === 1
+      ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', only.name, only.users!.length, usersText(only.users!))
+      : localize('None of these volumes was removed: {0}.', result.refused.map((r) => `${r.name} (${r.reason})`).join('; ')));
+  }
+  if (free.length) {
     const sizes = free.map((n) => store.usageOf(n)?.size).filter((s): s is number => s !== undefined && s >= 0);
     const total = sizes.length ? localize(' ({0})', formatBytes(sizes.reduce((a, b) => a + b, 0))) : '';
     const detail = [
@@ -51,9 +52,9 @@ export async function removeVolume(store: ExplorerStore, arg?: unknown, selectio
       '', ...free,
       ...(result.refused.length ? ['', localize('Kept, in use: {0}', result.refused.map((r) => `${r.name} (${usersText(r.users ?? [])})`).join('; '))] : []),
     ].join('\n');
-    const answer = await vscode.window.showWarningMessage(
+    const answer = await prompts.confirm(
       free.length === 1 ? localize('Remove volume {0}{1}?', free[0], total) : localize('Remove {0} volumes{1}?', free.length, total),
-      { modal: true, detail }, localize('Remove'),
+      { detail, actions: [localize('Remove')] },
     );
     if (!answer) return undefined;
   }

@@ -2,7 +2,8 @@
  * Restore an archive into a volume: on a volume row, into that volume; from the palette, into a new volume or
  * a chosen one. An existing volume that is not empty needs a choice, replace or merge, in a modal. The archive
  * is checked whole (and against its manifest) before anything is written; progress shows both passes.
- * Called with `{ archive, volume?, mode? }` (tests) it asks nothing.
+ * Called with `{ archive, volume?, mode? }` (another extension, a test) the argument replaces the pickers; a
+ * replace or merge of a volume that holds data is still confirmed.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -13,6 +14,7 @@ import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatDate } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface RestoreArgs {
@@ -31,7 +33,7 @@ export function volumeNameFromArchive(file: string): string {
  * The archive to restore: the backups in the backup folder (of the row's volume, or of every volume from the
  * palette), newest first, with Browse… for any other archive; the file dialog alone when there are none.
  */
-async function pickArchive(volume?: string): Promise<string | undefined> {
+async function pickArchive(prompts: Prompts, volume?: string): Promise<string | undefined> {
   const folder = configuredFolder();
   const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
   if (known.length) {
@@ -48,70 +50,70 @@ async function pickArchive(volume?: string): Promise<string | undefined> {
       });
     }
     items.push({ label: `$(folder-opened) ${localize('Browse…')}`, description: localize('another archive, also one made with tar') });
-    const picked = await vscode.window.showQuickPick(items, {
+    const picked = await prompts.pick(items, {
       title: volume ? localize('Restore {0} from which backup?', volume) : localize('Restore which backup?'),
       placeHolder: localize('Backups in {0}', folder!), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true,
     });
     if (!picked) return undefined;
     if (picked.archive) return picked.archive;
   }
-  const uris = await vscode.window.showOpenDialog({
-    title: localize('Archive to restore'), canSelectFiles: true, canSelectFolders: false, canSelectMany: false, openLabel: localize('Restore'),
+  return prompts.pickFile({
+    title: localize('Archive to restore'), openLabel: localize('Restore'), defaultFolder: folder,
     filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
-    defaultUri: folder ? vscode.Uri.file(folder) : vscode.workspace.workspaceFolders?.[0]?.uri,
   });
-  return uris?.[0]?.fsPath;
 }
 
-async function pickTarget(store: ExplorerStore, suggested: string): Promise<string | undefined> {
+async function pickTarget(store: ExplorerStore, prompts: Prompts, suggested: string): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { name?: string };
   const items: Item[] = [
     { label: `$(add) ${localize('New volume…')}`, description: suggested },
     ...store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name)).map((v): Item => ({ name: v.name, label: `$(database) ${v.name}`, description: v.name === suggested ? localize('the backed-up volume') : v.driver })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: localize('Restore into which volume?'), ignoreFocusOut: true });
+  const picked = await prompts.pick(items, { title: localize('Restore into which volume?'), ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.name) return picked.name;
   const taken = new Set(store.volumes().map((v) => v.name));
-  const name = await vscode.window.showInputBox({
+  const name = await prompts.input({
     title: localize('Restore into a new volume'), prompt: localize('Name of the new volume'), value: taken.has(suggested) ? `${suggested}-restored` : suggested, ignoreFocusOut: true,
     validateInput: (v) => volumeNameProblem(v.trim()) ?? (taken.has(v.trim()) ? localize('A volume named {0} already exists: pick it from the list instead.', v.trim()) : undefined),
   });
   return name?.trim() || undefined;
 }
 
-async function askMode(volume: string): Promise<RestoreMode | undefined> {
+/** Replace or merge into a volume that holds data; `given` (from an argument) is the only button offered. */
+async function askMode(prompts: Prompts, volume: string, given?: RestoreMode): Promise<RestoreMode | undefined> {
   const replace = localize('Replace');
   const merge = localize('Merge');
-  const answer = await vscode.window.showWarningMessage(
+  const explain = {
+    replace: localize('Replace: the volume is emptied (recreated with the same driver, options and labels) and then holds exactly the archive. What it holds now is lost. No container may use it.'),
+    merge: localize('Merge: the archive\'s files are added; files with the same path are overwritten, all others stay.'),
+  };
+  const answer = await prompts.confirm(
     localize('Volume {0} is not empty.', volume),
     {
-      modal: true,
-      detail: [
-        localize('Replace: the volume is emptied (recreated with the same driver, options and labels) and then holds exactly the archive. What it holds now is lost. No container may use it.'),
-        localize('Merge: the archive\'s files are added; files with the same path are overwritten, all others stay.'),
-      ].join('\n\n'),
+      detail: given ? explain[given] : [explain.replace, explain.merge].join('\n\n'),
+      actions: given === 'replace' ? [replace] : given === 'merge' ? [merge] : [replace, merge],
     },
-    replace, merge,
   );
   return answer === replace ? 'replace' : answer === merge ? 'merge' : undefined;
 }
 
 /** `dnv.volume.restore` */
-export async function restoreVolume(store: ExplorerStore, arg?: unknown): Promise<RestoreResult | undefined> {
+export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<RestoreResult | undefined> {
   const given = givenArgs<RestoreArgs>(arg);
   const onRow = given ? undefined : volumeNamesFrom(store, arg)[0];
   if (given && !given.archive) throw new Error(localize('Restore needs an archive file.'));
-  const archive = given?.archive ?? await pickArchive(onRow);
+  const archive = given?.archive ?? await pickArchive(prompts, onRow);
   if (!archive) return undefined;
   const manifest = await readManifest(archive);
   const suggested = manifest?.volume.name ?? volumeNameFromArchive(archive);
-  const volume = given?.volume ?? onRow ?? (given ? suggested : await pickTarget(store, suggested));
+  const volume = given?.volume ?? onRow ?? (given ? suggested : await pickTarget(store, prompts, suggested));
   if (!volume) return undefined;
 
+  // Without a mode from an argument the restore itself refuses a volume that holds data.
   let mode = given?.mode;
-  if (!mode && !given && await volumeExists(store.client, volume) && !await volumeIsEmpty(store.client, volume)) {
-    mode = await askMode(volume);
+  if ((mode || !given) && await volumeExists(store.client, volume) && !await volumeIsEmpty(store.client, volume)) {
+    mode = await askMode(prompts, volume, mode);
     if (!mode) return undefined;
   }
 

@@ -14,6 +14,7 @@ import { SETTING, SETTING_SECTION } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
 import { intervalWord } from '../../views/describe';
 import { localize } from '../../views/items';
+import type { Prompts } from '../prompts';
 import type { BackupScheduler } from './backupScheduler';
 import { scheduleState } from './backupScheduler';
 import { askFolder, configuredFolder, givenArgs, sizeLookup, volumeDescription, volumeNamesFrom, withTransferProgress } from './common';
@@ -40,7 +41,7 @@ const INTERVAL_LABEL: Record<BackupInterval, string> = {
 };
 
 /** Every volume of the engine, the scheduled ones ticked (and ones no longer there kept ticked, marked so). */
-async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | undefined> {
+async function pickScheduledVolumes(store: ExplorerStore, prompts: Prompts): Promise<string[] | undefined> {
   const scheduled = new Set(scheduleSettings().volumes);
   const present = store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name));
   const items: Array<vscode.QuickPickItem & { name: string }> = [
@@ -52,35 +53,28 @@ async function pickScheduledVolumes(store: ExplorerStore): Promise<string[] | un
     void vscode.window.showInformationMessage(localize('There is no named volume to schedule.'));
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, {
+  const picked = await prompts.pickMany(items, {
     title: localize('Schedule Volume Backups (1/3)'), placeHolder: localize('Back up which volumes on schedule? (untick to stop)'),
-    canPickMany: true, matchOnDescription: true, ignoreFocusOut: true,
+    matchOnDescription: true, ignoreFocusOut: true,
   });
   return picked?.map((p) => p.name);
 }
 
-async function pickInterval(title: string, volumes: string[], current: BackupInterval | undefined, anyScheduled: boolean): Promise<BackupInterval | 'off' | undefined> {
+async function pickInterval(prompts: Prompts, title: string, volumes: string[], current: BackupInterval | undefined, anyScheduled: boolean): Promise<BackupInterval | 'off' | undefined> {
   type Item = vscode.QuickPickItem & { value: BackupInterval | 'off' };
   const items: Item[] = BACKUP_INTERVALS.map((value) => ({
     value, label: INTERVAL_LABEL[value], description: value === current ? localize('current') : undefined,
   }));
   if (anyScheduled) items.push({ value: 'off', label: localize('Stop scheduled backups of {0}', volumes.length === 1 ? volumes[0] : localize('these volumes')) });
-  const quickPick = vscode.window.createQuickPick<Item>();
-  quickPick.title = title;
-  quickPick.placeholder = localize('How often? A backup that falls due while the editor is closed runs when it opens.');
-  quickPick.items = items;
-  quickPick.ignoreFocusOut = true;
-  const active = items.find((i) => i.value === (current ?? 'daily'));
-  if (active) quickPick.activeItems = [active];
-  return new Promise((resolve) => {
-    quickPick.onDidAccept(() => { resolve(quickPick.selectedItems[0]?.value); quickPick.hide(); });
-    quickPick.onDidHide(() => { resolve(undefined); quickPick.dispose(); });
-    quickPick.show();
+  const picked = await prompts.pick(items, {
+    title, placeHolder: localize('How often? A backup that falls due while the editor is closed runs when it opens.'), ignoreFocusOut: true,
+    active: items.find((i) => i.value === (current ?? 'daily')),
   });
+  return picked?.value;
 }
 
-async function askKeep(title: string, current: number): Promise<number | undefined> {
-  const answer = await vscode.window.showInputBox({
+async function askKeep(prompts: Prompts, title: string, current: number): Promise<number | undefined> {
+  const answer = await prompts.input({
     title,
     prompt: localize('How many scheduled backups to keep per volume? Older ones are deleted after each new one; backups made by hand are never deleted.'),
     value: String(current), ignoreFocusOut: true,
@@ -90,7 +84,7 @@ async function askKeep(title: string, current: number): Promise<number | undefin
 }
 
 /** `dnv.volume.scheduleBackup`: writes the schedule to the workspace settings; the scheduler picks it up. */
-export async function scheduleBackup(store: ExplorerStore, arg?: unknown, selection?: unknown): Promise<ScheduleResult | undefined> {
+export async function scheduleBackup(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<ScheduleResult | undefined> {
   if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showWarningMessage(localize('Open a folder or workspace first: a backup schedule is kept in its settings.'));
     return undefined;
@@ -102,13 +96,13 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
   // From a row the clicked volumes join the schedule; from the palette the ticked list replaces it.
   let volumes: string[] | undefined = clicked.length ? clicked : given?.volumes;
   const fromPalette = !volumes;
-  if (!volumes) volumes = await pickScheduledVolumes(store);
+  if (!volumes) volumes = await pickScheduledVolumes(store, prompts);
   if (!volumes) return undefined;
 
   // Step titles: the palette asks three questions, a row two (its volumes are known).
   const step = (n: number) => fromPalette ? localize('Schedule Volume Backups ({0}/3)', n + 1) : localize('Schedule Backups of {0} ({1}/2)', volumes!.join(', '), n);
   const interval = given?.interval ?? (fromPalette && !volumes.length ? 'off'
-    : await pickInterval(step(1), volumes, current.interval, volumes.some((v) => before.includes(v))));
+    : await pickInterval(prompts, step(1), volumes, current.interval, volumes.some((v) => before.includes(v))));
   if (!interval) return undefined;
 
   const config = scheduleConfiguration();
@@ -124,11 +118,11 @@ export async function scheduleBackup(store: ExplorerStore, arg?: unknown, select
     return { volumes: remaining, interval: remaining.length ? current.interval ?? 'off' : 'off', keep: current.keep };
   }
 
-  const keep = given?.keep ?? await askKeep(step(2), current.keep);
+  const keep = given?.keep ?? await askKeep(prompts, step(2), current.keep);
   if (keep === undefined) return undefined;
   let folder = given?.folder ?? configuredFolder();
   if (!folder) {
-    folder = await askFolder(localize('Folder for scheduled backups'));
+    folder = await askFolder(prompts, localize('Folder for scheduled backups'));
     if (!folder) return undefined;
   }
   const list = fromPalette ? volumes : [...new Set([...before, ...volumes])];

@@ -1,8 +1,12 @@
-/** Network commands run with arguments (no prompts), checked against the engine with the docker CLI. */
+/**
+ * Network commands run with arguments, checked against the engine with the docker CLI. The arguments replace the
+ * pickers; a removal still asks, and these tests answer through scripted prompts (scriptedPrompts.ts).
+ */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { docker, dockerQuiet, extensionApi, findRow, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
+import { useScriptedPrompts } from './scriptedPrompts';
 
 const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
 
@@ -19,6 +23,7 @@ suite('Network commands', function () {
   const B = `${TAG}-cmd-b`;
   /** The engine name of the network the sample workspace's compose.yaml declares (project dnv-sample). */
   const DECLARED = 'dnv-sample_frontend';
+  const prompts = useScriptedPrompts(() => api);
 
   suiteSetup(async () => {
     api = await extensionApi();
@@ -75,12 +80,18 @@ suite('Network commands', function () {
     assert.match(result!.summary, new RegExp(`over ${NET}`));
   });
 
-  test('dnv.network.remove refuses a network in use and lists its containers; with disconnect it goes', async () => {
+  test('dnv.network.remove refuses a network in use and lists its containers; with disconnect it asks, then goes', async () => {
     const refused = await vscode.commands.executeCommand('dnv.network.remove', { network: NET });
     assert.strictEqual(refused, undefined);
     assert.ok(dockerQuiet('network', 'inspect', NET), 'still there');
+    prompts().expect('confirm', new RegExp(`${NET} is in use by`), undefined);
+    const declined = await vscode.commands.executeCommand('dnv.network.remove', { network: NET, disconnect: true });
+    assert.strictEqual(declined, false, 'the argument does not answer the question');
+    assert.ok(dockerQuiet('network', 'inspect', NET), 'still there after No');
+    prompts().expect('confirm', new RegExp(`${NET} is in use`), 'Disconnect and Remove');
     const removed = await vscode.commands.executeCommand('dnv.network.remove', { network: NET, disconnect: true });
     assert.strictEqual(removed, true);
+    prompts().assertAllAnswered();
     assert.strictEqual(dockerQuiet('network', 'ls', '-q', '--filter', `name=^${NET}$`), '');
     await waitFor('network row gone', async () => !(await findRow(api.explorer.networksTree, NET)));
   });
@@ -107,19 +118,23 @@ suite('Network commands', function () {
     docker('network', 'create', `${TAG}-prune-1`);
     docker('network', 'create', `${TAG}-prune-2`);
     await waitFor('prune candidates', () => api.store.networkByName(`${TAG}-prune-1`) && api.store.networkByName(`${TAG}-prune-2`));
+    prompts().expect('confirm', /Remove 1 network/, 'Remove');
     const result = await vscode.commands.executeCommand<{ removed: string[] }>('dnv.networks.prune', { networks: [`${TAG}-prune-1`] });
     assert.deepStrictEqual(result?.removed, [`${TAG}-prune-1`]);
+    assert.match(prompts().asked[0].text, new RegExp(`${TAG}-prune-1`), 'the confirmation lists what goes');
     const left = docker('network', 'ls', '--format', '{{.Name}}').split('\n');
     assert.ok(!left.includes(`${TAG}-prune-1`));
     assert.ok(left.includes(`${TAG}-prune-2`) && left.includes('bridge') && left.includes(OTHER));
     const refused = await vscode.commands.executeCommand('dnv.networks.prune', { networks: ['bridge'] });
     assert.strictEqual(refused, undefined, 'a built-in is never pruned');
+    prompts().assertAllAnswered();
   });
 
   test('prune keeps a network the workspace\'s compose.yaml declares unless it is included', async () => {
     docker('network', 'create', DECLARED);
     docker('network', 'create', `${TAG}-prune-plain`);
     await waitFor('candidates', () => api.store.networkByName(DECLARED) && api.store.networkByName(`${TAG}-prune-plain`));
+    prompts().expect('confirm', /Remove 1 network/, 'Remove').expect('confirm', /Remove 1 network/, 'Remove');
     const first = await vscode.commands.executeCommand<{ removed: string[]; kept: Array<{ name: string; reason: string }> }>(
       'dnv.networks.prune', { networks: [DECLARED, `${TAG}-prune-plain`] });
     assert.deepStrictEqual(first?.removed, [`${TAG}-prune-plain`]);
@@ -128,5 +143,6 @@ suite('Network commands', function () {
     assert.ok(dockerQuiet('network', 'inspect', DECLARED), 'the declared network is still there');
     const second = await vscode.commands.executeCommand<{ removed: string[] }>('dnv.networks.prune', { networks: [DECLARED], includeProtected: true });
     assert.deepStrictEqual(second?.removed, [DECLARED]);
+    prompts().assertAllAnswered();
   });
 });

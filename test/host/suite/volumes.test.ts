@@ -1,7 +1,8 @@
 /**
- * Volume commands run with arguments (no prompts) in the real extension host, checked against the engine with
- * the docker CLI: create, backup (argument and settings, every format this runtime has), restore, clone,
- * remove (refused while in use, listing the container), prune (exactly the preview), and the menus.
+ * Volume commands run with arguments in the real extension host, checked against the engine with the docker CLI:
+ * create, backup (argument and settings, every format this runtime has), restore, clone, remove (refused while
+ * in use, listing the container), prune (exactly the preview), and the menus. The arguments replace the pickers;
+ * what deletes or overwrites data still asks, and these tests answer through scripted prompts (scriptedPrompts.ts).
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
@@ -17,6 +18,7 @@ import type { ScheduleResult } from '../../../src/commands/volumes/scheduleBacku
 import type { ScheduledVolumeOutcome } from '../../../src/backup/schedule';
 import type { ExtensionApi } from '../../../src/extension';
 import { docker, dockerQuiet, EXTENSION_ID, extensionApi, setSetting, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
+import { useScriptedPrompts } from './scriptedPrompts';
 
 const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
 const LABEL = `dnvtest-host=${TAG}`;
@@ -37,6 +39,7 @@ suite('Volume commands', function () {
   const USER = `${TAG}-vol-user`;
   const PRUNE = [`${TAG}-vol-prune-a`, `${TAG}-vol-prune-b`];
   let expected: string;
+  const prompts = useScriptedPrompts(() => api);
 
   suiteSetup(async () => {
     api = await extensionApi();
@@ -101,16 +104,23 @@ suite('Volume commands', function () {
     assert.strictEqual(contents(RESTORED), expected);
   });
 
-  test('dnv.volume.restore into a non-empty volume without a mode is refused and writes nothing', async () => {
+  test('dnv.volume.restore into a non-empty volume without a mode is refused and writes nothing; replace asks first', async () => {
     const archive = fs.readdirSync(folder).filter((f) => f.endsWith('.tar')).map((f) => path.join(folder, f))[0];
     docker('run', '--rm', '-v', `${RESTORED}:/data`, IMAGE, 'sh', '-c', 'echo mine > /data/mine');
     const before = contents(RESTORED);
     const result = await vscode.commands.executeCommand('dnv.volume.restore', { archive, volume: RESTORED });
     assert.strictEqual(result, undefined);
     assert.strictEqual(contents(RESTORED), before);
+    prompts().expect('confirm', new RegExp(`Volume ${RESTORED} is not empty`), undefined);
+    const declined = await vscode.commands.executeCommand('dnv.volume.restore', { archive, volume: RESTORED, mode: 'replace' });
+    assert.strictEqual(declined, undefined);
+    assert.strictEqual(contents(RESTORED), before, 'a replace the user declined writes nothing');
+    assert.deepStrictEqual(prompts().asked[0].choices, ['Replace'], 'the argument\'s mode is the one offered');
+    prompts().expect('confirm', new RegExp(`Volume ${RESTORED} is not empty`), 'Replace');
     const replaced = await vscode.commands.executeCommand<RestoreResult>('dnv.volume.restore', { archive, volume: RESTORED, mode: 'replace' });
     assert.strictEqual(replaced?.mode, 'replace');
     assert.strictEqual(contents(RESTORED), expected);
+    prompts().assertAllAnswered();
   });
 
   test('dnv.volume.clone copies the volume engine-side', async () => {
@@ -124,21 +134,43 @@ suite('Volume commands', function () {
     const refused = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE] });
     assert.strictEqual(refused, undefined, 'the command reports the refusal as an error');
     assert.ok(dockerQuiet('volume', 'inspect', CLONE), 'still there');
+    prompts().expect('confirm', new RegExp(`Remove volume ${RESTORED}`), 'Remove');
     const mixed = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE, RESTORED] });
+    assert.match(prompts().asked[0].text, new RegExp(`Kept, in use: ${CLONE}`), 'the confirmation says what stays');
     assert.deepStrictEqual(mixed?.removed, [RESTORED]);
     assert.strictEqual(mixed?.refused[0].name, CLONE);
     assert.deepStrictEqual(mixed?.refused[0].users?.map((u) => u.name), [USER]);
     docker('rm', USER);
+    prompts().expect('confirm', new RegExp(`Remove volume ${CLONE}`), 'Remove');
     const removed = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [CLONE] });
     assert.deepStrictEqual(removed?.removed, [CLONE]);
     assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${CLONE}$`), '');
+    prompts().assertAllAnswered();
+  });
+
+  test('dnv.volume.remove called with an argument object still asks; answering No keeps the volume', async () => {
+    const victim = `${TAG}-vol-asked`;
+    docker('volume', 'create', victim);
+    try {
+      prompts().expect('confirm', new RegExp(`Remove volume ${victim}`), undefined);
+      const result = await vscode.commands.executeCommand<RemoveResult>('dnv.volume.remove', { names: [victim] });
+      assert.strictEqual(result, undefined, 'nothing removed');
+      assert.strictEqual(docker('volume', 'ls', '-q', '--filter', `name=^${victim}$`), victim, 'the volume is still there');
+      assert.match(prompts().asked[0].text, /cannot be recovered/, 'the question says what is at stake');
+      assert.deepStrictEqual(prompts().asked[0].choices, ['Remove']);
+      prompts().assertAllAnswered();
+    } finally {
+      dockerQuiet('volume', 'rm', '-f', victim);
+    }
   });
 
   test('dnv.volumes.prune removes exactly what its preview lists, and keeps volumes in use', async () => {
     for (const v of PRUNE) docker('volume', 'create', '--label', LABEL, v);
     docker('volume', 'create', '--label', LABEL, `${TAG}-vol-kept`);
     docker('create', '--name', USER, '-v', `${TAG}-vol-kept:/data`, IMAGE, 'true');
+    prompts().expect('confirm', /Remove 2 volume\(s\): 0 anonymous, 2 named/, 'Remove');
     const result = await vscode.commands.executeCommand<PruneResult>('dnv.volumes.prune', { include: 'all', labels: [LABEL] });
+    prompts().assertAllAnswered();
     assert.deepStrictEqual(result?.chosen.sort(), [...PRUNE].sort());
     assert.deepStrictEqual(result?.outcome.removed.sort(), [...PRUNE].sort());
     for (const v of PRUNE) assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${v}$`), '');
