@@ -3,6 +3,7 @@
  * (engine stopped, socket gone), it says so once and retries with exponential backoff; a successful connect
  * resets the backoff. This is the only long-lived request the extension makes: there is no polling.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { EngineClient } from './client';
 import { EngineError, toEngineError } from './errors';
 import type { EngineEvent, EngineVersion } from './types';
@@ -86,14 +87,19 @@ export class EngineWatcher {
   private pump(stream: NodeJS.ReadableStream): Promise<EngineError> {
     return new Promise((resolve) => {
       let buffered = '';
+      // One decoder for the whole stream: a UTF-8 character can be split between two chunks.
+      const decoder = new StringDecoder('utf8');
+      let ended = false;
       const done = (why: unknown) => {
+        if (ended) return;
+        ended = true;
         stream.removeAllListeners('data');
         resolve(why instanceof EngineError ? why
           : why ? toEngineError(why, this.client.label, 'follow engine events')
           : new EngineError('unreachable', `The Docker engine at ${this.client.label} closed the connection. Is it still running?`, this.client.label));
       };
       stream.on('data', (chunk: Buffer | string) => {
-        buffered += chunk.toString();
+        buffered += typeof chunk === 'string' ? chunk : decoder.write(chunk);
         let newline: number;
         while ((newline = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, newline).trim();
@@ -110,7 +116,8 @@ export class EngineWatcher {
       });
       stream.once('end', () => done(undefined));
       stream.once('close', () => done(undefined));
-      stream.once('error', (e) => done(e));
+      // on, not once: a dying socket can fail twice, and an 'error' with no listener throws.
+      stream.on('error', (e) => done(e));
     });
   }
 }

@@ -22,6 +22,11 @@ export class EngineSet {
   private engines: DiscoveredEngine[];
   private currentIdValue: string;
   private started = false;
+  /**
+   * Serialises setCurrent and update: two that overlap (a user picking engines quickly, a settings change during
+   * a switch) would each give the old current engine a new store, leaking one and leaving an engine without one.
+   */
+  private changes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly makeClient: (engine: DiscoveredEngine) => EngineClient,
@@ -75,12 +80,23 @@ export class EngineSet {
   }
 
   async stop(): Promise<void> {
+    await this.changes;
     this.started = false;
     await Promise.all([this.primary.stop(), ...[...this.others.values()].map((s) => s.stop())]);
   }
 
   /** Makes another engine current: the primary store follows it, and the old current one gets a store of its own. */
-  async setCurrent(id: string): Promise<void> {
+  setCurrent(id: string): Promise<void> {
+    return this.serially(() => this.setCurrentNow(id));
+  }
+
+  private serially(change: () => Promise<void>): Promise<void> {
+    const run = this.changes.then(change);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async setCurrentNow(id: string): Promise<void> {
     if (id === this.currentIdValue) return;
     const next = this.engines.find((e) => e.id === id);
     if (!next) throw new Error(`No engine ${id}.`);
@@ -94,7 +110,11 @@ export class EngineSet {
   }
 
   /** Takes a new discovery (settings or contexts changed): keeps the stores of engines still there. */
-  async update(discovered: DiscoveredEngine[], options: { primaryChanged?: boolean } = {}): Promise<void> {
+  update(discovered: DiscoveredEngine[], options: { primaryChanged?: boolean } = {}): Promise<void> {
+    return this.serially(() => this.updateNow(discovered, options));
+  }
+
+  private async updateNow(discovered: DiscoveredEngine[], options: { primaryChanged?: boolean }): Promise<void> {
     if (discovered.length === 0) return;
     const ids = new Set(discovered.map((e) => e.id));
     for (const [id, store] of this.others) {

@@ -87,6 +87,8 @@ export class ExplorerStore {
   private work: Promise<void> = Promise.resolve();
   private loading = false;
   private generation = 0;
+  /** Serialises engine switches: two that overlap would each start a watcher, and the first would never stop. */
+  private switching: Promise<void> = Promise.resolve();
 
   constructor(private clientValue: EngineClient, private readonly options: StoreOptions = {}) {
     this.coalesceMs = options.coalesceMs ?? 30;
@@ -108,7 +110,13 @@ export class ExplorerStore {
   }
 
   /** Points the store at another engine (the host setting changed): forgets everything and reconnects. */
-  async switchEngine(client: EngineClient): Promise<void> {
+  switchEngine(client: EngineClient): Promise<void> {
+    const run = this.switching.then(() => this.switchNow(client));
+    this.switching = run.catch(() => undefined);
+    return run;
+  }
+
+  private async switchNow(client: EngineClient): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.watcher.stop();
@@ -137,6 +145,7 @@ export class ExplorerStore {
   }
 
   async stop(): Promise<void> {
+    await this.switching;
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.watcher.stop();
@@ -287,7 +296,9 @@ export class ExplorerStore {
       void this.enqueue(() => this.fullLoad());
     } else if (state.status === 'unreachable') {
       this.loadedOnce = false;
+      // Forget the timer too: a cleared timer left in place would stop every later event from scheduling a flush.
       clearTimeout(this.timer);
+      this.timer = undefined;
       this.pending = emptyPending();
     }
     this.emit(['connection']);
@@ -373,23 +384,26 @@ export class ExplorerStore {
 
   private async flush(): Promise<void> {
     if (!this.loadedOnce || this.loading) {
-      // A full load is running or due: it will read the current state anyway.
+      // A full load is running or due: it will read the current state anyway. When the last one failed
+      // (a passing engine error) none is due, so these events bring one.
       this.pending = emptyPending();
+      if (!this.loadedOnce && !this.loading && this.stateValue.status === 'connected') await this.fullLoad();
       return;
     }
     const p = this.pending;
     this.pending = emptyPending();
     const changed = new Set<ChangeKind>();
-    const tasks: Array<Promise<void>> = [];
+    // Jobs, not promises: a burst (a Compose project starting) must not send hundreds of requests at once.
+    const tasks: Array<() => Promise<void>> = [];
 
     if (p.reloadNetworks) {
-      tasks.push(this.client.listNetworks().then((list) => {
+      tasks.push(() => this.client.listNetworks().then((list) => {
         this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
         changed.add('networks');
       }));
     } else {
       for (const id of p.networks) {
-        tasks.push(this.refetch(() => this.client.inspectNetwork(id), (raw) => {
+        tasks.push(() => this.refetch(() => this.client.inspectNetwork(id), (raw) => {
           const network = toNetwork(raw);
           this.networkById.set(network.id, network);
         }, () => {
@@ -399,13 +413,13 @@ export class ExplorerStore {
       }
     }
     if (p.reloadVolumes) {
-      tasks.push(this.client.listVolumes().then((list) => {
+      tasks.push(() => this.client.listVolumes().then((list) => {
         this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
         changed.add('volumes');
       }));
     } else {
       for (const name of p.volumes) {
-        tasks.push(this.refetch(() => this.client.inspectVolume(name), (raw) => {
+        tasks.push(() => this.refetch(() => this.client.inspectVolume(name), (raw) => {
           this.volumeByName.set(raw.Name, toVolume(raw));
         }, () => {
           this.volumeByName.delete(name);
@@ -414,15 +428,16 @@ export class ExplorerStore {
       }
     }
     for (const id of p.containers) {
-      tasks.push(this.refetch(() => this.client.inspectContainer(id), (raw) => {
+      tasks.push(() => this.refetch(() => this.client.inspectContainer(id), (raw) => {
         this.containerById.set(raw.Id, containerFromInspect(raw));
       }, () => {
         this.containerById.delete(id);
       }).then(() => { changed.add('containers'); }));
     }
-    const results = await Promise.allSettled(tasks);
+    const failures = (await mapLimit(tasks, this.concurrency, (task) => task().then(() => undefined, (e: unknown) => ({ reason: e }))))
+      .filter((f): f is { reason: unknown } => f !== undefined);
     this.emit([...changed]);
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
       this.emitter.emit('failure', failure.reason);
     }
