@@ -37,6 +37,8 @@ export interface CScalar extends Span {
 
 export interface CEntry {
   key: string;
+  /** Set when the YAML key is not a string (`80:`, `true:`, `~:`, `[a]:`): Compose refuses such keys. */
+  keyType?: 'number' | 'boolean' | 'null' | 'collection';
   keyStart: number;
   keyEnd: number;
   value: CNode;
@@ -63,6 +65,8 @@ export interface SyntaxProblem extends Span {
   message: string;
   /** Errors stop `docker compose`; warnings (an unknown tag) do not always. */
   severity: 'error' | 'warning';
+  /** The rule that reports it, when not yaml-syntax. */
+  code?: 'yaml-merge' | 'yaml-anchor';
 }
 
 export interface ParsedCompose {
@@ -155,21 +159,38 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Alias expansion budget: a "billion laughs" document must not hang the editor. */
-const MAX_EXPANDED_NODES = 200_000;
+/** Nodes that aliases may expand to: a "billion laughs" document must not hang the editor. */
+export const MAX_ALIAS_EXPANSION = 200_000;
 
 class Converter {
   private expanded = 0;
+  private overBudget = false;
   private readonly resolving = new Set<YamlNode>();
 
   constructor(private readonly doc: Document, private readonly text: string, private readonly problems: SyntaxProblem[]) {}
 
   convert(node: YamlNode | null | undefined, nullAt = 0, aliasedAt?: Span): CNode {
-    if (++this.expanded > MAX_EXPANDED_NODES) return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
+    if (aliasedAt && ++this.expanded > MAX_ALIAS_EXPANSION) {
+      if (!this.overBudget) {
+        this.overBudget = true;
+        this.problems.push({
+          ...aliasedAt, severity: 'error', code: 'yaml-anchor',
+          message: `Too many aliases expanded (over ${MAX_ALIAS_EXPANSION.toLocaleString('en')} nodes from here): the aliases nest into an exponentially large document; use fewer levels of aliases.`,
+        });
+      }
+      return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
+    }
     if (node === null || node === undefined) return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
     if (isAlias(node)) {
       const target = node.resolve(this.doc) as YamlNode | undefined;
       const [start, end] = node.range ?? [nullAt, nullAt];
+      if (target && this.resolving.has(target)) {
+        // yaml.v3 (Compose's parser): "anchor 'x' value contains itself".
+        this.problems.push({
+          start, end, severity: 'error', code: 'yaml-anchor',
+          message: `The alias *${node.source} is inside the value of its own anchor &${node.source}, so that value would contain itself: point the alias at another anchor or move it out.`,
+        });
+      }
       if (!target || this.resolving.has(target)) return { kind: 'scalar', value: null, start, end };
       this.resolving.add(target);
       try {
@@ -212,18 +233,32 @@ class Converter {
         // With `merge: true`, yaml gives "<<" keys a symbol value.
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
           const merged = this.convert(pair.value as YamlNode, r0);
-          if (merged.kind === 'map') merges.push(merged);
-          else if (merged.kind === 'seq') for (const m of merged.items) if (m.kind === 'map') merges.push(m);
+          const sources = merged.kind === 'seq' ? merged.items : [merged];
+          for (const m of sources) {
+            if (m.kind === 'map') { merges.push(m); continue; }
+            // yaml.v3: "map merge requires map or sequence of maps as the value".
+            const [v0, v1] = (pair.value as YamlNode | null)?.range ?? [m.start, m.end];
+            const at = merged.kind === 'seq' ? m : { start: v0, end: v1 };
+            this.problems.push({
+              start: at.start, end: Math.max(at.start, at.end), severity: 'error', code: 'yaml-merge',
+              message: `<< merges mappings only, not ${m.kind === 'seq' ? 'a sequence' : m.value === null ? 'an empty value' : `a ${typeof m.value}`}: point it at a mapping (<<: *anchor) or a list of mappings, or write the keys out.`,
+            });
+          }
           continue;
         }
         const key = keyNode === null ? '' : isScalar(keyNode) ? String(keyNode.value) : this.text.slice(keyNode.range?.[0] ?? 0, keyNode.range?.[1] ?? 0);
+        const keyType = keyNode === null ? 'null' : !isScalar(keyNode) ? 'collection'
+          : keyNode.value === null ? 'null' : typeof keyNode.value === 'number' || typeof keyNode.value === 'bigint' ? 'number'
+            : typeof keyNode.value === 'boolean' ? 'boolean' : undefined;
         const [k0, k1] = keyNode?.range ?? [r0, r0];
         const keyStart = aliasedAt?.start ?? k0;
         const keyEnd = aliasedAt?.end ?? k1;
         const value = this.convert(pair.value as YamlNode, this.afterColon(k1), aliasedAt);
         if (seen.has(key)) continue;
         seen.add(key);
-        entries.push({ key, keyStart, keyEnd, value });
+        const e: CEntry = { key, keyStart, keyEnd, value };
+        if (keyType) e.keyType = keyType;
+        entries.push(e);
       }
       // `<<: *base` brings in keys the map does not set itself, as YAML merge keys do.
       for (const m of merges) {

@@ -49,6 +49,8 @@ const EXPECTED: Record<string, string[]> = {
   'network-mode-conflict': [
     '5:5-5:10 network_mode: host cannot be combined with ports (the service already uses the host\'s ports directly): remove ports.',
     '7:5-7:13 network_mode: host cannot be combined with networks: remove one of the two.',
+    // compose-go loader/validate.go refuses networks beside any network_mode, bridge included.
+    '12:5-12:13 network_mode: bridge cannot be combined with networks: remove one of the two.',
   ],
   'internal-network-ports': ['5:5-5:10 Service "db" publishes ports but is only on internal network "backend": join a non-internal network or remove ports.'],
   'invalid-subnet': ['9:19-9:31 Network "lan": "10.10.0.1/16" has host bits set: did you mean 10.10.0.0/16?'],
@@ -71,6 +73,69 @@ const EXPECTED: Record<string, string[]> = {
   'duplicate-container-name': [
     '4:21-4:24 container_name "app" is also used by service "api": container names must be unique, change one.',
     '7:21-7:24 container_name "app" is also used by service "web": container names must be unique, change one.',
+  ],
+  // The loader's own errors (compose-go loader/, validation/, transform/; fixtures written here after its tests).
+  'yaml-merge': [
+    '5:9-5:10 << merges mappings only, not a number: point it at a mapping (<<: *anchor) or a list of mappings, or write the keys out.',
+    '8:21-8:25 << merges mappings only, not a string: point it at a mapping (<<: *anchor) or a list of mappings, or write the keys out.',
+  ],
+  'yaml-anchor': [
+    '2:10-2:15 The alias *loop is inside the value of its own anchor &loop, so that value would contain itself: point the alias at another anchor or move it out.',
+  ],
+  'non-string-key': [
+    '5:7-5:9 The key 80 is read as a number; Compose accepts only string keys: quote it ("80").',
+    '6:7-6:11 The key true is read as a boolean; Compose accepts only string keys: quote it ("true").',
+  ],
+  'empty-file': [
+    '2:1-2:15 The Compose file is empty (version alone does not count: it is ignored): docker compose refuses it; add a services section.',
+  ],
+  'include-missing': [
+    '2:5-2:19 Included file ./missing.yaml does not exist: create it or fix the path.',
+    '3:28-3:51 Included file ./missing-override.yaml does not exist: create it or fix the path.',
+  ],
+  'include-cycle': [
+    '2:5-2:15 include cycle: positive.yaml → inc/a.yaml → positive.yaml; remove one of these includes.',
+  ],
+  'extends-missing': [
+    '3:14-3:17 Service "web" extends "bse", which is not defined in positive.yaml: define it here, or add file: to name the file that has it.',
+    '8:16-8:20 Service "apii" is not defined in other/common.yaml, which service "api" extends from: fix the name or the file.',
+    '11:13-11:31 The file other/nowhere.yaml that service "worker" extends from does not exist: fix the path.',
+  ],
+  'extends-cycle': [
+    '3:14-3:15 extends cycle: a → b → a; break the chain.',
+    '6:16-6:17 extends cycle: b → a → b; break the chain.',
+    '10:16-10:17 extends cycle: c → d (other/loop.yaml) → c; break the chain.',
+    '12:14-12:15 This extends leads into an extends cycle (a → b → a): break that chain.',
+  ],
+  'external-conflict': [
+    '10:5-10:11 Network "proxy" is external, so Compose does not create it and refuses "driver" beside external: remove driver, or remove external to let Compose create it.',
+    '15:5-15:11 Volume "data" is external, so Compose does not create it and refuses "labels" beside external: remove labels, or remove external to let Compose create it.',
+  ],
+  'external-name-conflict': [
+    '9:7-9:11 networks.proxy sets both name and the deprecated external.name: Compose refuses both; keep name and write external: true.',
+  ],
+  'resource-source': [
+    '8:5-8:9 Config "site" sets file and content: they are mutually exclusive; keep one.',
+    '9:5-9:12 Config "site" sets file and content: they are mutually exclusive; keep one.',
+    '11:3-11:8 Config "empty" has no content: set one of file, environment or content, or external: true if it already exists.',
+    '15:5-15:9 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
+    '16:5-16:16 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
+    '17:3-17:10 Secret "nothing" has no content: set file or environment, or external: true if it already exists.',
+  ],
+  'build-platform': [
+    '6:15-6:27 platform linux/arm/v7 of service "app" is not in its build.platforms (linux/amd64, linux/arm64): add it there or change platform.',
+  ],
+  'env-file-missing': [
+    '4:15-4:32 env_file ./env/missing.env of service "app" does not exist: create it, or use the long syntax with required: false.',
+    '9:15-9:30 env_file ./env/local.env of service "worker" does not exist: create it, or use the long syntax with required: false.',
+  ],
+  'device-count': [
+    '9:15-9:20 A device request in deploy.resources.reservations.devices of service "trainer" sets both count and device_ids: they are exclusive; keep count (how many) or device_ids (which ones).',
+    '13:22-13:26 count "some" in deploy.resources.reservations.devices of service "trainer" is neither a number nor "all": use a number of devices, or all.',
+  ],
+  'invalid-environment-key': [
+    '6:9-6:16 "=orphan" in environment of service "app" has no variable name before "=": write NAME=value.',
+    '7:9-7:19 " =spaced" in environment of service "app" has no variable name before "=": write NAME=value.',
   ],
 };
 

@@ -1,5 +1,17 @@
 /** Every rule, in the order they run and are documented. */
 import { bindSourceMissing } from './bind-source-missing';
+import { buildPlatform } from './build-platform';
+import { deviceCount } from './device-count';
+import { emptyFile } from './empty-file';
+import { envFileMissing } from './env-file-missing';
+import { invalidEnvironmentKey } from './environment-key';
+import { extendsCycle, extendsMissing } from './extends';
+import { externalConflict, externalNameConflict } from './external-conflict';
+import { includeCycle, includeMissing } from './include';
+import { nonStringKey } from './non-string-key';
+import { resourceSource } from './resource-source';
+import { yamlAnchor } from './yaml-anchor';
+import { yamlMerge } from './yaml-merge';
 import { dependsOnCycle } from './depends-on-cycle';
 import { duplicateContainerName } from './duplicate-container-name';
 import { duplicateHostPort } from './duplicate-host-port';
@@ -28,7 +40,15 @@ import { yamlSyntax } from './yaml-syntax';
 
 export const RULES: readonly Rule[] = [
   yamlSyntax,
+  yamlMerge,
+  yamlAnchor,
+  nonStringKey,
+  emptyFile,
   schema,
+  includeMissing,
+  includeCycle,
+  extendsMissing,
+  extendsCycle,
   undefinedNetwork,
   undefinedVolume,
   undefinedConfig,
@@ -52,6 +72,13 @@ export const RULES: readonly Rule[] = [
   obsoleteVersion,
   bindSourceMissing,
   duplicateContainerName,
+  externalConflict,
+  externalNameConflict,
+  resourceSource,
+  buildPlatform,
+  envFileMissing,
+  deviceCount,
+  invalidEnvironmentKey,
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);

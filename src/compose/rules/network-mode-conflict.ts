@@ -1,24 +1,28 @@
 import type { Rule } from './rule';
 
-/** network_mode host/none/service:/container: cannot be combined with networks, nor (but for none) with ports. */
+/** network_mode cannot be combined with networks; host/none/service:/container: not with ports either. */
 export const networkModeConflict: Rule = {
   id: 'network-mode-conflict',
   defaultSeverity: 'error',
-  description: '`network_mode: host`, `none`, `service:` or `container:` together with `networks` or `ports`.',
+  description: '`network_mode` together with `networks` (Compose refuses both), or `host`, `none`, `service:`, `container:` with `ports`.',
   check(ctx) {
     for (const service of ctx.model.services) {
       const mode = service.networkMode;
       if (!mode) continue;
       const kind = mode.text === 'host' || mode.text === 'none' ? mode.text
         : mode.text.startsWith('service:') ? 'service:' : mode.text.startsWith('container:') ? 'container:' : undefined;
-      if (!kind) continue;
-      if (service.networksEntry) {
+      // compose-go refuses networks beside any network_mode ("declares mutually exclusive `network_mode` and
+      // `networks`"); an empty networks list or mapping does not count.
+      const networks = service.networksEntry?.value;
+      const hasNetworks = networks !== undefined && (networks.kind === 'map' ? networks.entries.length > 0 : networks.kind === 'seq' ? networks.items.length > 0 : networks.value !== null);
+      if (mode.text !== '' && service.networksEntry && hasNetworks) {
         const e = service.networksEntry;
         ctx.report({
           start: e.keyStart, end: e.keyEnd,
           message: `network_mode: ${mode.text} cannot be combined with networks: remove one of the two.`,
         });
       }
+      if (!kind) continue;
       if (service.portsEntry && service.ports.length > 0) {
         const e = service.portsEntry;
         const why = kind === 'host' ? 'the service already uses the host\'s ports directly'

@@ -167,7 +167,8 @@ export function explain(errors: readonly ErrorObject[], root: CNode, text: strin
           const fixes = near && keyEntry ? [{ kind: 'replace' as const, title: `Change to "${near}"`, start: keyEntry.keyStart, end: keyEntry.keyEnd, text: near }] : undefined;
           push({
             ...span,
-            message: near
+            message: key.trim() === '' ? `An empty key in ${where} is not allowed: give it a name.`
+              : near
               ? `Unknown key "${key}" in ${where}: did you mean "${near}"?`
               : `Unknown key "${key}" in ${where}: remove it, or rename it x-${key} to keep it as an extension.`,
             fixes,

@@ -8,6 +8,7 @@ export const yamlSyntax: Rule = {
   check(ctx) {
     const text = ctx.model.parsed.text;
     for (const p of ctx.model.parsed.problems) {
+      if (p.code) continue; // reported by its own rule
       const { start, end } = p.start < p.end ? p : visibleSpan(text, p.start);
       const message = /[.:!?]$/.test(p.message) ? p.message : `${p.message}.`;
       ctx.report({ start, end, message: /Unknown tag/.test(message) ? message : `YAML: ${message} Fix the syntax here.` });
