@@ -72,19 +72,28 @@ export function normalizeProjectName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[_-]+/, '');
 }
 
-/** KEY=VALUE lines of a .env file (quotes removed, comments and `export ` ignored). */
-export function parseDotEnv(text: string): Record<string, string> {
+/**
+ * KEY=VALUE lines of a .env file (quotes removed, comments and `export ` ignored). Unquoted and double-quoted
+ * values are interpolated as Compose's dotenv reader does: `${VAR}` looks in `lookup` (the process environment)
+ * first, then in the variables defined above it in the file, and an unset variable without default is empty;
+ * single-quoted values are taken as written.
+ */
+export function parseDotEnv(text: string, lookup: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
+  const scope = new Proxy({} as Record<string, string | undefined>, {
+    get: (_, name: string) => lookup[name] ?? env[name],
+  });
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2];
+    let literal = false;
     if (/^"(.*)"$/.test(value)) value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    else if (/^'(.*)'$/.test(value)) value = value.slice(1, -1);
+    else if (/^'(.*)'$/.test(value)) { value = value.slice(1, -1); literal = true; }
     else value = value.replace(/\s+#.*$/, '');
-    env[m[1]] = value;
+    env[m[1]] = literal ? value : interpolate(value, scope, { unset: 'empty' }) ?? value;
   }
   return env;
 }
@@ -94,8 +103,9 @@ export function parseDotEnv(text: string): Record<string, string> {
  * interpolates them. Returns undefined when a variable is unknown and has no default: the value is then not
  * known until `docker compose` runs, and checks on it are skipped.
  */
-export function interpolate(text: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+export function interpolate(text: string, env: Readonly<Record<string, string | undefined>>, options: { unset?: 'unknown' | 'empty' } = {}): string | undefined {
   if (!text.includes('$')) return text;
+  // .env files (`unset: 'empty'`): Compose's dotenv reader substitutes an unset variable with nothing.
   let out = '';
   let unknown = false;
   const re = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
@@ -109,22 +119,22 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
     const op = m[2];
     const arg = m[3] ?? '';
     if (!op) {
-      if (value === undefined) unknown = true; else out += value;
+      if (value === undefined) unknown = options.unset !== 'empty'; else out += value;
     } else if (op === ':-' || op === '-') {
       const useDefault = op === ':-' ? !value : value === undefined;
       if (useDefault) {
-        const d = interpolate(arg, env);
-        if (d === undefined) unknown = true; else out += d;
+        const d = interpolate(arg, env, options);
+        if (d === undefined) unknown = options.unset !== 'empty'; else out += d;
       } else out += value;
     } else if (op === ':+' || op === '+') {
       const set = op === ':+' ? Boolean(value) : value !== undefined;
       if (set) {
-        const d = interpolate(arg, env);
-        if (d === undefined) unknown = true; else out += d;
-      } else if (value === undefined) unknown = true;
+        const d = interpolate(arg, env, options);
+        if (d === undefined) unknown = options.unset !== 'empty'; else out += d;
+      } else if (value === undefined) unknown = options.unset !== 'empty';
     } else {
       // :? and ?: an error when unset; we cannot know here.
-      if (value === undefined || (op === ':?' && !value)) unknown = true; else out += value;
+      if (value === undefined || (op === ':?' && !value)) unknown = options.unset !== 'empty'; else out += value;
     }
   }
   out += text.slice(last);
@@ -235,7 +245,7 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
     files.push({ file: f, model: modelOf(parseCompose(text)) });
   }
   const dotEnvText = host.readFile(path.join(dir, '.env'));
-  const env = { ...(dotEnvText ? parseDotEnv(dotEnvText) : {}), ...processEnv };
+  const env = { ...(dotEnvText ? parseDotEnv(dotEnvText, processEnv) : {}), ...processEnv };
   return new ComposeProject(dir, files, projectName(files.map((f) => f.model), dir, env), env);
 }
 

@@ -65,6 +65,26 @@ suite('compose core', () => {
     assert.deepEqual(parseDotEnv('A=1\n# c\nexport B="two words"\nC=3 # note\n'), { A: '1', B: 'two words', C: '3' });
   });
 
+  test('.env values that refer to other variables are interpolated as Compose does', () => {
+    const dotenv = 'BASE=/opt\nDATA=${BASE:-/srv}/app\nQUOTED="${DATA}/q"\nRAW=\'${BASE}\'\nLATE=${LATER}x\nLATER=1\nDEF=${NOPE-/d}\n';
+    assert.deepEqual(parseDotEnv(dotenv), { BASE: '/opt', DATA: '/opt/app', QUOTED: '/opt/app/q', RAW: '${BASE}', LATE: 'x', LATER: '1', DEF: '/d' });
+    // The process environment is looked up first (compose-go dotenv: lookupFn, then the file's own variables).
+    assert.equal(parseDotEnv(dotenv, { BASE: '/env' }).DATA, '/env/app');
+    // The project sees the interpolated value, so a bind mount built from it is checked at the right path.
+    const host = memoryHost({
+      '/p/.env': 'BASE=/srv\nDATA=${BASE:-/nowhere}/app\n',
+      '/p/compose.yaml': 'services:\n  db:\n    image: postgres\n    volumes:\n      - ${DATA}/db:/var/lib/postgresql/data\n',
+      '/srv/app/db': '',
+    });
+    const project = loadProject('/p/compose.yaml', host);
+    assert.equal(project.env.DATA, '/srv/app');
+    const analysis = analyzeText(host.readFile('/p/compose.yaml')!, { file: '/p/compose.yaml', project, host });
+    assert.deepEqual(analysis.diagnostics.map((d) => `${d.code}: ${d.message}`), []);
+    const missing = memoryHost({ ...Object.fromEntries(['/p/.env', '/p/compose.yaml'].map((f) => [f, host.readFile(f)!])) });
+    const broken = analyzeText(host.readFile('/p/compose.yaml')!, { file: '/p/compose.yaml', project: loadProject('/p/compose.yaml', missing), host: missing });
+    assert.deepEqual(broken.diagnostics.map((d) => d.message), ['Bind mount source /srv/app/db does not exist: create it, or Docker creates an empty folder owned by root.']);
+  });
+
   test('port strings', () => {
     const ok = (s: string) => { const r = parsePortString(s); assert.ok(r.ok, `${s}: ${r.ok ? '' : r.error}`); return r.mapping; };
     assert.deepEqual(ok('127.0.0.1:8080:80/udp'), { text: '127.0.0.1:8080:80/udp', hostIp: '127.0.0.1', host: { start: 8080, end: 8080 }, container: { start: 80, end: 80 }, protocol: 'udp' });
