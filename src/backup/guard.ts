@@ -26,8 +26,8 @@
 import type { Header } from 'tar-stream';
 
 export class UnsafeArchiveError extends Error {
-  constructor(readonly entry: string, readonly reason: string) {
-    super(`The archive is refused: entry "${entry.length > 200 ? `${entry.slice(0, 200)}…` : entry}" ${reason}. Nothing was written.`);
+  constructor(readonly entry: string, readonly reason: string, readonly archive?: string) {
+    super(`${archive ?? 'The archive'} is refused: entry "${entry.length > 200 ? `${entry.slice(0, 200)}…` : entry}" ${reason}. Nothing was written.`);
     this.name = 'UnsafeArchiveError';
   }
 }

@@ -61,8 +61,14 @@ export async function readManifest(archivePath: string): Promise<BackupManifest 
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
-  const manifest = JSON.parse(text) as BackupManifest;
-  if (manifest.kind !== MANIFEST_KIND || !/^[0-9a-f]{64}$/.test(manifest.archive?.sha256 ?? '')) {
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(text) as BackupManifest;
+  } catch (e) {
+    // JSON.parse's "Unexpected token } in JSON at position 812" says nothing about which file or what it means.
+    throw new Error(`${manifestPathFor(archivePath)} is damaged (not valid JSON), so it cannot vouch for ${archivePath}. Nothing was written. Move the manifest away to restore the archive without a check against it.`, { cause: e });
+  }
+  if (manifest?.kind !== MANIFEST_KIND || !/^[0-9a-f]{64}$/.test(manifest.archive?.sha256 ?? '')) {
     throw new Error(`${manifestPathFor(archivePath)} is not a backup manifest of this extension.`);
   }
   return manifest;

@@ -1,28 +1,34 @@
 /**
  * Restore an archive (ours, or one made by `tar czf ... -C /data .`) into a new or an existing volume.
  *
- * Two passes over the file. The first decompresses and checks every entry (see guard.ts) and hashes the file:
- * a refused entry, or a hash that differs from the manifest's, stops the restore before anything is created
- * or written. The second streams the file again, through the same checks, into the engine:
+ * Two passes. The first reads the file once, hashes it, copies those same bytes into a private file (a folder of
+ * its own under the OS temp folder, mode 600) and decompresses and checks every entry (see guard.ts): a refused
+ * entry, or a hash that differs from the manifest's, stops the restore before anything is created or written.
+ * The caller is then shown what the archive expands to and may decline (confirmWrite). The second pass reads the
+ * private copy, not the user's file, through the same checks, into the engine, so what is written is exactly what
+ * was checked even if the archive changes meanwhile (the copy costs one write of the compressed file):
  *
- *   file -> meter -> sha256 -> decompress -> tar parser -> guard -> tar writer -> PUT /containers/{helper}/archive?path=/
+ *   private copy -> meter -> sha256 -> decompress -> tar parser -> guard -> tar writer -> PUT /containers/{helper}/archive?path=/
  *
  * The tar writer re-encodes each checked entry (same owner, mode, times, link target, extended attributes)
  * rather than forwarding the original bytes, so the engine extracts exactly what was checked: no difference
  * between two tar parsers (GNU long names against PAX paths, for one) can slip an entry past the guard.
  */
 import { createReadStream, promises as fs } from 'node:fs';
-import type { Readable, Writable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { type Readable, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { extract, type Header, pack } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type BackupFormat, decompressor, detectFormat } from './formats';
-import { type CheckedEntry, type EntryCounts, TarGuard } from './guard';
+import { type CheckedEntry, type EntryCounts, TarGuard, UnsafeArchiveError } from './guard';
 import { archiveLayout, withHelper } from './helper';
 import { type BackupManifest, readManifest } from './manifest';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
-import { createVolume, helperVolumeIsEmpty, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from './volumes';
+import { createVolume, helperVolumeIsEmpty, VolumeExistsError, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from './volumes';
+import type { EngineVolume } from '../engine/types';
 
 export type RestoreMode = 'replace' | 'merge';
 
@@ -38,6 +44,25 @@ export class ChecksumMismatchError extends Error {
     super(`${archive} does not match its manifest (sha256 ${actual.slice(0, 12)}…, manifest says ${expected.slice(0, 12)}…): it was changed or damaged. Nothing was restored.`);
     this.name = 'ChecksumMismatchError';
   }
+}
+
+/** The archive cannot be read to its end as a tar (cut short, changed bytes, not a tar): the library's words translated. */
+export class DamagedArchiveError extends Error {
+  constructor(readonly archive: string, readonly detail: string, options?: { cause?: unknown }) {
+    super(`${archive} is damaged or incomplete: ${detail}. Nothing was written.`, options);
+    this.name = 'DamagedArchiveError';
+  }
+}
+
+/** What zlib, zstd and the tar parser say, in words that tell the user what happened to the file. */
+function damageDetail(error: unknown): string | undefined {
+  const e = error as { code?: string; message?: string } | undefined;
+  const message = e?.message ?? '';
+  if (e?.code === 'Z_BUF_ERROR' || /unexpected end/i.test(message)) return 'it ends too early (the file was cut short, e.g. by a copy or a download that did not finish)';
+  if (e?.code === 'Z_DATA_ERROR' || /incorrect (data|header) check|invalid (block|stored|distance|code)|too far back/i.test(message)) return 'its compressed data does not check out (bytes in it were changed or lost)';
+  if (typeof e?.code === 'string' && e.code.startsWith('ZSTD_') || /zstd|frame/i.test(message)) return 'its zstd data does not check out (bytes in it were changed or lost)';
+  if (/tar header|invalid header|header exceeds/i.test(message)) return 'it holds something that is not a tar entry where one should be';
+  return undefined;
 }
 
 export interface ArchiveCheck {
@@ -59,16 +84,35 @@ async function formatOf(file: string): Promise<BackupFormat> {
     const head = Buffer.alloc(512);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const format = detectFormat(head.subarray(0, bytesRead));
-    if (!format) throw new Error(`${file} is not a .tar, .tar.gz or .tar.zst archive.`);
+    if (!format) throw new DamagedArchiveError(file, 'it is not a .tar, .tar.gz or .tar.zst archive (its first bytes are none of these)');
     return format;
   } finally {
     await handle.close();
   }
 }
 
+const SLICE_MS = 10;
+
+/**
+ * Calls each continuation at once while the current slice of work is short, and after a turn of the event loop once
+ * it has run for 10 ms: one decompressed chunk can hold thousands of entries, each checked synchronously, so without
+ * this a hostile archive would hold the extension host (and a Cancel) for as long as it likes.
+ */
+function pacer(): (next: () => void) => void {
+  let slice = Date.now();
+  return (next) => {
+    if (Date.now() - slice < SLICE_MS) return next();
+    setImmediate(() => {
+      slice = Date.now();
+      next();
+    });
+  };
+}
+
 /** A tar parser that runs every entry past the guard and drops the bytes (the first pass). */
 function guardSink(guard: TarGuard): Writable {
   const parser = extract();
+  const pace = pacer();
   parser.on('entry', (header, stream, next) => {
     stream.on('error', ignore); // its failure reaches the parser through next()
     try {
@@ -78,10 +122,21 @@ function guardSink(guard: TarGuard): Writable {
       next(e as Error);
       return;
     }
-    stream.on('end', () => next());
+    stream.on('end', () => pace(() => next()));
     stream.resume();
   });
   return nodeWritable(parser);
+}
+
+/** Writes the bytes that pass into an open file before passing them on: the private copy the second pass reads. */
+class SpoolStream extends Transform {
+  constructor(private readonly handle: fs.FileHandle) {
+    super({ highWaterMark: 1 << 20 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.handle.write(chunk).then(() => callback(null, chunk), callback);
+  }
 }
 
 const TYPE_BITS: Record<CheckedEntry['type'], number> = { file: 0o100000, link: 0o100000, directory: 0o040000, symlink: 0o120000, fifo: 0o010000 };
@@ -124,6 +179,7 @@ function repackHeader(h: Header, entry: CheckedEntry, prefix: string | undefined
 function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Writable; output: Readable } {
   const parser = extract();
   const packer = pack();
+  const pace = pacer();
   parser.on('entry', (header, stream, next) => {
     stream.on('error', ignore); // failures reach the parser through next() and the writer through destroy()
     let entry: CheckedEntry;
@@ -134,18 +190,13 @@ function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Wr
       next(e as Error);
       return;
     }
-    const sink = packer.entry(repackHeader(header, entry, prefix), (err) => next(err ?? undefined));
+    const sink = packer.entry(repackHeader(header, entry, prefix), (err) => (err ? next(err) : pace(() => next())));
     sink.on('error', ignore);
     if (entry.type === 'file') stream.pipe(sink);
     else stream.resume();
   });
   parser.on('finish', () => {
-    try {
-      guard.finish();
-      packer.finalize();
-    } catch (e) {
-      packer.destroy(e as Error);
-    }
+    guard.finishAsync().then(() => packer.finalize(), (e: Error) => packer.destroy(e));
   });
   parser.on('error', (e: Error) => packer.destroy(e));
   return { input: nodeWritable(parser), output: nodeReadable(packer) };
@@ -155,30 +206,84 @@ function meterFor(phase: Phase, volume: string, total: number, listener?: Progre
   return new ByteMeter((bytes, rate) => listener?.({ phase, volume, bytes, rate, total }));
 }
 
+export interface CheckOptions {
+  volume?: string;
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+  /** Copies the bytes read (the ones hashed and checked) into this new file (mode 600; it must not exist). */
+  copyTo?: string;
+}
+
 /**
- * The first pass: the archive's format, hash and contents, every entry checked. Throws UnsafeArchiveError
- * or ChecksumMismatchError; writes nothing.
+ * The first pass: the archive's format, hash and contents, every entry checked. Throws UnsafeArchiveError,
+ * ChecksumMismatchError, DamagedArchiveError (or a file-system error naming the file); writes nothing into a volume.
  */
-export async function checkArchive(file: string, options: { volume?: string; signal?: AbortSignal; onProgress?: ProgressListener } = {}): Promise<ArchiveCheck> {
+export async function checkArchive(file: string, options: CheckOptions = {}): Promise<ArchiveCheck> {
   const [format, stat, manifest] = await Promise.all([formatOf(file), fs.stat(file), readManifest(file)]);
   const guard = new TarGuard();
   const hash = new HashStream();
-  await pipeline(
-    createReadStream(file, { highWaterMark: 1 << 20 }),
-    meterFor('check', options.volume ?? '', stat.size, options.onProgress),
-    hash,
-    decompressor(format),
-    guardSink(guard),
-    { signal: options.signal },
-  );
-  guard.finish();
+  const copy = options.copyTo ? await fs.open(options.copyTo, 'wx', 0o600) : undefined;
+  try {
+    await pipeline(
+      [
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+        meterFor('check', options.volume ?? '', stat.size, options.onProgress),
+        hash,
+        ...(copy ? [new SpoolStream(copy)] : []),
+        decompressor(format),
+        guardSink(guard),
+      ],
+      { signal: options.signal },
+    );
+    await guard.finishAsync(options.signal);
+    if (copy) await copy.sync();
+  } catch (e) {
+    throw explainCheckFailure(e, file, options.signal, options.copyTo);
+  } finally {
+    await copy?.close();
+  }
   if (manifest && manifest.archive.sha256 !== hash.digest) throw new ChecksumMismatchError(file, manifest.archive.sha256, hash.digest);
   return { format, sha256: hash.digest, bytes: stat.size, counts: guard.counts, manifest };
+}
+
+/** A failure of the first pass in words that name the archive; raw library messages stay in `cause`. */
+function explainCheckFailure(error: unknown, file: string, signal: AbortSignal | undefined, copyTo: string | undefined): unknown {
+  if (isAbort(error, signal)) return error;
+  if (error instanceof UnsafeArchiveError) return new UnsafeArchiveError(error.entry, error.reason, file);
+  const e = error as NodeJS.ErrnoException;
+  if (copyTo && e?.path === copyTo || e?.code === 'ENOSPC') {
+    return new Error(`No room for a private copy of ${file} in ${path.dirname(copyTo ?? tmpdir())} (${e.code ?? e.message}): the restore reads that copy so that what is written is what was checked. Nothing was written.`, { cause: error });
+  }
+  if (e?.path) return error; // the archive itself could not be read: the message names it
+  const detail = damageDetail(error);
+  return detail ? new DamagedArchiveError(file, detail, { cause: error }) : new DamagedArchiveError(file, `it could not be read as a tar archive (${e?.message ?? String(error)})`, { cause: error });
 }
 
 /** Whether the volume holds anything (a helper container reads the first entry of its archive stream). */
 export function volumeIsEmpty(client: EngineClient, volume: string, signal?: AbortSignal): Promise<boolean> {
   return withHelper(client, [{ volume, readOnly: true }], (helper) => helperVolumeIsEmpty(client, helper, signal), signal);
+}
+
+/** What the first pass found, shown to the user before anything is created or written. */
+export interface RestoreSummary {
+  archive: string;
+  volume: string;
+  /** new: a volume will be created (with `create`); the others as in RestoreResult. */
+  mode: RestoreResult['mode'];
+  format: BackupFormat;
+  /** Size of the archive file. */
+  archiveBytes: number;
+  /** What it expands to: entries by type and bytes of file content. */
+  counts: EntryCounts;
+  /** Whether a manifest vouched for the archive (its sha256 matched). */
+  verified: boolean;
+  /** The new volume's driver, options and labels (only for mode 'new'). */
+  create?: Omit<VolumeSpec, 'name'>;
+  /**
+   * Free bytes where the volume's data goes, when the engine can tell. Neither Docker nor Podman report it
+   * (/system/df is usage, not free space), so it is undefined today; the field is where it goes when one does.
+   */
+  freeBytes?: number;
 }
 
 export interface RestoreOptions {
@@ -189,10 +294,18 @@ export interface RestoreOptions {
   /** Required when the target exists and is not empty. Replace recreates the volume (same driver, options, labels). */
   mode?: RestoreMode;
   /**
-   * For a new volume. Default: the manifest's driver, options and labels when the target has the backed-up
-   * volume's name (it is being brought back), else the local driver and the labels without Compose's.
+   * For a new volume. Default: the local driver with no options, and the manifest's labels without Compose's.
+   * A manifest's driver and driver options are never used on their own (they can point a volume at a host
+   * folder or a network share): a caller that wants them shows them to the user and passes them here.
    */
   create?: Omit<VolumeSpec, 'name'>;
+  /**
+   * Asked after the check, before anything is created or written, with what the archive expands to; nothing is
+   * written when it answers false (the restore ends with a 'cancelled' EngineError).
+   */
+  confirmWrite?: (summary: RestoreSummary) => Promise<boolean>;
+  /** Folder for the private copy of the archive (default: the OS temp folder). */
+  scratchFolder?: string;
   signal?: AbortSignal;
   onProgress?: ProgressListener;
 }
@@ -209,19 +322,98 @@ export interface RestoreResult {
   durationMs: number;
 }
 
-function specForNewVolume(name: string, manifest: BackupManifest | undefined, given: RestoreOptions['create']): VolumeSpec {
+/** Labels a restored volume takes from a manifest: not Compose's (the volume would pass for a project's own). */
+export function labelsFromManifest(manifest: BackupManifest | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(manifest?.volume.labels ?? {}).filter(([k]) => !k.startsWith(COMPOSE_LABEL_PREFIX)));
+}
+
+/** The spec of a new volume: what the caller gave, else a plain local volume; never the manifest's driver or options. */
+export function specForNewVolume(name: string, manifest: BackupManifest | undefined, given: RestoreOptions['create']): VolumeSpec {
   if (given) return { name, ...given };
-  if (manifest && manifest.volume.name === name) {
-    return { name, driver: manifest.volume.driver, driverOpts: manifest.volume.options, labels: manifest.volume.labels };
+  return { name, labels: labelsFromManifest(manifest) };
+}
+
+/** Why a manifest's driver and options deserve a warning before a volume is created with them. */
+export type VolumeOptionRisk =
+  /** `o=bind` / `rbind`, or `type=none` with a device: the volume is a host folder, written as root. */
+  | { kind: 'host-folder'; path: string }
+  /** `device=` of a block device or any other file system the host mounts. */
+  | { kind: 'device'; device: string }
+  /** `type=nfs`, `cifs`, `smb`...: a network share, written with the engine's rights. */
+  | { kind: 'network-share'; type: string; address?: string }
+  /** A driver other than local: a plugin decides where the data goes. */
+  | { kind: 'driver'; driver: string };
+
+const NETWORK_TYPES = /^(nfs\d?|cifs|smb\d?|ceph|glusterfs|sshfs|fuse\.sshfs|9p)$/i;
+
+/**
+ * The driver and options a manifest asks for, and what is risky about them. Empty `risks` and no options: a plain
+ * local volume, nothing to ask. Pure, so the command's warning is tested without a window.
+ */
+export function manifestVolumeOptions(manifest: BackupManifest): { driver: string; driverOpts: Record<string, string>; risks: VolumeOptionRisk[] } {
+  const driver = manifest.volume.driver || 'local';
+  const driverOpts = { ...(manifest.volume.options ?? {}) };
+  const risks: VolumeOptionRisk[] = [];
+  if (driver !== 'local') risks.push({ kind: 'driver', driver });
+  const mountOptions = (driverOpts.o ?? '').split(',').map((o) => o.trim());
+  const type = driverOpts.type ?? '';
+  const device = driverOpts.device;
+  const address = mountOptions.find((o) => o.startsWith('addr='))?.slice(5);
+  if (NETWORK_TYPES.test(type) || address) risks.push({ kind: 'network-share', type: type || 'network', address: address ?? device });
+  else if (mountOptions.some((o) => o === 'bind' || o === 'rbind')) risks.push({ kind: 'host-folder', path: device ?? '?' });
+  else if (device && type !== 'tmpfs') risks.push(type === 'none' ? { kind: 'host-folder', path: device } : { kind: 'device', device });
+  return { driver, driverOpts, risks };
+}
+
+function sameOptions(a: Record<string, string> | null | undefined, b: Record<string, string> | undefined): boolean {
+  const x = Object.entries(a ?? {}).sort();
+  const y = Object.entries(b ?? {}).sort();
+  return x.length === y.length && x.every(([k, v], i) => y[i][0] === k && y[i][1] === v);
+}
+
+/** The engine creates a volume that exists "again" without a word: after a create, make sure it is the one asked for. */
+function notTheVolumeAskedFor(made: EngineVolume, spec: VolumeSpec): string | undefined {
+  const driver = spec.driver ?? 'local';
+  if ((made.Driver ?? 'local') !== driver) return `its driver is ${made.Driver}, not ${driver}`;
+  if (!sameOptions(made.Options, spec.driverOpts)) return `its driver options are ${JSON.stringify(made.Options ?? {})}, not ${JSON.stringify(spec.driverOpts ?? {})}`;
+  return undefined;
+}
+
+/** A refusal decided after the check: the volume is not what it was (or should be), and nothing was written. */
+export class TargetChangedError extends Error {
+  constructor(readonly volume: string, detail: string) {
+    super(`Volume ${volume} ${detail}. Nothing was written into it, and it was left as it is.`);
+    this.name = 'TargetChangedError';
   }
-  const labels = Object.fromEntries(Object.entries(manifest?.volume.labels ?? {}).filter(([k]) => !k.startsWith(COMPOSE_LABEL_PREFIX)));
-  return { name, labels };
+}
+
+/**
+ * What a failed write left behind, found by asking the engine rather than assumed: a volume this restore created
+ * is removed and then looked for; an existing one is described by the mode.
+ */
+async function stateAfterFailure(client: EngineClient, volume: string, mode: RestoreResult['mode'], created: boolean): Promise<string> {
+  if (created) {
+    let removeProblem = '';
+    await client.removeVolume(volume, { force: true }).catch((e: unknown) => { removeProblem = e instanceof Error ? e.message : String(e); });
+    try {
+      if (!await volumeExists(client, volume)) return 'the new volume was removed';
+      return `the new volume ${volume} is still there and may hold part of the archive: removing it failed (${removeProblem || 'it came back'}); remove it yourself`;
+    } catch (e) {
+      return `the new volume ${volume} may still be there with part of the archive: the engine could not be asked (${e instanceof Error ? e.message : String(e)}); check for it and remove it once the engine answers`;
+    }
+  }
+  switch (mode) {
+    case 'replace': return `volume ${volume} was emptied and may hold only part of the archive`;
+    case 'merge': return `volume ${volume} may hold part of the archive beside what it held before`;
+    default: return `volume ${volume} may hold part of the archive`;
+  }
 }
 
 export async function restoreVolume(client: EngineClient, options: RestoreOptions): Promise<RestoreResult> {
   const started = Date.now();
-  const { volume, signal } = options;
-  const action = `restore ${options.archive} into volume ${volume}`;
+  const { volume, signal, archive } = options;
+  const action = `restore ${archive} into volume ${volume}`;
+  const cancelled = (what: string, cause?: unknown) => new EngineError('cancelled', `Restore of ${archive} into ${volume} ${what}`, client.label, undefined, undefined, { cause });
 
   // Cheap questions first, so a missing choice is reported before a long check.
   const layout = await archiveLayout(client, signal);
@@ -233,67 +425,97 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
     if (users.length) throw new VolumeInUseError(volume, users, 'replaced');
   }
 
-  let check: ArchiveCheck;
+  const scratch = await fs.mkdtemp(path.join(options.scratchFolder ?? tmpdir(), 'dnv-restore-'));
+  const privateCopy = path.join(scratch, 'archive');
   try {
-    check = await checkArchive(options.archive, { volume, signal, onProgress: options.onProgress });
-  } catch (e) {
-    if (isAbort(e, signal)) throw new EngineError('cancelled', `Restore into ${volume} cancelled while checking the archive; nothing was written.`, client.label, undefined, undefined, { cause: e });
-    throw e;
-  }
+    let check: ArchiveCheck;
+    try {
+      check = await checkArchive(archive, { volume, signal, onProgress: options.onProgress, copyTo: privateCopy });
+    } catch (e) {
+      if (isAbort(e, signal)) throw cancelled('cancelled while checking the archive; nothing was written.', e);
+      throw e;
+    }
 
-  let mode: RestoreResult['mode'];
-  let created = false;
-  if (!existing) {
-    await createVolume(client, specForNewVolume(volume, check.manifest, options.create), signal);
-    created = true;
-    mode = 'new';
-  } else if (empty) {
-    mode = 'empty';
-  } else if (options.mode === 'replace') {
-    // The archive API can add and overwrite but not delete: replacing means a fresh volume of the same kind.
-    await client.removeVolume(volume, { signal });
-    await client.createVolume({ name: volume, driver: existing.Driver, driverOpts: existing.Options ?? {}, labels: existing.Labels ?? {} }, { signal });
-    mode = 'replace';
-  } else {
-    mode = 'merge';
-  }
+    const plannedMode: RestoreResult['mode'] = !existing ? 'new' : empty ? 'empty' : options.mode!;
+    const spec = existing ? undefined : specForNewVolume(volume, check.manifest, options.create);
+    if (options.confirmWrite) {
+      const { name: _name, ...create } = spec ?? { name: volume };
+      const go = await options.confirmWrite({
+        archive, volume, mode: plannedMode, format: check.format, archiveBytes: check.bytes, counts: check.counts,
+        verified: Boolean(check.manifest), create: spec ? create : undefined,
+      });
+      if (!go) throw cancelled('not confirmed: nothing was created or written.');
+    }
+    if (signal?.aborted) throw cancelled('cancelled before writing: nothing was written.', signal.reason);
 
-  const guard = new TarGuard();
-  const hash = new HashStream();
-  const stop = new AbortController();
-  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  try {
-    await withHelper(client, [{ volume, readOnly: false }], async (helper) => {
-      const repack = guardedRepack(guard, layout.entryPrefix);
-      const reading = pipeline(
-        createReadStream(options.archive, { highWaterMark: 1 << 20 }),
-        meterFor('restore', volume, check.bytes, options.onProgress),
-        hash,
-        decompressor(check.format),
-        repack.input,
-        { signal: both },
-      );
-      const writing = client.putArchive(helper, layout.uploadPath, repack.output, { signal: both });
-      // Whichever side fails first stops the other.
-      const results = await Promise.allSettled([reading.catch((e) => { stop.abort(); throw e; }), writing.catch((e) => { stop.abort(); throw e; })]);
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        // The first real cause, not the abort it caused on the other side.
-        const real = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbort(r.reason));
-        throw (real ?? failed).reason;
-      }
-      if (hash.digest !== check.sha256) throw new Error(`${options.archive} changed while it was being restored.`);
-    }, signal);
-  } catch (e) {
-    if (created) await client.removeVolume(volume, { force: true }).catch(() => undefined);
-    const left = created ? 'the new volume was removed' : mode === 'replace' ? `volume ${volume} was emptied and is only partly restored` : `volume ${volume} may be partly restored`;
-    if (isAbort(e, signal)) throw new EngineError('cancelled', `Restore into ${volume} cancelled: ${left}.`, client.label, undefined, undefined, { cause: e });
-    const error = pipelineError(e, client.label, action);
-    error.message = `${error.message} (${left})`;
-    throw error;
+    let mode: RestoreResult['mode'];
+    let created = false;
+    if (spec) {
+      const made = await createVolume(client, spec, signal).catch((e: unknown) => {
+        throw e instanceof VolumeExistsError ? new TargetChangedError(volume, 'appeared while the archive was checked') : e;
+      });
+      const problem = notTheVolumeAskedFor(made, spec);
+      // Someone made a volume of that name between our look and our create: it is theirs, not to write or remove.
+      if (problem) throw new TargetChangedError(volume, `appeared while the archive was checked and is not the one asked for (${problem})`);
+      created = true;
+      mode = 'new';
+    } else if (empty) {
+      mode = 'empty';
+    } else if (options.mode === 'replace') {
+      // The archive API can add and overwrite but not delete: replacing means a fresh volume of the same kind.
+      await client.removeVolume(volume, { signal });
+      await client.createVolume({ name: volume, driver: existing!.Driver, driverOpts: existing!.Options ?? {}, labels: existing!.Labels ?? {} }, { signal });
+      mode = 'replace';
+    } else {
+      mode = 'merge';
+    }
+
+    const guard = new TarGuard();
+    const hash = new HashStream();
+    const stop = new AbortController();
+    const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+    let wroteNothing = true;
+    try {
+      await withHelper(client, [{ volume, readOnly: false }], async (helper) => {
+        // Right before writing: a volume meant to be new or empty still is (nothing wrote into it meanwhile).
+        if (mode !== 'merge' && !await helperVolumeIsEmpty(client, helper, signal)) {
+          throw new TargetChangedError(volume, mode === 'new' ? 'was written into by something else right after it was created' : 'is no longer empty (something wrote into it while the archive was checked)');
+        }
+        wroteNothing = false;
+        const repack = guardedRepack(guard, layout.entryPrefix);
+        const reading = pipeline(
+          createReadStream(privateCopy, { highWaterMark: 1 << 20 }),
+          meterFor('restore', volume, check.bytes, options.onProgress),
+          hash,
+          decompressor(check.format),
+          repack.input,
+          { signal: both },
+        );
+        const writing = client.putArchive(helper, layout.uploadPath, repack.output, { signal: both });
+        // Whichever side fails first stops the other.
+        const results = await Promise.allSettled([reading.catch((e) => { stop.abort(); throw e; }), writing.catch((e) => { stop.abort(); throw e; })]);
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) {
+          // The first real cause, not the abort it caused on the other side.
+          const real = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbort(r.reason));
+          throw (real ?? failed).reason;
+        }
+        // The private copy is ours; a difference here means the disk under it failed.
+        if (hash.digest !== check.sha256) throw new Error(`The private copy of ${archive} no longer matches what was checked (a disk fault?).`);
+      }, signal);
+    } catch (e) {
+      if (e instanceof TargetChangedError) throw e;
+      const left = wroteNothing && !created ? `nothing was written into volume ${volume}` : await stateAfterFailure(client, volume, mode, created);
+      if (isAbort(e, signal)) throw cancelled(`cancelled: ${left}.`, e);
+      const error = pipelineError(e, client.label, action);
+      error.message = `${error.message} (${left})`;
+      throw error;
+    }
+    return {
+      volume, mode, format: check.format, counts: check.counts, verified: Boolean(check.manifest),
+      archiveBytes: check.bytes, durationMs: Date.now() - started,
+    };
+  } finally {
+    await fs.rm(scratch, { recursive: true, force: true });
   }
-  return {
-    volume, mode, format: check.format, counts: check.counts, verified: Boolean(check.manifest),
-    archiveBytes: check.bytes, durationMs: Date.now() - started,
-  };
 }

@@ -19,7 +19,7 @@ import { UnsafeArchiveError } from '../../src/backup/guard';
 import { HELPER_LABEL, withHelper } from '../../src/backup/helper';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
-import { ChecksumMismatchError, restoreVolume, TargetNotEmptyError } from '../../src/backup/restore';
+import { ChecksumMismatchError, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
 import { listBackups } from '../../src/backup/catalog';
 import { INTERVAL_MS, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduleSettings } from '../../src/backup/schedule';
 import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/backup/volumes';
@@ -100,8 +100,16 @@ function assertSameContents(actual: ReturnType<typeof listing>, expected: Return
   assert.deepEqual(actual.hardlinks, expected.hardlinks, 'same hardlink groups');
 }
 
+/** Helper containers of this run: the engine is shared with other suites, which make (and leave, on purpose) their own. */
 function helperContainers(): string[] {
-  return docker('ps', '-aq', '--filter', `label=${HELPER_LABEL}`).split('\n').filter(Boolean);
+  const ids = docker('ps', '-aq', '--filter', `label=${HELPER_LABEL}`).split('\n').filter(Boolean);
+  return ids.filter((id) => {
+    try {
+      return docker('inspect', '-f', '{{range .Mounts}}{{.Name}} {{end}}', id).split(' ').some((name) => name.startsWith(P));
+    } catch {
+      return false; // removed meanwhile
+    }
+  });
 }
 
 function volumeExists(name: string): boolean {
@@ -141,7 +149,10 @@ suite('volume backup, restore and clone on a real engine', function () {
     if (folder) rmSync(folder, { recursive: true, force: true });
   });
 
-  teardown(() => {
+  teardown(async () => {
+    // A helper's removal can trail the promise it served by a moment.
+    const deadline = Date.now() + 5_000;
+    while (helperContainers().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(helperContainers(), [], 'no helper container is left behind');
   });
 
@@ -296,14 +307,19 @@ suite('volume backup, restore and clone on a real engine', function () {
       { name: 'symlink to an absolute path', entries: [{ name: 'etc', type: 'symlink', linkname: '/etc' }], reason: /absolute path/ },
       { name: 'symlink escaping with ..', entries: [{ name: 'dir', type: 'directory' }, { name: 'dir/up', type: 'symlink', linkname: '../..' }], reason: /points outside/ },
       { name: 'symlink escaping through another symlink', entries: [{ name: 'here', type: 'symlink', linkname: '.' }, { name: 'out', type: 'symlink', linkname: 'here/..' }], reason: /points outside/ },
-      { name: 'symlink made to escape later', entries: [{ name: 'd', type: 'directory' }, { name: 's', type: 'symlink', linkname: 'd/..' }, { name: 'd', type: 'symlink', linkname: '.' }], reason: /points outside/ },
+      { name: 'symlink made to escape later', entries: [{ name: 'd', type: 'symlink', linkname: 'e' }, { name: 's', type: 'symlink', linkname: 'd/..' }, { name: 'e', type: 'symlink', linkname: '.' }], reason: /points outside/ },
+      { name: 'link made under a symlinked folder (a -> ., a/x -> ..)', entries: [{ name: 'a', type: 'symlink', linkname: '.' }, { name: 'a/x', type: 'symlink', linkname: '..' }, { name: 'x/escape.txt', body: 'x' }], reason: /points outside/ },
+      { name: 'the same, deeper (a -> b/c, a/x -> ../../..)', entries: [{ name: 'b/c', type: 'directory' }, { name: 'a', type: 'symlink', linkname: 'b/c' }, { name: 'a/x', type: 'symlink', linkname: '../../..' }], reason: /points outside/ },
+      { name: 'hardlink to an earlier symlink (d/up -> .., h = d/up)', entries: [{ name: 'd/up', type: 'symlink', linkname: '..' }, { name: 'h', type: 'link', linkname: 'd/up' }, { name: 'h/escape.txt', body: 'x' }], reason: /is a symlink/ },
+      { name: 'write through 41 links (ELOOP)', entries: [...Array.from({ length: 41 }, (_, i): TarEntry => ({ name: `l${i}`, type: 'symlink', linkname: i === 40 ? 'real' : `l${i + 1}` })), { name: 'real', type: 'directory' }, { name: 'l0/f', body: 'x' }], reason: /more than 40 symlinks/ },
+      { name: 'name longer than PATH_MAX', entries: [{ name: 'ok.txt', body: 'x' }, { name: 'd/'.repeat(2048) + 'f', body: 'x' }], reason: /PATH_MAX/ },
+      { name: 'folder replaced by a symlink', entries: [{ name: 'd', type: 'directory' }, { name: 'd', type: 'symlink', linkname: '.' }], reason: /replaces a folder/ },
       { name: 'write through a symlink that escapes', entries: [{ name: 'here', type: 'symlink', linkname: '.' }, { name: 'up', type: 'symlink', linkname: 'here/../x' }, { name: 'up/file', body: 'x' }], reason: /points outside|written through/ },
       { name: 'hardlink to an absolute path', entries: [{ name: 'passwd', type: 'link', linkname: '/etc/passwd' }], reason: /outside the volume/ },
       { name: 'hardlink escaping with ..', entries: [{ name: 'shadow', type: 'link', linkname: '../../../etc/shadow' }], reason: /outside the volume/ },
       { name: 'hardlink to a file not in the archive', entries: [{ name: 'h', type: 'link', linkname: 'missing' }], reason: /not a file earlier/ },
       { name: 'character device', entries: [{ name: 'ok.txt', body: 'x' }, { name: 'null', type: 'character-device', devmajor: 1, devminor: 3 }], reason: /device file/ },
       { name: 'block device', entries: [{ name: 'sda', type: 'block-device', devmajor: 8, devminor: 0 }], reason: /device file/ },
-      { name: 'FIFO', entries: [{ name: 'pipe', type: 'fifo' }], reason: /FIFO/ },
     ];
     let target: string;
     let before: ReturnType<typeof listing>;
@@ -331,6 +347,152 @@ suite('volume backup, restore and clone on a real engine', function () {
         assert.equal(existsSync(hostFile), false, 'nothing written on this machine');
       });
     }
+  });
+
+  test('a FIFO restores as a FIFO (harmless: a node with no data that reaches nothing outside the volume)', async () => {
+    const archive = path.join(folder, 'fifo.tar');
+    await fs.writeFile(archive, await tarOf([{ name: 'd/', type: 'directory', mode: 0o755 }, { name: 'd/pipe', type: 'fifo', mode: 0o640 }, { name: 'd/file', body: 'x' }]));
+    const target = `${P}fifo`;
+    await restoreVolume(client, { archive, volume: target });
+    assert.equal(inVolume(target, 'stat -c "%F %a" /data/d/pipe').trim(), 'fifo 640');
+  });
+
+  test('a manifest never chooses the new volume\'s driver or options; a caller may pass them explicitly', async () => {
+    const result = await backupVolume(client, { volume: source, folder, format: 'tar' });
+    const hostFolder = mkdtempSync(path.join(tmpdir(), 'dnvtest-bind-'));
+    try {
+      const target = `${P}from-hostile-manifest`;
+      // A self-consistent manifest (the archive's hash is right) that names the target and binds it to a host folder.
+      const manifest = JSON.parse(await fs.readFile(result.manifestPath, 'utf8'));
+      manifest.volume = { ...manifest.volume, name: target, driver: 'local', options: { type: 'none', o: 'bind', device: hostFolder }, labels: { purpose: 'x', 'com.docker.compose.project': 'p' } };
+      await fs.writeFile(result.manifestPath, JSON.stringify(manifest));
+      const restored = await restoreVolume(client, { archive: result.archive, volume: target });
+      assert.equal(restored.verified, true);
+      assert.equal(docker('volume', 'inspect', '-f', '{{json .Options}}', target), '{}', 'a plain local volume');
+      assert.equal(docker('volume', 'inspect', '-f', '{{json .Labels}}', target), '{"purpose":"x"}', 'labels without Compose\'s');
+      assert.deepEqual(readdirSync(hostFolder), [], 'nothing written into the host folder');
+      assertSameContents(listing(target), expected);
+
+      const explicit = `${P}explicit-options`;
+      await restoreVolume(client, { archive: result.archive, volume: explicit, create: { driverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=20m' } } });
+      assert.equal(docker('volume', 'inspect', '-f', '{{.Options.type}}', explicit), 'tmpfs', 'given options are used');
+    } finally {
+      rmSync(hostFolder, { recursive: true, force: true });
+    }
+  });
+
+  test('a "new" volume made by someone else between the check and the create is neither written nor removed', async () => {
+    const archive = (await backupVolume(client, { volume: source, folder, format: 'tar' })).archive;
+    // Someone else creates the volume in the last moment, right before the restore's create (which the engine then
+    // answers with their volume, without a word).
+    const racing = (before: (name: string) => void) => new Proxy(client, {
+      get(real, key) {
+        if (key === 'createVolume') return (spec: { name: string }, opts: object) => { before(spec.name); return real.createVolume(spec, opts); };
+        const value = Reflect.get(real, key, real);
+        return typeof value === 'function' ? value.bind(real) : value;
+      },
+    });
+    const other = `${P}raced-options`;
+    await assert.rejects(restoreVolume(racing((name) => docker('volume', 'create', '--label', LABEL, '-o', 'type=tmpfs', '-o', 'device=tmpfs', '-o', 'o=size=5m', name)), { archive, volume: other }),
+      (e: unknown) => e instanceof TargetChangedError && /not the one asked for \(its driver options are/.test(e.message) && /left as it is/.test(e.message));
+    assert.equal(docker('volume', 'inspect', '-f', '{{.Options.type}}', other), 'tmpfs', 'their volume stays, untouched');
+
+    const written = `${P}raced-contents`;
+    await assert.rejects(restoreVolume(racing((name) => { makeVolume(name); inVolume(name, 'echo theirs > /data/theirs.txt'); }), { archive, volume: written }),
+      (e: unknown) => e instanceof TargetChangedError && /written into by something else/.test(e.message));
+    assert.equal(inVolume(written, 'ls /data').trim(), 'theirs.txt', 'nothing was written into it');
+
+    const appeared = `${P}raced-early`;
+    await assert.rejects(restoreVolume(client, { archive, volume: appeared, confirmWrite: async () => { makeVolume(appeared); return true; } }),
+      (e: unknown) => e instanceof TargetChangedError && /appeared while the archive was checked/.test(e.message));
+    assert.ok(volumeExists(appeared));
+  });
+
+  test('the caller sees what the archive expands to before anything is written, and can decline', async () => {
+    const result = await backupVolume(client, { volume: source, folder, format: 'tar.gz' });
+    const target = `${P}declined`;
+    const seen: RestoreSummary[] = [];
+    await assert.rejects(restoreVolume(client, { archive: result.archive, volume: target, confirmWrite: async (s) => { seen.push(s); return false; } }),
+      (e: unknown) => e instanceof EngineError && e.kind === 'cancelled' && /not confirmed: nothing was created or written/.test(e.message));
+    assert.equal(volumeExists(target), false);
+    assert.equal(seen.length, 1);
+    assert.deepEqual(seen[0].counts, result.manifest.content, 'entries and expanded bytes, from the check');
+    assert.equal(seen[0].mode, 'new');
+    assert.equal(seen[0].verified, true);
+    assert.deepEqual(seen[0].create, { labels: { purpose: 'roundtrip', [LABEL.split('=')[0]]: RUN } }, 'a plain local volume, with the backed-up labels');
+  });
+
+  test('what is written is what was checked, even when the archive file changes in between', async () => {
+    const result = await backupVolume(client, { volume: source, folder, format: 'tar' });
+    await fs.rm(result.manifestPath); // no manifest: nothing else would notice the swap
+    const target = makeVolume(`${P}swapped`);
+    inVolume(target, 'echo mine > /data/mine.txt');
+    const restored = await restoreVolume(client, {
+      archive: result.archive, volume: target, mode: 'merge',
+      confirmWrite: async () => {
+        // Checked as harmless, then replaced by one that overwrites a file the merge keeps.
+        await fs.writeFile(result.archive, await tarOf([{ name: 'mine.txt', body: 'swapped' }, { name: 'dir/a.txt', body: 'swapped' }]));
+        return true;
+      },
+    });
+    assert.equal(restored.mode, 'merge');
+    assert.equal(inVolume(target, 'cat /data/mine.txt /data/dir/a.txt').trim(), 'mine\nhello', 'the checked archive was written, not the swapped one');
+  });
+
+  test('damaged archives and manifests: the message names the file and says nothing was written, in plain words', async () => {
+    const good = zlib.gzipSync(await tarOf([{ name: 'a.txt', body: 'x'.repeat(100_000) }, { name: 'b.txt', body: randomBytes(50_000).toString('hex') }]));
+    const cut = path.join(folder, 'cut.tar.gz');
+    await fs.writeFile(cut, good.subarray(0, Math.floor(good.length / 2)));
+    const flipped = path.join(folder, 'flipped.tar.gz');
+    const changed = Buffer.from(good);
+    changed[Math.floor(changed.length / 2)] ^= 0xff;
+    await fs.writeFile(flipped, changed);
+    const notTar = path.join(folder, 'not-tar.tar');
+    await fs.writeFile(notTar, Buffer.alloc(4096, 'x'));
+    const badManifest = path.join(folder, 'bad-manifest.tar.gz');
+    await fs.writeFile(badManifest, good);
+    await fs.writeFile(manifestPathFor(badManifest), '{"kind": "docker-networks-volumes/volume-backup", ');
+    const target = `${P}damaged`;
+    for (const [archive, words] of [[cut, /cut short/], [flipped, /does not check out|not a tar entry/], [notTar, /not a \.tar/], [badManifest, /manifest\.json is damaged \(not valid JSON\)/]] as const) {
+      await assert.rejects(restoreVolume(client, { archive, volume: target }), (e: unknown) => {
+        const message = (e as Error).message;
+        assert.ok(message.includes(archive), `names ${archive}: ${message}`);
+        assert.match(message, words);
+        assert.match(message, /Nothing was written/);
+        assert.doesNotMatch(message, /unexpected end of file|incorrect data check|invalid stored block|position \d|Unexpected (token|end of JSON)/i, 'no raw library words');
+        return true;
+      });
+      assert.equal(volumeExists(target), false, `${path.basename(archive)}: no volume was created`);
+    }
+  });
+
+  test('a write that fails says what is really left: the new volume is looked for, not assumed removed', async () => {
+    const archive = (await backupVolume(client, { volume: source, folder, format: 'tar' })).archive;
+    const target = `${P}engine-gone`;
+    // The engine "dies" mid-upload and cannot remove the volume afterwards; inspecting it still works.
+    const dying = new Proxy(client, {
+      get(real, key) {
+        if (key === 'removeVolume') return async () => { throw new EngineError('unreachable', 'Cannot reach the engine (test)', real.label); };
+        if (key === 'putArchive') {
+          return (id: string, at: string, body: Readable, opts: { signal?: AbortSignal }) => {
+            let sent = 0;
+            const cut = new Readable({ read() { /* fed below */ } });
+            body.on('data', (chunk: Buffer) => {
+              sent += chunk.length;
+              if (sent > 200_000) { body.destroy(); cut.destroy(new Error('socket hang up')); } else cut.push(chunk);
+            });
+            return real.putArchive(id, at, cut, opts);
+          };
+        }
+        const value = Reflect.get(real, key, real);
+        return typeof value === 'function' ? value.bind(real) : value;
+      },
+    });
+    await assert.rejects(restoreVolume(dying, { archive, volume: target }), (e: unknown) => {
+      assert.match((e as Error).message, new RegExp(`the new volume ${target} is still there and may hold part of the archive: removing it failed \\(Cannot reach the engine`));
+      return true;
+    });
+    assert.ok(volumeExists(target), 'and it is indeed still there');
   });
 
   test('an upload longer than the client\'s 5 s connection timeout is not cut off', async () => {

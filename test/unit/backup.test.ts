@@ -8,7 +8,8 @@ import * as zlib from 'node:zlib';
 import type { Header } from 'tar-stream';
 import { compressor, decompressor, detectFormat, zstdAvailable } from '../../src/backup/formats';
 import { TarGuard, UnsafeArchiveError } from '../../src/backup/guard';
-import { archiveFileName, timestamp } from '../../src/backup/manifest';
+import { archiveFileName, type BackupManifest, timestamp } from '../../src/backup/manifest';
+import { manifestVolumeOptions, specForNewVolume } from '../../src/backup/restore';
 import { planPrune } from '../../src/backup/prune';
 import type { EngineContainerSummary, EngineVolume } from '../../src/engine/types';
 
@@ -260,6 +261,30 @@ suite('restore guard', () => {
     console.log(`      [figure] guard state for ${guard.counts.entries} entries: ${mb(guard.stateBytes)} MB held, heap + buffers grew ${mb(grown)} MB`);
     assert.ok(guard.stateBytes < 40e6, `state ${guard.stateBytes} bytes`);
     assert.ok(grown < 60e6, `grew ${grown} bytes`);
+  });
+});
+
+suite('a new volume from a manifest', () => {
+  const manifest = (driver: string, options: Record<string, string>, labels: Record<string, string> = {}) =>
+    ({ volume: { name: 'data', driver, options, labels } }) as unknown as BackupManifest;
+
+  test('by default a plain local volume, with the labels but not Compose\'s, whatever the manifest says', () => {
+    const m = manifest('local', { type: 'none', o: 'bind', device: '/etc' }, { team: 'a', 'com.docker.compose.project': 'p' });
+    assert.deepEqual(specForNewVolume('data', m, undefined), { name: 'data', labels: { team: 'a' } });
+    assert.deepEqual(specForNewVolume('data', m, { driver: 'local', driverOpts: { type: 'tmpfs' } }), { name: 'data', driver: 'local', driverOpts: { type: 'tmpfs' } });
+  });
+
+  test('tells what is risky about the options it asks for', () => {
+    const kinds = (driver: string, options: Record<string, string>) => manifestVolumeOptions(manifest(driver, options)).risks;
+    assert.deepEqual(kinds('local', {}), []);
+    assert.deepEqual(kinds('local', { type: 'tmpfs', device: 'tmpfs', o: 'size=10m' }), []);
+    assert.deepEqual(kinds('local', { type: 'none', o: 'bind', device: '/srv/x' }), [{ kind: 'host-folder', path: '/srv/x' }]);
+    assert.deepEqual(kinds('local', { o: 'rbind,ro', device: '/srv/y' }), [{ kind: 'host-folder', path: '/srv/y' }]);
+    assert.deepEqual(kinds('local', { type: 'none', device: '/srv/z' }), [{ kind: 'host-folder', path: '/srv/z' }]);
+    assert.deepEqual(kinds('local', { type: 'ext4', device: '/dev/sdb1' }), [{ kind: 'device', device: '/dev/sdb1' }]);
+    assert.deepEqual(kinds('local', { type: 'nfs', o: 'addr=10.0.0.1,rw', device: ':/export' }), [{ kind: 'network-share', type: 'nfs', address: '10.0.0.1' }]);
+    assert.deepEqual(kinds('local', { type: 'cifs', device: '//server/share' }), [{ kind: 'network-share', type: 'cifs', address: '//server/share' }]);
+    assert.deepEqual(kinds('rexray/ebs', {}), [{ kind: 'driver', driver: 'rexray/ebs' }]);
   });
 });
 
