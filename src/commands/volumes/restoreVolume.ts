@@ -8,8 +8,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listBackups } from '../../backup/catalog';
-import { readManifest } from '../../backup/manifest';
-import { type RestoreMode, type RestoreResult, restoreVolume as restore, volumeIsEmpty } from '../../backup/restore';
+import { type BackupManifest, readManifest } from '../../backup/manifest';
+import { labelsFromManifest, manifestVolumeOptions, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatDate } from '../../views/describe';
@@ -98,6 +98,60 @@ async function askMode(prompts: Prompts, volume: string, given?: RestoreMode): P
   return answer === replace ? 'replace' : answer === merge ? 'merge' : undefined;
 }
 
+/** One line a risky option gets in the warning. */
+function describeRisk(risk: VolumeOptionRisk): string {
+  switch (risk.kind) {
+    case 'host-folder': return localize('⚠ The volume would be the folder {0} on the engine\'s host: the restore writes the archive\'s files there as root, overwriting files of the same name.', risk.path);
+    case 'device': return localize('⚠ The volume would be the device {0} mounted by the engine\'s host: the restore writes onto it as root.', risk.device);
+    case 'network-share': return localize('⚠ The volume would be a {0} network share ({1}): the restore writes the archive\'s files onto it with the engine\'s rights.', risk.type, risk.address ?? '?');
+    case 'driver': return localize('⚠ The volume would be made by the {0} driver (a plugin), which decides where its data goes.', risk.driver);
+  }
+}
+
+/**
+ * A manifest that asks for a driver other than local or for driver options: they came from a file, so they are
+ * shown and used only when the user says so. Undefined when cancelled; `{}` for a plain local volume.
+ */
+async function askNewVolumeOptions(prompts: Prompts, volume: string, manifest: BackupManifest): Promise<RestoreOptions['create'] | undefined> {
+  const { driver, driverOpts, risks } = manifestVolumeOptions(manifest);
+  const plain = { labels: labelsFromManifest(manifest) };
+  if (driver === 'local' && !Object.keys(driverOpts).length) return plain;
+  const withOptions = localize('Create with these options');
+  const local = localize('Create a plain local volume');
+  const options = Object.entries(driverOpts).map(([k, v]) => `${k}=${v}`).join(', ');
+  const answer = await prompts.confirm(localize('The backup\'s manifest asks for volume {0} to be made with driver {1} and options: {2}', volume, driver, options || localize('(none)')), {
+    detail: [
+      localize('These come from a file next to the archive, not from this editor: use them only if you know where they lead.'),
+      ...risks.map(describeRisk),
+    ].join('\n\n'),
+    actions: [withOptions, local],
+  });
+  if (answer === withOptions) return { driver, driverOpts, labels: plain.labels };
+  if (answer === local) return plain;
+  return undefined;
+}
+
+/** Expanded sizes worth a question before writing: a lot of data, or far more than the file (a compression bomb). */
+const ASK_ABOVE_BYTES = 1 << 30;
+const ASK_ABOVE_RATIO = 50;
+
+/** Shows what the check found and asks when it is large; a small restore goes ahead without a question. */
+async function confirmLargeWrite(prompts: Prompts, summary: RestoreSummary): Promise<boolean> {
+  const { counts, archiveBytes } = summary;
+  const large = counts.bytes >= ASK_ABOVE_BYTES || (counts.bytes >= 64 << 20 && counts.bytes > archiveBytes * ASK_ABOVE_RATIO);
+  if (!large) return true;
+  const go = localize('Restore');
+  const answer = await prompts.confirm(localize('{0} expands to {1} in {2} entries ({3} files).', path.basename(summary.archive), formatBytes(counts.bytes), counts.entries, counts.files), {
+    detail: [
+      localize('The archive file is {0}; it holds {1} of file content, which will be written into volume {2}.', formatBytes(archiveBytes), formatBytes(counts.bytes), summary.volume),
+      summary.freeBytes !== undefined ? localize('Free space where the volume\'s data goes: {0}.', formatBytes(summary.freeBytes)) : localize('The engine does not say how much free space it has: make sure it has room.'),
+      summary.verified ? localize('Its checksum matches its manifest.') : localize('It has no manifest to check it against.'),
+    ].join('\n\n'),
+    actions: [go],
+  });
+  return answer === go;
+}
+
 /** `dnv.volume.restore` */
 export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<RestoreResult | undefined> {
   const given = givenArgs<RestoreArgs>(arg);
@@ -117,8 +171,21 @@ export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?
     if (!mode) return undefined;
   }
 
+  // A new volume: the manifest's driver and options only when the user chooses them.
+  let create: RestoreOptions['create'];
+  if (manifest && !await volumeExists(store.client, volume)) {
+    create = await askNewVolumeOptions(prompts, volume, manifest);
+    if (!create) return undefined;
+  }
+
   const result = await withTransferProgress(localize('Restoring {0} into {1}', path.basename(archive), volume), (signal, progress) =>
-    restore(store.client, { archive, volume, mode, signal, onProgress: (p) => progress.report(p) }));
+    restore(store.client, {
+      archive, volume, mode, create, signal, onProgress: (p) => progress.report(p),
+      confirmWrite: async (summary) => {
+        progress.say(localize('{0} in {1} entries checked', formatBytes(summary.counts.bytes), summary.counts.entries));
+        return confirmLargeWrite(prompts, summary);
+      },
+    }));
 
   const how = { new: localize('new volume'), empty: localize('empty volume'), replace: localize('replaced'), merge: localize('merged') }[result.mode];
   const verified = result.verified ? localize('checksum verified against its manifest') : localize('no manifest to verify against');
