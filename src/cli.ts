@@ -98,9 +98,15 @@ export function checkFiles(files: string[], engine: EngineSnapshot | undefined, 
         diagnostics: [{ code: 'yaml-syntax', severity: 'error', message: 'File not found or not readable.', start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [] }],
       };
     }
-    const model = modelOf(parseCompose(text));
-    const project = loadProject(file, host, env, new Map([[file, model]]));
-    return { file: given, diagnostics: analyze(model, { file, project, engine, host }).diagnostics };
+    try {
+      const model = modelOf(parseCompose(text));
+      const project = loadProject(file, host, env, new Map([[file, model]]));
+      return { file: given, diagnostics: analyze(model, { file, project, engine, host }).diagnostics };
+    } catch (e) {
+      // One file that breaks the checker must not stop the others (nor print a stack trace for CI to parse).
+      const message = `The checker failed on this file (${e instanceof Error ? e.message : String(e)}); please report it.`;
+      return { file: given, diagnostics: [{ code: 'yaml-syntax', severity: 'error', message, start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [] }] };
+    }
   });
 }
 

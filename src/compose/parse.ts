@@ -126,12 +126,69 @@ export class LineIndex {
 
 export const COMPOSE_TAGS = new Set(['!reset', '!override']);
 
+/** Nesting no Compose file needs; deeper documents are not parsed (the parsers and the checks recurse). */
+export const MAX_NESTING = 200;
+
 export function parseCompose(text: string): ParsedCompose {
   const lines = new LineIndex(text);
+  const deep = tooDeep(text);
+  if (deep) {
+    const end = text.indexOf('\n', deep.at);
+    return {
+      text, root: undefined, lines, parser: 'yaml',
+      problems: [{
+        start: deep.at, end: end === -1 ? text.length : end, severity: 'error',
+        message: `The document nests more than ${MAX_NESTING} levels deep here (${deep.kind}): Compose files never need that, so the file is not analysed; flatten it.`,
+      }],
+    };
+  }
   const fast = fastParse(text);
   if (fast) return { text, root: fast, problems: [], lines, parser: 'fast' };
   const { root, problems } = parseWithYaml(text);
   return { text, root, problems, lines, parser: 'yaml' };
+}
+
+/**
+ * Where the document first nests deeper than MAX_NESTING, by a linear scan: block nesting by the stack of
+ * indentations (and "- " items opening on one line), flow nesting by unclosed brackets outside quotes. Text in
+ * block scalars counts too, which can only overestimate: 200 levels are far beyond any real file.
+ */
+export function tooDeep(text: string): { at: number; kind: string } | undefined {
+  const indents: number[] = [];
+  let flow = 0;
+  let quote = 0;
+  let lineStart = 0;
+  let atLineStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) { atLineStart = true; lineStart = i + 1; continue; }
+    if (atLineStart) {
+      if (c === 32 || c === 13) continue;
+      atLineStart = false;
+      if (c === 35) { const nl = text.indexOf('\n', i); i = nl === -1 ? text.length : nl - 1; continue; }
+      if (flow === 0) {
+        const indent = i - lineStart;
+        while (indents.length && indents[indents.length - 1] >= indent) indents.pop();
+        indents.push(indent);
+        let dashes = 0;
+        for (let j = i; text.charCodeAt(j) === 45 && (text.charCodeAt(j + 1) === 32 || text.charCodeAt(j + 1) === 10); j += 2) {
+          dashes++;
+          while (text.charCodeAt(j + 2) === 32) j++;
+        }
+        if (indents.length + dashes > MAX_NESTING) return { at: i, kind: 'indentation' };
+      }
+    }
+    if (quote) {
+      if (c === quote) quote = 0;
+      else if (c === 92 && quote === 34) i++;
+      continue;
+    }
+    if ((c === 34 || c === 39) && (i === 0 || /[\s[{,:]/.test(text[i - 1]))) quote = c;
+    else if (c === 91 || c === 123) { if (++flow > MAX_NESTING) return { at: i, kind: 'brackets' }; }
+    else if ((c === 93 || c === 125) && flow > 0) flow--;
+    else if (c === 35 && (i === 0 || text.charCodeAt(i - 1) === 32)) { const nl = text.indexOf('\n', i); i = nl === -1 ? text.length : nl - 1; }
+  }
+  return undefined;
 }
 
 /** The `yaml` library's path: full YAML 1.2 with errors, anchors, merge keys and tags. */
@@ -160,12 +217,13 @@ function firstLine(message: string): string {
 }
 
 /** Nodes that aliases may expand to: a "billion laughs" document must not hang the editor. */
-export const MAX_ALIAS_EXPANSION = 200_000;
+export const MAX_ALIAS_EXPANSION = 100_000;
 
 class Converter {
   private expanded = 0;
   private overBudget = false;
   private readonly resolving = new Set<YamlNode>();
+  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
 
   constructor(private readonly doc: Document, private readonly text: string, private readonly problems: SyntaxProblem[]) {}
 
@@ -182,7 +240,12 @@ class Converter {
     }
     if (node === null || node === undefined) return { kind: 'scalar', value: null, start: nullAt, end: nullAt };
     if (isAlias(node)) {
-      const target = node.resolve(this.doc) as YamlNode | undefined;
+      // yaml's resolve() searches the document: once per alias node, not once per expansion.
+      let target = this.targets.get(node);
+      if (target === undefined && !this.targets.has(node)) {
+        target = node.resolve(this.doc) as YamlNode | undefined;
+        this.targets.set(node, target);
+      }
       const [start, end] = node.range ?? [nullAt, nullAt];
       if (target && this.resolving.has(target)) {
         // yaml.v3 (Compose's parser): "anchor 'x' value contains itself".

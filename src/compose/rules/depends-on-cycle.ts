@@ -13,16 +13,29 @@ export const dependsOnCycle: Rule = {
       graph.set(name, edges);
     }
     const component = stronglyConnected(graph);
+    const size = new Map<number, number>();
+    for (const c of component.values()) size.set(c, (size.get(c) ?? 0) + 1);
+    const routes = new Map<number, Routes>();
     for (const service of ctx.model.services) {
       for (const ref of service.dependsOn) {
         const from = service.name;
         const to = ref.name;
         if (!graph.has(to)) continue;
-        if (from !== to && component.get(from) !== component.get(to)) continue;
-        const cycle = from === to ? [from, from] : [from, ...pathWithin(graph, component, to, from)];
+        const c = component.get(from)!;
+        if (from !== to && c !== component.get(to)) continue;
+        // Small cycles: the shortest one through this dependency. Big ones: a cycle through one hub of the
+        // component, found from two searches per component, so that a cycle of thousands stays linear.
+        let described: string;
+        if (from === to) described = describeCycle([from, from]);
+        else if ((size.get(c) ?? 0) <= 64) described = describeCycle([from, ...pathWithin(graph, component, to, from)]);
+        else {
+          let r = routes.get(c);
+          if (!r) { r = routesThrough(graph, component, from); routes.set(c, r); }
+          described = r.describe(from, to);
+        }
         ctx.report({
           start: ref.start, end: ref.end,
-          message: `depends_on cycle: ${describeCycle(cycle)}; remove one of these dependencies.`,
+          message: `depends_on cycle: ${described}; remove one of these dependencies.`,
         });
       }
     }
@@ -84,13 +97,70 @@ function stronglyConnected(graph: Map<string, Set<string>>): Map<string, number>
   return component;
 }
 
+interface Routes {
+  /** The cycle from → to → … → hub → … → from, described as describeCycle does, without building it. */
+  describe(from: string, to: string): string;
+}
+
+/**
+ * Breadth-first trees of one component towards and away from a hub: any node reaches the hub and the hub
+ * reaches any node, so the dependency from → to closes the cycle from → to → … → hub → … → from. Lengths come
+ * from the trees' depths, and only the few names a message shows are walked, so a cycle of thousands of
+ * services costs linear time, not quadratic.
+ */
+function routesThrough(graph: Map<string, Set<string>>, component: Map<string, number>, hub: string): Routes {
+  const c = component.get(hub);
+  const reverse = new Map<string, string[]>();
+  for (const [n, edges] of graph) {
+    if (component.get(n) !== c) continue;
+    for (const w of edges) if (component.get(w) === c) { const list = reverse.get(w); if (list) list.push(n); else reverse.set(w, [n]); }
+  }
+  const tree = (next: (n: string) => Iterable<string>) => {
+    const parent = new Map<string, string>([[hub, hub]]);
+    const depth = new Map<string, number>([[hub, 0]]);
+    const queue = [hub];
+    for (let i = 0; i < queue.length; i++) {
+      for (const w of next(queue[i])) {
+        if (parent.has(w)) continue;
+        parent.set(w, queue[i]);
+        depth.set(w, depth.get(queue[i])! + 1);
+        queue.push(w);
+      }
+    }
+    return { parent, depth };
+  };
+  const toward = tree((n) => reverse.get(n) ?? []); // parent: the next step from n toward the hub
+  const away = tree((n) => [...(graph.get(n) ?? [])].filter((w) => component.get(w) === c)); // parent: the step before n
+  return {
+    describe(from, to) {
+      const down = toward.depth.get(to)!; // steps to → hub
+      const up = away.depth.get(from)!; // steps hub → from
+      const nodes = 2 + down + up; // from, to … hub … from
+      const head = [from];
+      for (let n = to; head.length < 8 && head.length < nodes; n = toward.parent.get(n)!) {
+        head.push(n);
+        if (n === hub) break;
+      }
+      if (nodes <= 8 || head.length < 4) {
+        // Short, or the hub comes within the first names: the rest is hub → from, walked backwards.
+        const tail: string[] = [];
+        for (let n = from; n !== hub; n = away.parent.get(n)!) tail.push(n);
+        return describeCycle([...head, ...tail.reverse()]);
+      }
+      let beforeLast = away.parent.get(from)!;
+      if (from === hub) for (beforeLast = to; toward.parent.get(beforeLast) !== hub; beforeLast = toward.parent.get(beforeLast)!); // the hub's own edges: few
+      return `${head.slice(0, 4).join(' → ')} → … → ${beforeLast} → ${from} (${nodes - 1} services)`;
+    },
+  };
+}
+
 /** A shortest path from `from` to `to` inside one component (breadth first), both ends included. */
 function pathWithin(graph: Map<string, Set<string>>, component: Map<string, number>, from: string, to: string): string[] {
   const c = component.get(from);
   const previous = new Map<string, string>([[from, from]]);
   const queue = [from];
-  while (queue.length) {
-    const node = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head];
     if (node === to) break;
     for (const w of graph.get(node) ?? []) {
       if (component.get(w) !== c || previous.has(w)) continue;

@@ -118,11 +118,11 @@ export const extendsCycle: Rule = {
     // Each service is walked once: a chain stops at a service already judged (linear in the number of services).
     const ends = new Set<string>();
     const cycles = new Map<string, { members: Target[]; index: number }>();
-    const leadsIn = new Map<string, string[]>();
+    const leadsIn = new Map<string, string>();
     const rotation = (c: { members: Target[]; index: number }) => {
       const n = c.members.length;
       const at = (i: number) => label(c.members[(c.index + i) % n]);
-      return n + 1 <= 8 ? Array.from({ length: n + 1 }, (_, i) => at(i)) : [at(0), at(1), at(2), at(3), '…', at(n - 1), at(n)];
+      return n + 1 <= 8 ? Array.from({ length: n + 1 }, (_, i) => at(i)).join(' → ') : `${[at(0), at(1), at(2), at(3), '…', at(n - 1), at(n)].join(' → ')} (${n} steps)`;
     };
     for (const service of ctx.model.services) {
       const first = w.step(self, service.name);
@@ -130,10 +130,10 @@ export const extendsCycle: Rule = {
       const start: Target = { file: self, service: service.name };
       const report = (message: string) => ctx.report({ start: first.node.start, end: first.node.end, message });
       const known = cycles.get(key(start));
-      if (known) { report(`extends cycle: ${rotation(known).join(' → ')}; break the chain.`); continue; }
+      if (known) { report(`extends cycle: ${rotation(known)}; break the chain.`); continue; }
       const chain: Target[] = [start];
       const position = new Map([[key(start), 0]]);
-      let into: string[] | undefined;
+      let into: string | undefined;
       for (let cur: Target | undefined = first.target; cur; cur = w.step(cur.file, cur.service)?.target) {
         const k = key(cur);
         if (ends.has(k)) break;
@@ -154,7 +154,7 @@ export const extendsCycle: Rule = {
       }
       if (into) {
         for (const t of chain) leadsIn.set(key(t), into);
-        report(`This extends leads into an extends cycle (${into.join(' → ')}): break that chain.`);
+        report(`This extends leads into an extends cycle (${into}): break that chain.`);
       } else for (const t of chain) ends.add(key(t));
     }
   },

@@ -11,7 +11,7 @@ export const yamlSyntax: Rule = {
       if (p.code) continue; // reported by its own rule
       const { start, end } = p.start < p.end ? p : visibleSpan(text, p.start);
       const message = /[.:!?]$/.test(p.message) ? p.message : `${p.message}.`;
-      ctx.report({ start, end, message: /Unknown tag/.test(message) ? message : `YAML: ${message} Fix the syntax here.` });
+      ctx.report({ start, end, message: /Unknown tag|nests more than/.test(message) ? message : `YAML: ${message} Fix the syntax here.` });
     }
   },
 };

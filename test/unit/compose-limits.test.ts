@@ -1,0 +1,97 @@
+// Hostile and huge inputs: an alias bomb is stopped and reported at the place, deep nesting never overflows the
+// stack (editor or CLI), and the graph rules stay linear on thousands of services.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkFiles } from '../../src/cli';
+import { analyzeText } from '../../src/compose/analyze';
+import { MAX_NESTING, parseCompose } from '../../src/compose/parse';
+import { composeValidator } from '../../src/compose/rules/schema';
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const t = process.hrtime.bigint();
+  const value = f();
+  return { value, ms: Number(process.hrtime.bigint() - t) / 1e6 };
+}
+
+const show = (text: string) => analyzeText(text).diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+
+suite('compose limits', () => {
+  suiteSetup(() => { composeValidator(); }); // compile the schema outside the timings
+
+  test('an alias bomb is reported as too many aliases at the alias that explodes, quickly', () => {
+    let text = 'x-a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 10; i++) text += `x-a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    text += 'services:\n  web:\n    image: nginx\n';
+    const { value, ms } = timed(() => show(text));
+    assert.equal(value.length, 1, value.join('\n'));
+    assert.match(value[0], /^yaml-anchor \d+:\d+ Too many aliases expanded/);
+    // The place: an alias on one of the x-a lines, not line 1 and not the services.
+    const line = Number(/^yaml-anchor (\d+):/.exec(value[0])![1]);
+    assert.ok(line >= 2 && line <= 10, value[0]);
+    assert.ok(ms < 2000, `${ms} ms`);
+  });
+
+  test('5,000 levels of nesting (block or flow) are refused at the line where they pass the limit, without a stack overflow', () => {
+    let block = 'services:\n  web:\n    image: nginx\n    x-deep:\n';
+    let indent = '      ';
+    for (let i = 0; i < 5000; i++) { block += `${indent}a:\n`; indent += ' '; }
+    block += `${indent}b: 1\n`;
+    const flow = `services:\n  web:\n    image: nginx\n    x-deep: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const b = show(block);
+    assert.equal(b.length, 1, b.join('\n'));
+    // services, web, x-deep are levels 1-3 on lines 1, 2 and 4; the a on line k is level k - 1.
+    assert.match(b[0], new RegExp(`^yaml-syntax ${MAX_NESTING + 2}:\\d+ The document nests more than ${MAX_NESTING} levels deep here \\(indentation\\)`));
+    const f = show(flow);
+    assert.deepEqual(f.map((x) => x.replace(/ The document.*/, '')), [`yaml-syntax 4:${13 + MAX_NESTING}`]);
+    // Just under the limit it is parsed normally.
+    const ok = `services:\n  web:\n    image: nginx\n    x-deep: ${'['.repeat(MAX_NESTING - 5)}${']'.repeat(MAX_NESTING - 5)}\n`;
+    assert.ok(parseCompose(ok).root);
+    assert.deepEqual(show(ok), []);
+  });
+
+  test('the CLI checks a too-deep file and the next file, no stack trace', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'compose-limits-'));
+    try {
+      writeFileSync(path.join(dir, 'deep.yaml'), `services:\n  web:\n    image: nginx\n    x: ${'{a: '.repeat(6000)}1${'}'.repeat(6000)}\n`);
+      writeFileSync(path.join(dir, 'fine.yaml'), 'services:\n  web:\n    image: nginx\n');
+      const results = checkFiles([path.join(dir, 'deep.yaml'), path.join(dir, 'fine.yaml')], undefined);
+      assert.deepEqual(results.map((r) => r.diagnostics.map((d) => d.code)), [['yaml-syntax'], []]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a depends_on cycle through 5,000 services is reported on every edge in linear time', () => {
+    const n = 5000;
+    let text = 'services:\n';
+    for (let i = 0; i < n; i++) text += `  s${i}:\n    image: nginx\n    depends_on: [s${(i + 1) % n}]\n`;
+    const { value, ms } = timed(() => analyzeText(text).diagnostics);
+    assert.equal(value.length, n);
+    assert.ok(value.every((d) => d.code === 'depends-on-cycle'));
+    assert.equal(value[0].message, `depends_on cycle: s0 → s1 → s2 → s3 → … → s${n - 1} → s0 (${n} services); remove one of these dependencies.`);
+    assert.equal(value[7].message, `depends_on cycle: s7 → s8 → s9 → s10 → … → s6 → s7 (${n} services); remove one of these dependencies.`);
+    assert.ok(ms < 3000, `${ms} ms`);
+  });
+
+  test('a big cycle with a shortcut still names a real cycle for each edge', () => {
+    // s0 → s1 → … → s99 → s0, and s50 → s0: the edge s50 → s51 closes through the hub.
+    let text = 'services:\n';
+    for (let i = 0; i < 100; i++) text += `  s${i}:\n    image: nginx\n    depends_on: [s${(i + 1) % 100}${i === 50 ? ', s0' : ''}]\n`;
+    const messages = analyzeText(text).diagnostics.map((d) => d.message);
+    assert.equal(messages.length, 101);
+    assert.ok(messages.includes('depends_on cycle: s50 → s0 → s1 → s2 → … → s49 → s50 (51 services); remove one of these dependencies.'), messages.slice(48, 53).join('\n'));
+  });
+
+  test('an extends cycle through 5,000 services is linear too', () => {
+    const n = 5000;
+    let text = 'services:\n';
+    for (let i = 0; i < n; i++) text += `  s${i}:\n    image: nginx\n    extends: s${(i + 1) % n}\n`;
+    const { value, ms } = timed(() => analyzeText(text).diagnostics.filter((d) => d.code === 'extends-cycle'));
+    assert.equal(value.length, n);
+    assert.equal(value[0].message, 'extends cycle: s0 → s1 → s2 → s3 → … → s4999 → s0 (5000 steps); break the chain.');
+    assert.equal(value[1].message, 'extends cycle: s1 → s2 → s3 → s4 → … → s0 → s1 (5000 steps); break the chain.');
+    assert.ok(ms < 3000, `${ms} ms`);
+  });
+});
