@@ -129,6 +129,8 @@ export class EngineClient {
   private readonly api: LooseDocker;
   /** ssh:// engines: the one SSH connection requests go over. */
   private readonly tunnel: SshTunnelAgent | undefined;
+  /** How requests reach the engine (socket, host and TLS, or the ssh tunnel agent), for the upload client too. */
+  private readonly connection: Docker.DockerOptions;
 
   private hostKeyProblem: HostKeyProblem | undefined;
 
@@ -137,8 +139,9 @@ export class EngineClient {
     return this.hostKeyProblem;
   }
 
-  constructor(readonly endpoint: EngineEndpoint, private readonly options: ClientOptions = {}) {
+  constructor(readonly endpoint: EngineEndpoint, options: ClientOptions = {}) {
     const connection = endpoint.configError ? { socketPath: '/nonexistent' } : dockerodeOptions(endpoint, options, (p) => { this.hostKeyProblem = p; });
+    this.connection = connection as Docker.DockerOptions;
     this.docker = new Docker({ ...connection, connectionTimeout: CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
     this.api = this.docker as unknown as LooseDocker;
     const agent = (connection as { agent?: unknown }).agent;
@@ -488,12 +491,14 @@ export class EngineClient {
   /**
    * A second connection setup for uploads. docker-modem's connection timeout is only cleared when the answer
    * arrives, and the engine answers a PUT of an archive after the whole body: with the shared client every
-   * upload longer than 5 s would be cut off. Same endpoint, same API version, no such timeout.
+   * upload longer than 5 s would be cut off. Same endpoint, same API version, no such timeout, and the same
+   * connection options: for an ssh:// engine the same tunnel agent, so uploads are channels on the one SSH
+   * connection and close() ends them with it (a tunnel of its own stayed open after close()).
    */
   private uploader: Docker | undefined;
 
   private get uploadApi(): { getContainer(id: string): { putArchive(file: Readable, options: object): Promise<unknown> } } {
-    this.uploader ??= new Docker(dockerodeOptions(this.endpoint, this.options, (p) => { this.hostKeyProblem = p; }));
+    this.uploader ??= new Docker({ ...this.connection });
     (this.uploader.modem as { version?: string }).version = (this.docker.modem as { version?: string }).version;
     return this.uploader as unknown as EngineClient['uploadApi'];
   }

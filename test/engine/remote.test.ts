@@ -8,10 +8,12 @@
  * skipped to hide it.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
@@ -24,6 +26,7 @@ import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connectio
 import { EngineError } from '../../src/engine/errors';
 import type { EngineEvent } from '../../src/engine/types';
 import { ExplorerStore } from '../../src/model/store';
+import { archiveLayout, withHelper } from '../../src/backup/helper';
 import { waitFor } from '../support/docker';
 import { type TarEntry, tarOf } from '../support/tar';
 import {
@@ -261,6 +264,12 @@ suite('remote engine: TCP with TLS (private dockerd, certificates made by the te
 
 // ---- (b) SSH ---------------------------------------------------------------------------------------------------
 
+/** The TCP connections (their local address:port) this process holds open to a local port; ss -p names the owner. */
+function sshConnectionsOfThisProcess(port: number): Set<string> {
+  const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return new Set(out.split('\n').filter((line) => line.includes(`pid=${process.pid},`)).map((line) => line.trim().split(/\s+/)[2]));
+}
+
 suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio)', function () {
   this.timeout(60_000);
   let ssh: SshEngine;
@@ -310,6 +319,7 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     // sshd logs every accepted login; docker-modem's own transport logged one per request.
     const logins = () => (readFileSync(path.join(ssh.dir, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length;
     const before = logins();
+    const openBefore = sshConnectionsOfThisProcess(ssh.port); // other tests' clients may still hold theirs
     const client = agentClient(ssh.makeHome({ identity: false, knownHosts: 'right' }));
     await client.negotiate();
     for (let i = 0; i < 5; i++) await client.listVolumes();
@@ -320,7 +330,19 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     await client.listVolumes();
     await waitFor('the second login', () => logins() > before + 1, 5_000);
     assert.equal(logins() - before, 2, 'after close() the next request logs in again');
+
+    // An upload (restore, clone) goes over the same SSH connection, and close() ends it too: a second tunnel
+    // for uploads used to stay open after close(), keeping the editor's (or the CLI's) process alive.
+    await withHelper(client, [{ volume: vol, readOnly: false }], async (helper) => {
+      const layout = await archiveLayout(client);
+      const entry = layout.entryPrefix ? `${layout.entryPrefix}/dnvtest-upload.txt` : 'dnvtest-upload.txt';
+      await client.putArchive(helper, layout.uploadPath, Readable.from([await tarOf([{ name: entry, body: 'uploaded over ssh' }])]));
+    });
+    assert.equal(logins() - before, 2, 'the upload logged in no second time');
     client.close();
+    const openedHere = () => [...sshConnectionsOfThisProcess(ssh.port)].filter((c) => !openBefore.has(c));
+    await waitFor('no SSH connection of this client left open', () => openedHere().length === 0, 5_000)
+      .catch(() => assert.fail(`after close() this client's SSH connection(s) from ${openedHere().join(', ')} are still open`));
   });
 
   test('without an agent, the key file in ~/.ssh of the given home is used', async () => {
