@@ -138,7 +138,8 @@ suite('compose core', () => {
     const notYetInManifest = new Set([
       'yaml-merge', 'yaml-anchor', 'non-string-key', 'empty-file', 'include-missing', 'include-cycle', 'extends-missing',
       'extends-cycle', 'external-conflict', 'external-name-conflict', 'resource-source', 'build-platform', 'env-file-missing',
-      'device-count', 'invalid-environment-key',
+      'device-count', 'invalid-environment-key', 'image-or-build', 'dockerfile-conflict', 'healthcheck-test', 'distinct-limits',
+      'container-name-scale', 'watch-target',
     ]);
     const listed = Object.keys(rules.properties);
     for (const id of listed) notYetInManifest.delete(id);

@@ -137,6 +137,26 @@ const EXPECTED: Record<string, string[]> = {
     '6:9-6:16 "=orphan" in environment of service "app" has no variable name before "=": write NAME=value.',
     '7:9-7:19 " =spaced" in environment of service "app" has no variable name before "=": write NAME=value.',
   ],
+  'image-or-build': [
+    '2:3-2:6 Service "web" has neither an image nor a build context: add image: (to run an image) or build: (to build one).',
+  ],
+  'dockerfile-conflict': [
+    '6:7-6:24 Service "app" sets both build.dockerfile and build.dockerfile_inline: they are mutually exclusive; keep one.',
+  ],
+  'healthcheck-test': [
+    '5:14-5:20 healthcheck.test of service "web" starts with "curl": a list must start with "CMD" (run it), "CMD-SHELL" (run it in a shell) or "NONE"; add CMD before it, or write the test as one string.',
+  ],
+  'distinct-limits': [
+    '4:12-4:13 Service "worker" sets scale: 2 and deploy.replicas: 3: Compose refuses two different values; keep one of them.',
+    '5:11-5:14 Service "worker" sets cpus: 0.5 and deploy.resources.limits.cpus: 1: Compose refuses two different values; keep one of them.',
+  ],
+  'container-name-scale': [
+    '4:5-4:19 Service "worker" sets container_name and deploy.replicas: 2: a container name is unique, so only one container can have it; remove container_name or run one replica.',
+  ],
+  'watch-target': [
+    '7:19-7:23 develop.watch action sync of service "web" needs a target (where the files go in the container): add target:, or use action: rebuild.',
+    '8:17-8:19 A develop.watch path of service "web" is empty: name the file or folder to watch.',
+  ],
 };
 
 function analyzeFixture(rule: string, kind: 'positive' | 'negative', text?: string) {

@@ -1,6 +1,12 @@
 /** Every rule, in the order they run and are documented. */
 import { bindSourceMissing } from './bind-source-missing';
 import { buildPlatform } from './build-platform';
+import { containerNameScale } from './container-name-scale';
+import { distinctLimits } from './distinct-limits';
+import { dockerfileConflict } from './dockerfile-conflict';
+import { healthcheckTest } from './healthcheck-test';
+import { imageOrBuild } from './image-or-build';
+import { watchTarget } from './watch-target';
 import { deviceCount } from './device-count';
 import { emptyFile } from './empty-file';
 import { envFileMissing } from './env-file-missing';
@@ -79,6 +85,12 @@ export const RULES: readonly Rule[] = [
   envFileMissing,
   deviceCount,
   invalidEnvironmentKey,
+  imageOrBuild,
+  dockerfileConflict,
+  healthcheckTest,
+  distinctLimits,
+  containerNameScale,
+  watchTarget,
 ];
 
 export const RULE_IDS: readonly string[] = RULES.map((r) => r.id);
