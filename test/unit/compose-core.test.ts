@@ -9,7 +9,7 @@ import { parsePortString } from '../../src/compose/mappings';
 import { definitions, hoverMarkdown, symbolAt } from '../../src/compose/navigation';
 import { LineIndex } from '../../src/compose/parse';
 import { interpolate, isComposeFileName, loadProject, normalizeProjectName, parseDotEnv, projectFiles, type FileHost } from '../../src/compose/project';
-import { RULE_IDS } from '../../src/compose/rules';
+import { RULE_IDS, RULES } from '../../src/compose/rules';
 import { fakeEngine } from '../support/composeEngine';
 
 const root = path.resolve(__dirname, '../../..');
@@ -127,6 +127,12 @@ suite('compose core', () => {
     const dep = symbolAt(analysis.model, text.indexOf('[db]') + 1)!;
     assert.deepEqual([dep.kind, dep.name], ['service', 'db']);
     assert.equal(definitions(analysis.project, 'service', 'db')[0].start, text.indexOf('  db:') + 2);
+  });
+
+  test('docs/COMPOSE-RULES.md has one row for every rule, with its default severity', () => {
+    const doc = readFileSync(path.join(root, 'docs/COMPOSE-RULES.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| (\w+) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(rows, RULES.map((r) => `${r.id} ${r.defaultSeverity}`));
   });
 
   test('the compose.rules setting lists exactly the rule ids', () => {
