@@ -26,6 +26,7 @@ import { type BackupFormat, decompressor, detectFormat } from './formats';
 import { type CheckedEntry, type EntryCounts, TarGuard, UnsafeArchiveError } from './guard';
 import { archiveLayout, withHelper } from './helper';
 import { type BackupManifest, readManifest } from './manifest';
+import { keepRawPax, paxValues, writeRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
 import { createVolume, helperVolumeIsEmpty, VolumeExistsError, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from './volumes';
 import type { EngineVolume } from '../engine/types';
@@ -111,7 +112,7 @@ function pacer(): (next: () => void) => void {
 
 /** A tar parser that runs every entry past the guard and drops the bytes (the first pass). */
 function guardSink(guard: TarGuard): Writable {
-  const parser = extract();
+  const parser = keepRawPax(extract());
   const pace = pacer();
   parser.on('entry', (header, stream, next) => {
     stream.on('error', ignore); // its failure reaches the parser through next()
@@ -150,7 +151,8 @@ function uploadName(path: string, prefix: string | undefined): string {
 
 /** The header the checked entry is written with: its normalized path, and no fields the guard did not see. */
 function repackHeader(h: Header, entry: CheckedEntry, prefix: string | undefined): Header {
-  const pax: Record<string, string> = { ...((h.pax ?? {}) as Record<string, string>) };
+  // Values as the archive's bytes (binary extended attributes stay binary: see paxBytes.ts).
+  const pax: Record<string, Buffer | string> = Object.fromEntries(paxValues(h.pax));
   // Names and size come from the checked entry; the writer adds a PAX path when a name needs one.
   delete pax.path;
   delete pax.linkpath;
@@ -177,8 +179,8 @@ function repackHeader(h: Header, entry: CheckedEntry, prefix: string | undefined
 
 /** Tar in, checked and re-encoded tar out (the second pass). */
 function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Writable; output: Readable } {
-  const parser = extract();
-  const packer = pack();
+  const parser = keepRawPax(extract());
+  const packer = writeRawPax(pack());
   const pace = pacer();
   parser.on('entry', (header, stream, next) => {
     stream.on('error', ignore); // failures reach the parser through next() and the writer through destroy()
