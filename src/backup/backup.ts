@@ -16,9 +16,10 @@ import { extract } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type BackupFormat, compressor } from './formats';
-import { countEntry, emptyCounts } from './guard';
+import { countEntry, emptyCounts, TarGuard, UnsafeArchiveError } from './guard';
 import { MOUNT, withHelper } from './helper';
-import { archiveFileName, type BackupManifest, MANIFEST_KIND, manifestPathFor, writeManifest } from './manifest';
+import { archiveFileName, type BackupManifest, MANIFEST_KIND, manifestPathFor, type UnrestorableEntries, writeManifest } from './manifest';
+import { keepRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, pipelineError, type ProgressListener } from './streams';
 import { pauseWhile } from './volumes';
 
@@ -45,10 +46,18 @@ export interface BackupResult {
   manifest: BackupManifest;
 }
 
-/** Passes tar bytes on unchanged while a tar parser beside it counts the entries. */
+const LISTED_UNRESTORABLE = 100;
+
+/**
+ * Passes tar bytes on unchanged while a tar parser beside it counts the entries and runs them past the restore's
+ * own guard: whatever a restore would refuse (a device file, a name that is not UTF-8, a symlink to an absolute
+ * path) is listed now, in the manifest and the result, instead of being found when the backup is needed.
+ */
 class TarCounter extends Transform {
   readonly counts = emptyCounts();
-  private readonly parser = extract();
+  readonly unrestorable: UnrestorableEntries = { count: 0, entries: [] };
+  private readonly guard = new TarGuard();
+  private readonly parser = keepRawPax(extract());
   private failure: Error | undefined;
 
   constructor() {
@@ -56,6 +65,16 @@ class TarCounter extends Transform {
     this.parser.on('entry', (header, stream, next) => {
       stream.on('error', () => undefined); // a failure reaches the parser, which destroys this stream
       countEntry(this.counts, header);
+      try {
+        this.guard.check(header);
+      } catch (e) {
+        if (!(e instanceof UnsafeArchiveError)) {
+          stream.resume();
+          next(e as Error);
+          return;
+        }
+        this.note(e);
+      }
       stream.on('end', () => next());
       stream.resume();
     });
@@ -71,8 +90,16 @@ class TarCounter extends Transform {
   }
 
   override _flush(callback: TransformCallback): void {
-    this.parser.once('finish', () => callback(this.failure));
+    this.parser.once('finish', () => {
+      if (this.failure) return callback(this.failure);
+      this.guard.finishAsync(undefined, (e) => this.note(e)).then(() => callback(), callback);
+    });
     this.parser.end(undefined);
+  }
+
+  private note(problem: UnsafeArchiveError): void {
+    this.unrestorable.count++;
+    if (this.unrestorable.entries.length < LISTED_UNRESTORABLE) this.unrestorable.entries.push({ path: problem.entry.replace(/^\.\//, ''), reason: problem.reason });
   }
 
   override _destroy(error: Error | null, callback: (error: Error | null) => void): void {
@@ -142,6 +169,7 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     paused,
     durationMs: Date.now() - started,
     ...(options.scheduled ? { scheduled: true } : {}),
+    ...(counter.unrestorable.count ? { unrestorable: counter.unrestorable } : {}),
   };
   const manifestPath = await writeManifest(archive, manifest);
   return { archive, manifestPath, manifest };

@@ -291,11 +291,19 @@ export class TarGuard {
     for (const link of this.symlinks) this.recheck(link);
   }
 
-  /** finish(), yielding to the event loop every few milliseconds (and honouring a cancel in between). */
-  async finishAsync(signal?: AbortSignal): Promise<void> {
+  /**
+   * finish(), yielding to the event loop every few milliseconds (and honouring a cancel in between). With
+   * `onProblem`, a symlink that fails is reported to it and the rest are still checked (a backup lists them all).
+   */
+  async finishAsync(signal?: AbortSignal, onProblem?: (problem: UnsafeArchiveError) => void): Promise<void> {
     let slice = Date.now();
     for (const link of this.symlinks) {
-      this.recheck(link);
+      try {
+        this.recheck(link);
+      } catch (e) {
+        if (!onProblem || !(e instanceof UnsafeArchiveError)) throw e;
+        onProblem(e);
+      }
       if (Date.now() - slice > YIELD_EVERY_MS) {
         await yieldToEventLoop();
         signal?.throwIfAborted();

@@ -37,6 +37,18 @@ export interface BackupManifest {
   durationMs: number;
   /** Made by the backup schedule: only such backups are ever deleted by its retention. */
   scheduled?: boolean;
+  /**
+   * Entries a restore would refuse (device files, names that are not UTF-8, symlinks to absolute paths or out of
+   * the volume), found by the restore's own checks while the backup was made: absent when there are none.
+   */
+  unrestorable?: UnrestorableEntries;
+}
+
+export interface UnrestorableEntries {
+  /** How many entries a restore would refuse. */
+  count: number;
+  /** The first of them (at most 100), with the reason. */
+  entries: Array<{ path: string; reason: string }>;
 }
 
 /** 2025-11-22T23:05:01.123Z -> 20251122T230501Z: sortable, no characters a file system objects to. */

@@ -15,6 +15,7 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
 import { userMessage } from '../index';
+import { unrestorableWarning } from './backupVolume';
 import { chosenFormat, configuredFolder, seconds } from './common';
 
 /** Longest a Node timer can wait; a later due time is reached by waking up and planning again. */
@@ -195,6 +196,11 @@ export class BackupScheduler implements vscode.Disposable {
           const r = o.result!;
           log().info(`backup schedule: ${o.volume} → ${r.archive} (${formatBytes(r.manifest.archive.bytes)}, ${r.manifest.content.files} files, ${seconds(r.manifest.durationMs)})`
             + (o.removed.length ? `; deleted ${o.removed.length} older: ${o.removed.map((b) => b.archive).join(', ')}` : ''));
+          const unrestorable = unrestorableWarning(r);
+          if (unrestorable) {
+            log().warn(`backup schedule: ${unrestorable}`);
+            void this.warn(unrestorable);
+          }
           break;
         }
         case 'failed':

@@ -4,6 +4,7 @@
  * format from the argument or the backup.format setting. Running containers that write to a volume can be
  * paused for a consistent copy. Progress shows bytes and rate; Cancel stops and removes the partial file.
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
@@ -57,5 +58,21 @@ export async function backupVolumes(store: ExplorerStore, prompts: Prompts, arg?
   void vscode.window.showInformationMessage(results.length === 1
     ? localize('Backed up {0}.', describe(results[0])) + pausedText
     : localize('Backed up {0} volumes to {1}: {2}.', results.length, folder, results.map(describe).join('; ')) + pausedText);
+  for (const r of results) {
+    const warning = unrestorableWarning(r);
+    if (warning) void vscode.window.showWarningMessage(warning);
+  }
   return results;
+}
+
+/**
+ * Said when the backup is made, not when it is needed: entries the restore's checks refuse (listed in the manifest).
+ * Undefined when the backup restores whole.
+ */
+export function unrestorableWarning(r: BackupResult): string | undefined {
+  const u = r.manifest.unrestorable;
+  if (!u?.count) return undefined;
+  const first = u.entries[0];
+  return localize('The backup of {0} holds {1} entr(y/ies) that Restore refuses, so this extension cannot restore this backup (first: "{2}" {3}). Remove or replace them in the volume and back up again, or extract the archive with tar. The list is in {4}.',
+    r.manifest.volume.name, u.count, first?.path ?? '?', first?.reason ?? '', path.basename(r.manifestPath));
 }
