@@ -5,12 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, existsSync, mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
+import { pipeline } from 'node:stream/promises';
+import { extract, pack } from 'tar-stream';
 import * as zlib from 'node:zlib';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
@@ -18,6 +19,8 @@ import { type BackupFormat, zstdAvailable } from '../../src/backup/formats';
 import { UnsafeArchiveError } from '../../src/backup/guard';
 import { HELPER_LABEL, withHelper } from '../../src/backup/helper';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
+import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
+import { nodeWritable } from '../../src/backup/streams';
 import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
 import { ChecksumMismatchError, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
 import { listBackups } from '../../src/backup/catalog';
@@ -101,6 +104,36 @@ function assertSameContents(actual: ReturnType<typeof listing>, expected: Return
 }
 
 /** Helper containers of this run: the engine is shared with other suites, which make (and leave, on purpose) their own. */
+/** A tar whose PAX values may be bytes (binary xattrs), made with the restore's own writer (paxBytes.ts). */
+async function rawPaxTar(entries: Array<{ name: string; body?: string; type?: 'file' | 'fifo'; mode?: number; uid?: number; gid?: number; pax?: Record<string, Buffer | string> }>): Promise<Buffer> {
+  const p = writeRawPax(pack());
+  for (const e of entries) {
+    const body = Buffer.from(e.body ?? '');
+    p.entry({ name: e.name, type: e.type ?? 'file', mode: e.mode ?? 0o644, uid: e.uid ?? 0, gid: e.gid ?? 0, mtime: new Date(0), size: body.length, pax: (e.pax ?? {}) as never }, body);
+  }
+  p.finalize();
+  const chunks: Buffer[] = [];
+  for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/** Every entry of a plain .tar: header fields, PAX records as hex bytes, content hash. */
+async function tarEntries(file: string): Promise<Array<{ name: string; type: string; mode: number; uid: number; gid: number; mtime: string; linkname: string | null; pax: Record<string, string>; sha256: string }>> {
+  const entries: Awaited<ReturnType<typeof tarEntries>> = [];
+  const parser = keepRawPax(extract());
+  parser.on('entry', (h, stream, next) => {
+    const hash = createHash('sha256');
+    stream.on('data', (c: unknown) => { hash.update(c as Buffer); });
+    stream.on('end', () => {
+      const pax = Object.fromEntries([...paxValues(h.pax)].filter(([k]) => !['path', 'linkpath', 'size'].includes(k)).map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
+      entries.push({ name: h.name, type: h.type, mode: h.mode, uid: h.uid, gid: h.gid, mtime: h.mtime.toISOString(), linkname: h.linkname, pax, sha256: hash.digest('hex') });
+      next();
+    });
+  });
+  await pipeline(createReadStream(file), nodeWritable(parser));
+  return entries;
+}
+
 function helperContainers(): string[] {
   const ids = docker('ps', '-aq', '--filter', `label=${HELPER_LABEL}`).split('\n').filter(Boolean);
   return ids.filter((id) => {
@@ -175,6 +208,7 @@ suite('volume backup, restore and clone on a real engine', function () {
       assert.equal(manifest.archive.format, format);
       assert.equal(manifest.volume.driver, 'local');
       assert.equal(manifest.volume.labels.purpose, 'roundtrip');
+      assert.equal(manifest.unrestorable, undefined, 'everything in it restores');
       // Three names of one inode: the first is a file in the tar, the other two are links to it.
       assert.equal(manifest.content.files, [...expected.entries.values()].filter((e) => e.startsWith('regular')).length - 2);
       assert.equal(manifest.content.hardlinks, 2);
@@ -349,6 +383,21 @@ suite('volume backup, restore and clone on a real engine', function () {
     }
   });
 
+  test('a backup says at once which entries a restore would refuse (device files, names that are not UTF-8, absolute links)', async () => {
+    const odd = makeVolume(`${P}odd-entries`);
+    inVolume(odd, `set -e; cd /data; echo ok > fine.txt; mknod null c 1 3; mkfifo pipe; touch "$(printf 'bad\\377name')"; touch "$(printf 'odd\\357\\277\\275name')"; ln -s /etc/passwd abs-link`);
+    const result = await backupVolume(client, { volume: odd, folder, format: 'tar.gz' });
+    const listed = await readManifest(result.archive);
+    const reasons = Object.fromEntries((listed!.unrestorable?.entries ?? []).map((e) => [e.path.replace(/[^\x20-\x7e]+/g, '?'), e.reason]));
+    assert.deepEqual(Object.keys(reasons).sort(), ['abs-link', 'bad?name', 'null', 'odd?name'], 'the FIFO restores, the rest is listed');
+    assert.match(reasons.null, /device file/);
+    assert.match(reasons['bad?name'], /not valid UTF-8/);
+    assert.match(reasons['abs-link'], /absolute path/);
+    assert.equal(result.manifest.unrestorable?.count, 4, 'the result says so too');
+    // And the restore indeed refuses it: the warning was true.
+    await assert.rejects(restoreVolume(client, { archive: result.archive, volume: `${P}odd-restored` }), UnsafeArchiveError);
+  });
+
   test('a FIFO restores as a FIFO (harmless: a node with no data that reaches nothing outside the volume)', async () => {
     const archive = path.join(folder, 'fifo.tar');
     await fs.writeFile(archive, await tarOf([{ name: 'd/', type: 'directory', mode: 0o755 }, { name: 'd/pipe', type: 'fifo', mode: 0o640 }, { name: 'd/file', body: 'x' }]));
@@ -493,6 +542,54 @@ suite('volume backup, restore and clone on a real engine', function () {
       return true;
     });
     assert.ok(volumeExists(target), 'and it is indeed still there');
+  });
+
+  test('backup -> restore -> backup is exact for everything the archive stream carries, binary file capabilities included', async () => {
+    // cap_setuid+ep as the kernel stores it (vfs_cap_data v2): not valid UTF-8, so any text round trip breaks it.
+    const capability = Buffer.from('0100000280000000800000000000000000000000', 'hex');
+    const seeded = path.join(folder, 'capability.tar');
+    await fs.writeFile(seeded, await rawPaxTar([{ name: 'bin/tool', body: 'elf', mode: 0o755, pax: { 'SCHILY.xattr.security.capability': capability } }]));
+    const first = `${P}caps-first`;
+    await restoreVolume(client, { archive: seeded, volume: first });
+    inVolume(first, FILL);
+    const record = Buffer.concat([Buffer.from(' SCHILY.xattr.security.capability='), capability, Buffer.from('\n')]);
+
+    const backup1 = await backupVolume(client, { volume: first, folder, format: 'tar' });
+    assert.ok((await fs.readFile(backup1.archive)).includes(record), 'the engine hands the capability out byte for byte');
+    const second = `${P}caps-second`;
+    await restoreVolume(client, { archive: backup1.archive, volume: second });
+    const backup2 = await backupVolume(client, { volume: second, folder, format: 'tar' });
+    assert.ok((await fs.readFile(backup2.archive)).includes(record), 'and takes it back byte for byte');
+    const [one, two] = [await tarEntries(backup1.archive), await tarEntries(backup2.archive)];
+    assert.ok(one.length >= expected.entries.size);
+    assert.deepEqual(two, one, 'every entry: name, type, mode, owner, mtime, link, PAX records (as bytes), content hash');
+  });
+
+  test('docs/BACKUP.md says what survives a backup and restore on this engine, and it is so', async () => {
+    const doc = await fs.readFile(path.join(__dirname, '../../../docs/BACKUP.md'), 'utf8');
+    const kept = doc.match(/<!-- kept -->([\s\S]*?)<!-- \/kept -->/)?.[1] ?? '';
+    const lost = doc.match(/<!-- lost -->([\s\S]*?)<!-- \/lost -->/)?.[1] ?? '';
+    for (const claim of ['whole seconds', 'security.capability', 'setuid', 'numeric owner', 'hardlinks', 'FIFO']) assert.match(kept, new RegExp(claim.replace('.', '\\.')), `the doc says it keeps: ${claim}`);
+    for (const claim of ['sub-second', 'user.', 'access', 'ACL']) assert.match(lost, new RegExp(claim.replace('.', '\\.')), `the doc says it loses: ${claim}`);
+
+    const seeded = path.join(folder, 'times-and-xattrs.tar');
+    await fs.writeFile(seeded, await rawPaxTar([
+      { name: 'f', body: 'x', mode: 0o4755, uid: 4321, gid: 8765, pax: { mtime: '1500000000.123456789', atime: '1500000001.5', 'SCHILY.xattr.user.note': 'hello', 'SCHILY.xattr.system.posix_acl_access': Buffer.from('0200000001000600ffffffff04000400ffffffff20000400ffffffff', 'hex') } },
+      { name: 'pipe', type: 'fifo', mode: 0o600 },
+    ]));
+    const volume = `${P}what-survives`;
+    await restoreVolume(client, { archive: seeded, volume });
+    // Written into the volume as given (the engine applies PAX times on extraction)...
+    assert.equal(inVolume(volume, 'stat -c "%y|%x" /data/f').trim(), '2017-07-14 02:40:00.123456789 +0000|2017-07-14 02:40:01.500000000 +0000');
+    // ...but the engine's archive stream, which every backup reads, carries only this:
+    const backup = await backupVolume(client, { volume, folder, format: 'tar' });
+    const entries = await tarEntries(backup.archive);
+    const f = entries.find((e) => e.name === './f')!;
+    assert.equal(f.mtime, '2017-07-14T02:40:00.000Z', 'whole seconds');
+    assert.deepEqual(Object.keys(f.pax), [], 'no user.* xattr, no ACL, no access time');
+    assert.equal(f.mode & 0o7777, 0o4755, 'setuid kept');
+    assert.deepEqual([f.uid, f.gid], [4321, 8765]);
+    assert.equal(entries.find((e) => e.name === './pipe')?.type, 'fifo');
   });
 
   test('an upload longer than the client\'s 5 s connection timeout is not cut off', async () => {
