@@ -8,11 +8,16 @@ import * as zlib from 'node:zlib';
 import { extract, type Header, pack } from 'tar-stream';
 import { execFileSync } from 'node:child_process';
 import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
-import { nodeWritable } from '../../src/backup/streams';
 import { compressor, decompressor, detectFormat, zstdAvailable } from '../../src/backup/formats';
 import { TarGuard, UnsafeArchiveError } from '../../src/backup/guard';
 import { archiveFileName, type BackupManifest, timestamp } from '../../src/backup/manifest';
-import { manifestVolumeOptions, specForNewVolume } from '../../src/backup/restore';
+import { checkArchive, manifestVolumeOptions, specForNewVolume } from '../../src/backup/restore';
+import { isAbort, nodeWritable } from '../../src/backup/streams';
+import { type TarEntry, tarOf } from '../support/tar';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { planPrune } from '../../src/backup/prune';
 import type { EngineContainerSummary, EngineVolume } from '../../src/engine/types';
 
@@ -239,6 +244,40 @@ suite('restore guard', () => {
     const worst = await time([...chain, h('real', 'directory'), ...Array.from({ length: 100 }, (_, i) => h(`c0/file${i}`))]);
     assert.equal(worst.outcome, 'accepted');
     console.log(`      [figure] guard: issue's deep archive ${frozen.ms.toFixed(1)} ms (${frozen.outcome}); 2000-deep accepted ${accepted.ms.toFixed(1)} ms; 100 files through 40 links of 4 KB ${worst.ms.toFixed(1)} ms`);
+  });
+
+  test('checking an archive keeps the event loop turning and answers a cancel (figures printed)', async function () {
+    this.timeout(120_000);
+    // The costliest entries the guard accepts: each file is reached through 40 links of 4 KB targets.
+    const dots = './'.repeat(2030);
+    const entries: TarEntry[] = [
+      ...Array.from({ length: 40 }, (_, i): TarEntry => ({ name: `c${i}`, type: 'symlink', linkname: i === 39 ? 'real' : `${dots}c${i + 1}` })),
+      { name: 'real', type: 'directory' },
+      ...Array.from({ length: 300 }, (_, i): TarEntry => ({ name: `c0/file${i}`, body: '' })),
+    ];
+    const folder = mkdtempSync(path.join(tmpdir(), 'dnvtest-guard-'));
+    try {
+      const archive = path.join(folder, 'slow.tar.gz');
+      writeFileSync(archive, zlib.gzipSync(await tarOf(entries)));
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 20);
+      delay.enable();
+      const started = Date.now();
+      const check = await checkArchive(archive);
+      const ms = Date.now() - started;
+      delay.disable();
+      clearInterval(ticker);
+      assert.equal(check.counts.entries, entries.length);
+      console.log(`      [figure] check of ${entries.length} worst-case entries: ${ms} ms, longest event-loop stall ${(delay.max / 1e6).toFixed(1)} ms, timer ran ${ticks} times`);
+      assert.ok(ticks >= Math.floor(ms / 20 / 4), `a 20 ms timer kept running during the check (${ticks} times in ${ms} ms)`);
+
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), Math.min(100, ms / 4));
+      await assert.rejects(checkArchive(archive, { signal: controller.signal }), (e: unknown) => isAbort(e));
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test('memory for 1M entries stays small (figure printed)', async function () {
