@@ -6,6 +6,7 @@ import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/ins
 import { registerNetworkCommands } from './commands/networks';
 import { reveal } from './commands/reveal';
 import { registerVolumeCommands } from './commands/volumes';
+import { recoverLeftoversOnConnect } from './commands/volumes/recoverLeftovers';
 import { type Prompts, SwitchablePrompts } from './commands/prompts';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
 import { hostKeyQuestion, retryConnection, selectEngine } from './commands/engines';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const scheduler = registerVolumeCommands(context, storeFor, prompts, workspaceDeclaredResources);
   explorer.volumesTree.scheduleTimes = (volume) => scheduler.timesOf(volume);
   subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
+  recoverLeftoversOnConnect(engines, subscriptions);
   engines.start();
   return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted) };
 }

@@ -5,6 +5,7 @@
  * any engine. Its id is cached per engine client.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
@@ -17,6 +18,28 @@ export const EMPTY_IMAGE_TAG = '1';
 export { HELPER_LABEL };
 /** Where the volume is mounted in a helper container. */
 export const MOUNT = '/data';
+
+/**
+ * On every helper and pause record: the machine and process that made it, as JSON `{ host, pid }`. Recovery
+ * (recovery.ts) removes the leftovers of an editor that died mid-backup, and must not touch the helpers of a
+ * backup another editor window, or another machine sharing the engine, is running right now. The process's
+ * identity is what tells them apart on this machine (is that pid still alive?); a timestamp heartbeat would need
+ * a label updated while the backup runs, and labels cannot change after a container is created.
+ */
+export const OWNER_LABEL = `${HELPER_LABEL}.owner`;
+/** On a pause record: the id of the container this process paused. */
+export const PAUSED_LABEL = `${HELPER_LABEL}.paused`;
+/** HELPER_LABEL's value on a helper that mounts volumes, and on a pause record. */
+export const HELPER_KIND = { archive: 'volume-archive', pauseRecord: 'pause-record' } as const;
+
+export interface HelperOwner {
+  host: string;
+  pid: number;
+}
+
+export function thisOwner(): HelperOwner {
+  return { host: hostname(), pid: process.pid };
+}
 
 const imageIds = new WeakMap<EngineClient, Promise<string>>();
 
@@ -84,7 +107,7 @@ async function createHelper(client: EngineClient, mounts: HelperMount[], signal?
     image,
     name: `dnv-helper-${randomBytes(6).toString('hex')}`,
     cmd: ['/nothing-runs-here'],
-    labels: { [HELPER_LABEL]: 'volume-archive' },
+    labels: { [HELPER_LABEL]: HELPER_KIND.archive, [OWNER_LABEL]: JSON.stringify(thisOwner()) },
     mounts: mounts.map((m, i) => ({ volume: m.volume, target: mounts.length === 1 ? MOUNT : `${MOUNT}/${i}`, readOnly: m.readOnly })),
   });
   try {
@@ -95,6 +118,23 @@ async function createHelper(client: EngineClient, mounts: HelperMount[], signal?
     imageIds.delete(client);
     return client.createContainer(spec(await emptyImage(client, signal)), { signal });
   }
+}
+
+/**
+ * Before this process pauses a container it writes that down on the engine: a container (never started, no
+ * mounts, hidden like the helpers) labelled with the paused container's id and this process's identity. Labels
+ * cannot be added to the helper once it exists, and the containers to pause are only known after it is made;
+ * a record per pause also tells our pauses from the user's own. Removed once the container is resumed; if the
+ * editor dies first, recovery finds it and resumes the container.
+ */
+export async function createPauseRecord(client: EngineClient, pausedId: string, signal?: AbortSignal, owner: HelperOwner = thisOwner()): Promise<string> {
+  return client.createContainer({
+    image: await emptyImage(client, signal),
+    name: `dnv-pause-${randomBytes(6).toString('hex')}`,
+    cmd: ['/nothing-runs-here'],
+    labels: { [HELPER_LABEL]: HELPER_KIND.pauseRecord, [OWNER_LABEL]: JSON.stringify(owner), [PAUSED_LABEL]: pausedId },
+    mounts: [],
+  }, { signal });
 }
 
 /**
