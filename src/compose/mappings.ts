@@ -101,7 +101,8 @@ export function parsePortNode(node: CNode, resolve: (text: string) => string | u
   }
   if (!isMapNode(node)) return undefined;
   const targetText = scalarText(child(node, 'target'));
-  if (targetText === undefined) return undefined; // the schema reports a missing target
+  // The schema lets target out; compose-go does not ("service ports ... is missing a target port").
+  if (targetText === undefined) return child(node, 'target') ? undefined : { ok: false, error: 'A port mapping needs a target (the port in the container): add target:.' };
   const target = resolve(targetText);
   const publishedRaw = scalarText(child(node, 'published'));
   const published = publishedRaw === undefined ? '' : resolve(publishedRaw);
@@ -204,6 +205,8 @@ export function checkVolumeMap(node: CNode, resolve: (text: string) => string | 
   if (targetNode && resolved !== undefined && !isAbsoluteContainerPath(resolved)) {
     return { error: `Mount target "${resolved}" must be an absolute path in the container, for example /data.`, at: targetNode };
   }
+  // The schema lets target out; compose-go does not ("service volume ... is missing a mount target").
+  if (!targetNode) return { error: 'A mount needs a target (the path in the container): add target: /path.', at: typeNode ?? node };
   if (type === 'bind' && child(node, 'source') === undefined) {
     return { error: 'A bind mount needs a source: add source: ./path/on/host.', at: typeNode ?? node };
   }

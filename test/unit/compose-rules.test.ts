@@ -41,10 +41,13 @@ const EXPECTED: Record<string, string[]> = {
   'invalid-port': [
     '5:9-5:19 Host port 80800 is outside 1-65535 in "80800:80".',
     '6:9-6:23 Unknown protocol "tcpp" in port mapping "8080:80/tcpp": use tcp, udp or sctp.',
+    // compose-go override/uncity.go: the schema lets target out, the loader does not.
+    '7:9-7:24 A port mapping needs a target (the port in the container): add target:.',
   ],
   'invalid-volume-mapping': [
     '5:9-5:36 Volume target "usr/share/nginx/html" must be an absolute path in the container, for example /data.',
     '6:9-6:36 Unknown volume mode "rx" in "./conf:/etc/nginx/conf.d:rx": use ro, rw, z, Z, nocopy or a propagation mode (rshared, rslave...).',
+    '7:15-7:20 A mount needs a target (the path in the container): add target: /path.',
   ],
   'network-mode-conflict': [
     '5:5-5:10 network_mode: host cannot be combined with ports (the service already uses the host\'s ports directly): remove ports.',
