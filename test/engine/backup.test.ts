@@ -16,7 +16,7 @@ import * as zlib from 'node:zlib';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
 import { type BackupFormat, zstdAvailable } from '../../src/backup/formats';
-import { UnsafeArchiveError } from '../../src/backup/guard';
+import { TarGuard, UnsafeArchiveError } from '../../src/backup/guard';
 import { HELPER_LABEL, withHelper } from '../../src/backup/helper';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
@@ -590,6 +590,64 @@ suite('volume backup, restore and clone on a real engine', function () {
     assert.equal(f.mode & 0o7777, 0o4755, 'setuid kept');
     assert.deepEqual([f.uid, f.gid], [4321, 8765]);
     assert.equal(entries.find((e) => e.name === './pipe')?.type, 'fifo');
+  });
+
+  test('guard fuzz: random trees of folders, files, symlinks and hardlinks; nothing the guard accepts escapes a real extraction', async function () {
+    this.timeout(300_000);
+    // (busybox's readlink -f makes up a path for a link that leads nowhere: only links that resolve are judged.)
+    // Each accepted archive is extracted as it is (not the restore's re-encoded copy, which only has canonical
+    // paths) by busybox tar into its own folder of a throw-away container: the kernel follows every symlink of the
+    // archive there. Every name made carries the M- prefix, so one that lands outside its folder is found by name.
+    const seed = Number(process.env.DNV_FUZZ_SEED ?? randomBytes(4).readUInt32LE(0));
+    let state = seed || 1;
+    const random = (n: number) => { state ^= state << 13; state ^= state >>> 17; state ^= state << 5; return (state >>> 0) % n; };
+    const pick = <T>(items: readonly T[]) => items[random(items.length)];
+    const names = ['M-a', 'M-b', 'M-c'];
+    const name = () => Array.from({ length: 1 + random(3) }, () => pick(names)).join('/');
+    const target = () => Array.from({ length: 1 + random(4) }, () => pick([...names, '..', '.'])).join('/');
+    const archives: Array<{ index: number; entries: TarEntry[] }> = [];
+    let refused = 0;
+    const rounds = 600;
+    for (let index = 0; index < rounds; index++) {
+      const entries: TarEntry[] = [];
+      const made: string[] = [];
+      for (let i = 0, n = 3 + random(10); i < n; i++) {
+        const kind = random(100);
+        const entry: TarEntry = kind < 25 ? { name: name(), type: 'directory' }
+          : kind < 55 ? { name: name(), body: 'x' }
+            : kind < 85 ? { name: name(), type: 'symlink', linkname: target() }
+              : { name: name(), type: 'link', linkname: made.length ? pick(made) : name() };
+        entries.push(entry);
+        made.push(entry.name);
+      }
+      // The guard's verdict on the headers tar-stream will read back.
+      const guard = new TarGuard();
+      try {
+        for (const e of entries) guard.check({ mode: 0o644, uid: 0, gid: 0, size: 0, mtime: new Date(0), linkname: '', uname: '', gname: '', devmajor: 0, devminor: 0, type: 'file', ...e } as never);
+        guard.finish();
+        archives.push({ index, entries });
+      } catch (e) {
+        if (!(e instanceof UnsafeArchiveError)) throw e;
+        refused++;
+      }
+    }
+    const fuzz = mkdtempSync(path.join(tmpdir(), 'dnvtest-fuzz-'));
+    try {
+      for (const a of archives) await fs.writeFile(path.join(fuzz, `${a.index}.tar`), await tarOf(a.entries));
+      const script = `cd /in; for f in *.tar; do n=\${f%.tar}; mkdir -p /x/$n; tar xf /in/$f -C /x/$n 2>/dev/null; done
+        find / -path /proc -prune -o -path /sys -prune -o -path /in -prune -o -name 'M-*' -print | while read -r p; do case "$p" in /x/*/M-*) ;; *) echo "ESCAPED $p";; esac; done
+        for d in /x/*; do find "$d" -type l | while read -r l; do [ -e "$l" ] && r=$(readlink -f "$l") && case "$r" in "$d"|"$d"/*) ;; *) echo "LINK $l -> $r";; esac; done; done
+        echo done`;
+      const out = execFileSync('docker', ['run', '--rm', '--network', 'none', '-v', `${fuzz}:/in:ro`, TEST_IMAGE, 'sh', '-c', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
+      const escapes = out.split('\n').filter((l) => l.startsWith('ESCAPED') || l.startsWith('LINK'));
+      console.log(`      [figure] fuzz seed ${seed}: ${archives.length} accepted, ${refused} refused of ${rounds}`);
+      assert.ok(out.trim().endsWith('done'), out);
+      const culprit = (line: string) => archives.find((a) => line.includes(`/x/${a.index}/`))?.entries;
+      assert.deepEqual(escapes, [], `seed ${seed} (DNV_FUZZ_SEED): ${escapes.slice(0, 3).map((l) => `${l} from ${JSON.stringify(culprit(l))}`).join('\n')}`);
+      assert.ok(archives.length >= rounds / 20 && refused >= rounds / 20, 'both verdicts are exercised');
+    } finally {
+      rmSync(fuzz, { recursive: true, force: true });
+    }
   });
 
   test('an upload longer than the client\'s 5 s connection timeout is not cut off', async () => {
