@@ -47,8 +47,11 @@ suite('Several engines', () => {
     assert.ok(all.length >= 2, `engine rows: ${all.map((r) => r.label).join(', ')}`);
     assert.ok(all.some((r) => /current/.test(r.description)), 'the current engine is marked');
     assert.match(row.item.contextValue ?? '', /\bengine\.other\b/);
-    const volumes = await labels(api.explorer.volumesEngineTree, row.node);
-    assert.deepStrictEqual(volumes.filter((v) => v.startsWith(TAG)), [E2_VOL], 'the second engine\'s own volumes under its row');
+    // The row says "connected" as soon as the engine answers; its lists arrive a moment later (on a busy machine,
+    // seconds later), so wait for them rather than read them at once.
+    const ours = async () => (await labels(api.explorer.volumesEngineTree, row.node)).filter((v) => v.startsWith(TAG));
+    await waitFor('the second engine\'s volumes under its row', async () => ((await ours()).length ? true : undefined), 30_000).catch(() => undefined);
+    assert.deepStrictEqual(await ours(), [E2_VOL], 'the second engine\'s own volumes under its row');
     assert.match(String(api.explorer.volumesView.description), /\d engines/);
   });
 
