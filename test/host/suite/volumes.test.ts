@@ -5,10 +5,12 @@
  * what deletes or overwrites data still asks, and these tests answer through scripted prompts (scriptedPrompts.ts).
  */
 import * as assert from 'assert';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import * as zlib from 'zlib';
 import type { BackupResult } from '../../../src/backup/backup';
 import type { CloneResult } from '../../../src/backup/clone';
 import type { RestoreResult } from '../../../src/backup/restore';
@@ -19,6 +21,7 @@ import type { ScheduledVolumeOutcome } from '../../../src/backup/schedule';
 import type { ExtensionApi } from '../../../src/extension';
 import { docker, dockerQuiet, EXTENSION_ID, extensionApi, setSetting, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
 import { useScriptedPrompts } from './scriptedPrompts';
+import { tarOf } from '../../support/tar';
 
 const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
 const LABEL = `dnvtest-host=${TAG}`;
@@ -121,6 +124,38 @@ suite('Volume commands', function () {
     assert.strictEqual(replaced?.mode, 'replace');
     assert.strictEqual(contents(RESTORED), expected);
     prompts().assertAllAnswered();
+  });
+
+  test('dnv.volume.restore: a manifest\'s bind-mount options are shown with a warning and used only if chosen', async () => {
+    // A self-consistent manifest (the archive's hash is right) that asks for the new volume to be a host folder.
+    const archive = path.join(folder, 'from-elsewhere.tar.gz');
+    fs.writeFileSync(archive, zlib.gzipSync(await tarOf([{ name: 'note.txt', body: 'restored' }])));
+    const hostFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dnvtest-bind-'));
+    const target = `${TAG}-vol-from-manifest`;
+    fs.writeFileSync(`${archive}.manifest.json`, JSON.stringify({
+      kind: 'docker-networks-volumes/volume-backup', version: 1, created: new Date().toISOString(),
+      volume: { name: target, driver: 'local', options: { type: 'none', o: 'bind', device: hostFolder }, labels: {} },
+      archive: { file: path.basename(archive), format: 'tar.gz', bytes: fs.statSync(archive).size, sha256: crypto.createHash('sha256').update(fs.readFileSync(archive)).digest('hex'), tarBytes: 0 },
+      content: { entries: 1, files: 1, directories: 0, symlinks: 0, hardlinks: 0, bytes: 8 }, engine: { host: 'x' }, paused: [], durationMs: 0,
+    }));
+    try {
+      const question = new RegExp(`manifest asks for volume ${target} to be made with driver local and options: type=none, o=bind, device=${hostFolder}[\\s\\S]*folder ${hostFolder} on the engine's host`);
+      prompts().expect('confirm', question, undefined);
+      assert.strictEqual(await vscode.commands.executeCommand('dnv.volume.restore', { archive, volume: target }), undefined, 'cancelled');
+      assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${target}$`), '', 'nothing created');
+      assert.deepStrictEqual(prompts().asked[0].choices, ['Create with these options', 'Create a plain local volume']);
+
+      prompts().expect('confirm', question, 'Create a plain local volume');
+      const result = await vscode.commands.executeCommand<RestoreResult>('dnv.volume.restore', { archive, volume: target });
+      assert.strictEqual(result?.mode, 'new');
+      assert.strictEqual(docker('volume', 'inspect', '-f', '{{json .Options}}', target), '{}', 'a plain local volume');
+      assert.deepStrictEqual(fs.readdirSync(hostFolder), [], 'nothing written into the host folder');
+      assert.match(docker('run', '--rm', '-v', `${target}:/data:ro`, IMAGE, 'cat', '/data/note.txt'), /restored/);
+      prompts().assertAllAnswered();
+    } finally {
+      dockerQuiet('volume', 'rm', '-f', target);
+      fs.rmSync(hostFolder, { recursive: true, force: true });
+    }
   });
 
   test('dnv.volume.clone copies the volume engine-side', async () => {
