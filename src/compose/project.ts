@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeModel, ResourceDecl, Section, ServiceDecl } from './model';
 import { modelOf } from './model';
-import { parseCompose } from './parse';
+import { child, isMapNode, isSeqNode, parseCompose, scalarText, type CNode } from './parse';
 
 export interface FileHost {
   /** The file's text, or undefined when it does not exist. */
@@ -145,6 +145,8 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
 export interface ProjectFile {
   file: string;
   model: ComposeModel;
+  /** Brought in by an `include` (not one of the -f files). */
+  included?: boolean;
 }
 
 /** The files of one project and what they declare together. */
@@ -237,16 +239,70 @@ export function projectFiles(file: string, host: FileHost): string[] {
 export function loadProject(file: string, host: FileHost, processEnv: Readonly<Record<string, string | undefined>> = {}, parsed?: Map<string, ComposeModel>): ComposeProject {
   const dir = path.dirname(file);
   const files: ProjectFile[] = [];
-  for (const f of projectFiles(file, host)) {
+  const read = (f: string): ComposeModel | undefined => {
     const known = parsed?.get(f);
-    if (known) { files.push({ file: f, model: known }); continue; }
+    if (known) return known;
     const text = host.readFile(f);
-    if (text === undefined) continue;
-    files.push({ file: f, model: modelOf(parseCompose(text)) });
+    return text === undefined ? undefined : modelOf(parseCompose(text));
+  };
+  for (const f of projectFiles(file, host)) {
+    const model = read(f);
+    if (model) files.push({ file: f, model });
   }
   const dotEnvText = host.readFile(path.join(dir, '.env'));
   const env = { ...(dotEnvText ? parseDotEnv(dotEnvText, processEnv) : {}), ...processEnv };
-  return new ComposeProject(dir, files, projectName(files.map((f) => f.model), dir, env), env);
+  const name = projectName(files.map((f) => f.model), dir, env);
+  // Local `include`s bring their services, networks, volumes, configs and secrets into the project, as
+  // compose-go imports them (breadth first, each file once, a bounded number of files).
+  const seen = new Set(files.map((f) => path.resolve(f.file)));
+  for (let i = 0; i < files.length && files.length < MAX_INCLUDED_FILES; i++) {
+    for (const inc of includePaths(files[i].model.parsed.root, path.dirname(files[i].file), (t) => interpolate(t, env))) {
+      if (seen.has(inc.file)) continue;
+      seen.add(inc.file);
+      const model = read(inc.file);
+      if (model) files.push({ file: inc.file, model, included: true });
+    }
+  }
+  return new ComposeProject(dir, files, name, env);
+}
+
+const MAX_INCLUDED_FILES = 64;
+
+/** git, oci, http and ssh includes are fetched by docker compose; they are not read here. */
+export function isRemoteInclude(p: string): boolean {
+  return /^(?:git|oci|https?|ssh):/i.test(p) || /^[\w.-]+@[\w.-]+:/.test(p) || /\.git(?:#|$)/.test(p);
+}
+
+export interface IncludePath {
+  /** The path as written, interpolated. */
+  text: string;
+  node: CNode;
+  /** The included file, absolute. */
+  file: string;
+}
+
+/**
+ * The local files a document's `include` names: the main file of each entry (its first path), or every path with
+ * `all`. Relative paths are read from the including file's folder (`project_directory` moves where the included
+ * file's own relative paths point, not where it is read from).
+ */
+export function includePaths(root: CNode | undefined, dir: string, resolve: (s: string) => string | undefined, all = false): IncludePath[] {
+  const list = child(root, 'include');
+  if (!isSeqNode(list)) return [];
+  const nodes: CNode[] = [];
+  for (const item of list.items) {
+    const p = isMapNode(item) ? child(item, 'path') : item;
+    if (isSeqNode(p)) nodes.push(...(all ? p.items : p.items.slice(0, 1)));
+    else if (p) nodes.push(p);
+  }
+  const refs: IncludePath[] = [];
+  for (const node of nodes) {
+    const raw = scalarText(node);
+    const text = raw === undefined ? undefined : resolve(raw);
+    if (!text || isRemoteInclude(text)) continue;
+    refs.push({ text, node, file: path.resolve(dir, text) });
+  }
+  return refs;
 }
 
 export function projectName(models: ComposeModel[], dir: string, env: Readonly<Record<string, string | undefined>>): string {

@@ -129,6 +129,21 @@ suite('compose core', () => {
     assert.equal(definitions(analysis.project, 'service', 'db')[0].start, text.indexOf('  db:') + 2);
   });
 
+  test('local includes are part of the project: their services and resources are known, remote ones are skipped', () => {
+    const host = memoryHost({
+      '/p/compose.yaml': 'include:\n  - db/compose.yaml\n  - oci://registry.example/stack:1\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n    networks: [back]\n',
+      '/p/db/compose.yaml': 'include:\n  - ../cache.yaml\nservices:\n  db:\n    image: postgres\n    networks: [back]\nnetworks:\n  back: {}\n',
+      '/p/cache.yaml': 'name: not-the-project-name\nservices:\n  cache:\n    image: redis\n',
+    });
+    const project = loadProject('/p/compose.yaml', host);
+    assert.deepEqual(project.files.map((f) => [f.file, f.included ?? false]), [['/p/compose.yaml', false], ['/p/db/compose.yaml', true], ['/p/cache.yaml', true]]);
+    assert.deepEqual([...project.services.keys()].sort(), ['cache', 'db', 'web']);
+    assert.equal(project.name, 'p');
+    const analysis = analyzeText(host.readFile('/p/compose.yaml')!, { file: '/p/compose.yaml', project, host });
+    assert.deepEqual(analysis.diagnostics.map((d) => `${d.code}: ${d.message}`), []);
+    assert.equal(definitions(project, 'service', 'db').length, 1);
+  });
+
   test('docs/COMPOSE-RULES.md has one row for every rule, with its default severity', () => {
     const doc = readFileSync(path.join(root, 'docs/COMPOSE-RULES.md'), 'utf8');
     const rows = [...doc.matchAll(/^\| `([a-z-]+)` \| (\w+) \|/gm)].map((m) => `${m[1]} ${m[2]}`);
@@ -142,7 +157,7 @@ suite('compose core', () => {
     // already applies to them (language/settings.ts reads RULE_IDS), only the settings editor does not offer them.
     // Empty this list once package.json lists them.
     const notYetInManifest = new Set([
-      'yaml-merge', 'yaml-anchor', 'non-string-key', 'empty-file', 'include-missing', 'include-cycle', 'extends-missing',
+      'yaml-merge', 'yaml-anchor', 'non-string-key', 'empty-file', 'include-missing', 'include-cycle', 'include-conflict', 'extends-missing',
       'extends-cycle', 'external-conflict', 'external-name-conflict', 'resource-source', 'build-platform', 'env-file-missing',
       'device-count', 'invalid-environment-key', 'image-or-build', 'dockerfile-conflict', 'healthcheck-test', 'distinct-limits',
       'container-name-scale', 'watch-target',

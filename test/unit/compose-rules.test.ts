@@ -99,6 +99,11 @@ const EXPECTED: Record<string, string[]> = {
   'include-cycle': [
     '2:5-2:15 include cycle: positive.yaml → inc/a.yaml → positive.yaml; remove one of these includes.',
   ],
+  'include-conflict': [
+    '3:5-3:20 inc/db-old.yaml defines services.db differently from inc/db.yaml, included before it: Compose refuses the conflict; rename one.',
+    '5:3-5:5 services.db is also defined, differently, in the included inc/db.yaml: Compose refuses the conflict; rename one, or change it in inc/db.yaml.',
+    '5:3-5:5 services.db is also defined, differently, in the included inc/db-old.yaml: Compose refuses the conflict; rename one, or change it in inc/db-old.yaml.',
+  ],
   'extends-missing': [
     '3:14-3:17 Service "web" extends "bse", which is not defined in positive.yaml: define it here, or add file: to name the file that has it.',
     '8:16-8:20 Service "apii" is not defined in other/common.yaml, which service "api" extends from: fix the name or the file.',

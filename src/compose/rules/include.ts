@@ -1,42 +1,7 @@
 import path from 'node:path';
-import { child, isMapNode, isSeqNode, parseCompose, scalarText, type CNode } from '../parse';
-import type { FileHost } from '../project';
+import { child, isMapNode, parseCompose, toJS, type CNode } from '../parse';
+import { includePaths as includesOf, type FileHost } from '../project';
 import type { Rule } from './rule';
-
-/** git, oci and http includes are fetched by docker compose; they are not checked here. */
-export function isRemoteInclude(p: string): boolean {
-  return /^(?:git|oci|https?|ssh):/i.test(p) || /^[\w.-]+@[\w.-]+:/.test(p) || /\.git(?:#|$)/.test(p);
-}
-
-interface IncludeRef {
-  /** The path as written (interpolated). */
-  text: string;
-  node: CNode;
-  /** The included file, absolute. */
-  file: string;
-}
-
-/** The main file of each `include` entry (its first path; every path with `all`), resolved against `dir`. */
-function includesOf(root: CNode | undefined, dir: string, resolve: (s: string) => string | undefined, all = false): IncludeRef[] {
-  const list = child(root, 'include');
-  if (!isSeqNode(list)) return [];
-  const refs: IncludeRef[] = [];
-  const nodes: CNode[] = [];
-  for (const item of list.items) {
-    const p = isMapNode(item) ? child(item, 'path') : item;
-    if (isSeqNode(p)) nodes.push(...(all ? p.items : p.items.slice(0, 1)));
-    else if (p) nodes.push(p);
-  }
-  for (const node of nodes) {
-    const raw = scalarText(node);
-    const text = raw === undefined ? undefined : resolve(raw);
-    if (!node || !text || isRemoteInclude(text)) continue;
-    // compose-go: a relative include path is read from the including file's project folder (project_directory
-    // changes where the included file's own relative paths point, not where it is read from).
-    refs.push({ text, node, file: path.resolve(dir, text) });
-  }
-  return refs;
-}
 
 /** include entries whose file does not exist: docker compose stops. */
 export const includeMissing: Rule = {
@@ -127,3 +92,55 @@ class IncludeGraph {
     return undefined;
   }
 }
+
+const SECTIONS = ['services', 'volumes', 'networks', 'secrets', 'configs'] as const;
+
+/**
+ * A name that an included file defines and this file (or an earlier include) defines differently: compose-go
+ * refuses it ("services.db conflicts with imported resource", loader/include.go importResources). Identical
+ * definitions are fine.
+ */
+export const includeConflict: Rule = {
+  id: 'include-conflict',
+  defaultSeverity: 'error',
+  description: 'A service, volume, network, secret or config that an included file also defines, differently.',
+  needsFiles: true,
+  check(ctx) {
+    if (!ctx.file) return;
+    const root = ctx.model.parsed.root;
+    const own = new Map<string, { value: string; keyStart: number; keyEnd: number }>();
+    for (const section of SECTIONS) {
+      const s = child(root, section);
+      if (isMapNode(s)) for (const e of s.entries) own.set(`${section}.${e.key}`, { value: JSON.stringify(toJS(e.value)), keyStart: e.keyStart, keyEnd: e.keyEnd });
+    }
+    const imported = new Map<string, { value: string; from: string }>();
+    for (const ref of includesOf(root, path.dirname(ctx.file), ctx.resolve)) {
+      const text = ctx.host!.readFile(ref.file);
+      if (text === undefined) continue;
+      const included = parseCompose(text).root;
+      for (const section of SECTIONS) {
+        const s = child(included, section);
+        if (!isMapNode(s)) continue;
+        for (const e of s.entries) {
+          const name = `${section}.${e.key}`;
+          const value = JSON.stringify(toJS(e.value));
+          const mine = own.get(name);
+          if (mine && mine.value !== value) {
+            ctx.report({
+              start: mine.keyStart, end: mine.keyEnd,
+              message: `${name} is also defined, differently, in the included ${ref.text}: Compose refuses the conflict; rename one, or change it in ${ref.text}.`,
+            });
+          }
+          const earlier = imported.get(name);
+          if (earlier && earlier.value !== value) {
+            ctx.report({
+              start: ref.node.start, end: ref.node.end,
+              message: `${ref.text} defines ${name} differently from ${earlier.from}, included before it: Compose refuses the conflict; rename one.`,
+            });
+          }
+          if (!earlier) imported.set(name, { value, from: ref.text });
+        }
+      }
+    }
+  },
+};

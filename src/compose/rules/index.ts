@@ -13,7 +13,7 @@ import { envFileMissing } from './env-file-missing';
 import { invalidEnvironmentKey } from './environment-key';
 import { extendsCycle, extendsMissing } from './extends';
 import { externalConflict, externalNameConflict } from './external-conflict';
-import { includeCycle, includeMissing } from './include';
+import { includeConflict, includeCycle, includeMissing } from './include';
 import { nonStringKey } from './non-string-key';
 import { resourceSource } from './resource-source';
 import { yamlAnchor } from './yaml-anchor';
@@ -53,6 +53,7 @@ export const RULES: readonly Rule[] = [
   schema,
   includeMissing,
   includeCycle,
+  includeConflict,
   extendsMissing,
   extendsCycle,
   undefinedNetwork,
