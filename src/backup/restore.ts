@@ -221,7 +221,9 @@ export interface CheckOptions {
  * ChecksumMismatchError, DamagedArchiveError (or a file-system error naming the file); writes nothing into a volume.
  */
 export async function checkArchive(file: string, options: CheckOptions = {}): Promise<ArchiveCheck> {
-  const [format, stat, manifest] = await Promise.all([formatOf(file), fs.stat(file), readManifest(file)]);
+  const [format, stat, manifest] = await Promise.all([formatOf(file), fs.stat(file), readManifest(file)]).catch((e: unknown) => {
+    throw explainCheckFailure(e, file, options.signal, undefined);
+  });
   const guard = new TarGuard();
   const hash = new HashStream();
   const copy = options.copyTo ? await fs.open(options.copyTo, 'wx', 0o600) : undefined;
@@ -248,15 +250,29 @@ export async function checkArchive(file: string, options: CheckOptions = {}): Pr
   return { format, sha256: hash.digest, bytes: stat.size, counts: guard.counts, manifest };
 }
 
+/** What went wrong with a file, without Node's "ENOENT: no such file or directory, open '…'". */
+function fileProblem(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT': return 'does not exist (any more)';
+    case 'EACCES':
+    case 'EPERM': return 'cannot be read: permission denied';
+    case 'EISDIR': return 'is a folder, not an archive';
+    case 'EIO': return 'cannot be read: the disk reports an input/output error';
+    default: return `cannot be read (${e.code ?? e.message})`;
+  }
+}
+
 /** A failure of the first pass in words that name the archive; raw library messages stay in `cause`. */
 function explainCheckFailure(error: unknown, file: string, signal: AbortSignal | undefined, copyTo: string | undefined): unknown {
   if (isAbort(error, signal)) return error;
   if (error instanceof UnsafeArchiveError) return new UnsafeArchiveError(error.entry, error.reason, file);
   const e = error as NodeJS.ErrnoException;
-  if (copyTo && e?.path === copyTo || e?.code === 'ENOSPC') {
-    return new Error(`No room for a private copy of ${file} in ${path.dirname(copyTo ?? tmpdir())} (${e.code ?? e.message}): the restore reads that copy so that what is written is what was checked. Nothing was written.`, { cause: error });
+  if (copyTo && (e?.path === copyTo || e?.code === 'ENOSPC')) {
+    const why = e.code === 'ENOSPC' ? 'there is no room' : fileProblem(e).replace(/^cannot be read/, 'it cannot be written');
+    return new Error(`A private copy of ${file} could not be made in ${path.dirname(copyTo)} (${why}): the restore writes from that copy so that what is written is what was checked. Nothing was written.`, { cause: error });
   }
-  if (e?.path) return error; // the archive itself could not be read: the message names it
+  if (e?.path) return new Error(`${e.path} ${fileProblem(e)}. Nothing was written.`, { cause: error });
+  if (error instanceof DamagedArchiveError || !(error instanceof Error) || /manifest/.test(error.message)) return error;
   const detail = damageDetail(error);
   return detail ? new DamagedArchiveError(file, detail, { cause: error }) : new DamagedArchiveError(file, `it could not be read as a tar archive (${e?.message ?? String(error)})`, { cause: error });
 }
@@ -510,7 +526,7 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
       const left = wroteNothing && !created ? `nothing was written into volume ${volume}` : await stateAfterFailure(client, volume, mode, created);
       if (isAbort(e, signal)) throw cancelled(`cancelled: ${left}.`, e);
       const error = pipelineError(e, client.label, action);
-      error.message = `${error.message} (${left})`;
+      error.message = `${error.message.includes(archive) ? '' : `Restore of ${archive} into ${volume} failed: `}${error.message} (${left})`;
       throw error;
     }
     return {

@@ -502,13 +502,14 @@ suite('volume backup, restore and clone on a real engine', function () {
     await fs.writeFile(badManifest, good);
     await fs.writeFile(manifestPathFor(badManifest), '{"kind": "docker-networks-volumes/volume-backup", ');
     const target = `${P}damaged`;
-    for (const [archive, words] of [[cut, /cut short/], [flipped, /does not check out|not a tar entry/], [notTar, /not a \.tar/], [badManifest, /manifest\.json is damaged \(not valid JSON\)/]] as const) {
+    const missing = path.join(folder, 'missing.tar.gz');
+    for (const [archive, words] of [[cut, /cut short/], [flipped, /does not check out|not a tar entry/], [notTar, /not a \.tar/], [badManifest, /manifest\.json is damaged \(not valid JSON\)/], [missing, /does not exist/]] as const) {
       await assert.rejects(restoreVolume(client, { archive, volume: target }), (e: unknown) => {
         const message = (e as Error).message;
         assert.ok(message.includes(archive), `names ${archive}: ${message}`);
         assert.match(message, words);
         assert.match(message, /Nothing was written/);
-        assert.doesNotMatch(message, /unexpected end of file|incorrect data check|invalid stored block|position \d|Unexpected (token|end of JSON)/i, 'no raw library words');
+        assert.doesNotMatch(message, /unexpected end of file|incorrect data check|invalid stored block|position \d|Unexpected (token|end of JSON)|ENOENT/i, 'no raw library words');
         return true;
       });
       assert.equal(volumeExists(target), false, `${path.basename(archive)}: no volume was created`);
@@ -538,6 +539,7 @@ suite('volume backup, restore and clone on a real engine', function () {
       },
     });
     await assert.rejects(restoreVolume(dying, { archive, volume: target }), (e: unknown) => {
+      assert.ok((e as Error).message.includes(archive), 'names the archive');
       assert.match((e as Error).message, new RegExp(`the new volume ${target} is still there and may hold part of the archive: removing it failed \\(Cannot reach the engine`));
       return true;
     });
