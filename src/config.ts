@@ -72,6 +72,8 @@ export interface ScheduleSettingValues {
   /** At least 1. */
   keep: number;
   pauseWriters: boolean;
+  /** Verify each new scheduled backup (a restore into a scratch volume) before older ones are deleted. */
+  verify: boolean;
 }
 
 export function scheduleSettings(): ScheduleSettingValues {
@@ -83,6 +85,7 @@ export function scheduleSettings(): ScheduleSettingValues {
     volumes: [...new Set(volumes)],
     keep: Math.max(1, Math.floor(config.get<number>(SETTING.scheduleKeep, 7)) || 7),
     pauseWriters: config.get<boolean>(SETTING.schedulePauseWriters, false),
+    verify: config.get<boolean>(SETTING.scheduleVerify, false) === true,
   };
 }
 

@@ -34,6 +34,7 @@ export const COMMAND = {
   cloneVolume: 'dnv.volume.clone',
   scheduleBackup: 'dnv.volume.scheduleBackup',
   runScheduledBackups: 'dnv.volume.runScheduledBackups',
+  verifyBackup: 'dnv.volume.verifyBackup',
 } as const;
 
 export const CONTEXT = {
@@ -66,6 +67,7 @@ export const SETTING = {
   scheduleVolumes: 'backup.schedule.volumes',
   scheduleKeep: 'backup.schedule.keep',
   schedulePauseWriters: 'backup.schedule.pauseWriters',
+  scheduleVerify: 'backup.schedule.verify',
 } as const;
 
 /**

@@ -14,6 +14,7 @@ import type { BackupFormat } from './formats';
 import { manifestPathFor } from './manifest';
 import type { ProgressListener } from './streams';
 import { runningWriters, volumeExists } from './volumes';
+import { type VerifyResult, verifyBackup } from './verify';
 
 export type BackupInterval = 'hourly' | 'daily' | 'weekly';
 
@@ -65,6 +66,8 @@ export interface ScheduleSettings {
   format: BackupFormat;
   /** Pause running containers that write to a volume while it is read (nobody is there to be asked). */
   pauseWriters: boolean;
+  /** Verify each new backup (verify.ts) before retention deletes older ones; one that fails deletes nothing. */
+  verify?: boolean;
 }
 
 export interface ScheduledVolumeOutcome {
@@ -74,6 +77,8 @@ export interface ScheduledVolumeOutcome {
   error?: unknown;
   /** Scheduled backups deleted by retention after this one. */
   removed: StoredBackup[];
+  /** With `verify`: how the new backup verified (older ones are kept when it did not). */
+  verification?: VerifyResult;
   /** When the volume's newest scheduled backup was made, after this pass. */
   last?: Date;
   /** When the volume is next due (ms since the epoch). */
@@ -121,9 +126,11 @@ export async function runScheduledBackups(client: EngineClient, settings: Schedu
         volume, folder: settings.folder, format: settings.format, pause, scheduled: true,
         signal: options.signal, onProgress: options.onProgress,
       });
-      const removed = await applyRetention(settings.folder, volume, settings.keep);
+      // Verified before retention: the older backups go only once the new one is known to restore.
+      const verification = settings.verify ? await verifyBackup(client, { archive: result.archive, signal: options.signal }) : undefined;
+      const removed = !verification || verification.ok ? await applyRetention(settings.folder, volume, settings.keep) : [];
       const made = new Date(result.manifest.created);
-      outcomes.push({ volume, status: 'backed-up', result, removed, nextDue: made.getTime() + INTERVAL_MS[settings.interval], last: made });
+      outcomes.push({ volume, status: 'backed-up', result, removed, verification, nextDue: made.getTime() + INTERVAL_MS[settings.interval], last: made });
     } catch (error) {
       if (options.signal?.aborted) throw error;
       const failedAt = now();

@@ -13,6 +13,7 @@ import { createVolume } from './volumes/createVolume';
 import { pruneVolumes } from './volumes/pruneVolumes';
 import { removeVolume } from './volumes/removeVolume';
 import { restoreVolume } from './volumes/restoreVolume';
+import { verifyBackup } from './volumes/verifyBackup';
 import { runScheduledBackupsNow, scheduleBackup } from './volumes/scheduleBackup';
 
 /**
@@ -35,6 +36,7 @@ export function registerVolumeCommands(context: vscode.ExtensionContext, storeFo
     registerCommand(COMMAND.backupVolume, (arg, selection) => backupVolumes(storeFor(arg), prompts, arg, selection)),
     registerCommand(COMMAND.restoreVolume, (arg) => restoreVolume(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.cloneVolume, (arg) => cloneVolume(storeFor(arg), prompts, arg)),
+    registerCommand(COMMAND.verifyBackup, (arg) => verifyBackup(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.scheduleBackup, (arg, selection) => {
       if (storeFor(arg) !== current) throw new Error(localize('Scheduled backups are of the current engine ({0}): make this engine current first (Select Engine).', current.client.label));
       return scheduleBackup(current, prompts, arg, selection);

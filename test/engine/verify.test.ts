@@ -12,6 +12,7 @@ import path from 'node:path';
 import { extract, pack } from 'tar-stream';
 import { backupVolume } from '../../src/backup/backup';
 import type { BackupManifest } from '../../src/backup/manifest';
+import { runScheduledBackups } from '../../src/backup/schedule';
 import { verifyBackup } from '../../src/backup/verify';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
@@ -76,6 +77,21 @@ suite('Verify Backup', function () {
     assert.equal(result.restore?.verified, true, 'the restore checked the manifest\'s checksum');
     assert.equal(result.scratchRemoved, true);
     assert.deepEqual(scratchLeft(), before, 'no scratch volume left');
+  });
+
+  test('a scheduled backup with verify on is verified before retention deletes the older one', async () => {
+    const scheduled = path.join(folder, 'scheduled');
+    const settings = { volumes: [volume], interval: 'hourly' as const, keep: 1, folder: scheduled, format: 'tar.gz' as const, pauseWriters: false, verify: true };
+    const [first] = await runScheduledBackups(client, settings, { force: true });
+    assert.equal(first.status, 'backed-up');
+    assert.equal(first.verification?.ok, true, JSON.stringify(first.verification));
+    assert.equal(first.verification?.archive, first.result?.archive);
+    await new Promise((r) => setTimeout(r, 1100)); // one-second timestamps in the names
+    const [second] = await runScheduledBackups(client, settings, { force: true });
+    assert.equal(second.verification?.ok, true);
+    assert.deepEqual(second.removed.map((b) => b.archive), [first.result!.archive], 'the older one goes once the new one verified');
+    const [unverified] = await runScheduledBackups(client, { ...settings, verify: false }, { force: true });
+    assert.equal(unverified.verification, undefined, 'off by default: no verification');
   });
 
   test('an archive changed under its manifest does not verify, and says why', async () => {

@@ -16,6 +16,7 @@ import { formatBytes } from '../../views/describe';
 import { localize } from '../../views/items';
 import { userMessage } from '../index';
 import { unrestorableWarning } from './backupVolume';
+import { verificationMessage } from './verifyBackup';
 import { chosenFormat, configuredFolder, seconds } from './common';
 
 /** Longest a Node timer can wait; a later due time is reached by waking up and planning again. */
@@ -32,17 +33,17 @@ export type ScheduleState =
 
 /** The schedule as the settings describe it. */
 export function scheduleState(): ScheduleState {
-  const { interval, volumes, keep, pauseWriters } = scheduleSettings();
+  const { interval, volumes, keep, pauseWriters, verify } = scheduleSettings();
   if (!interval) return { status: 'off' };
   if (!volumes.length) return { status: 'incomplete', why: localize('no volume is listed in {0}', `${SETTING_SECTION}.${SETTING.scheduleVolumes}`) };
   const folder = configuredFolder();
   if (!folder) return { status: 'incomplete', why: localize('{0} is empty', `${SETTING_SECTION}.${SETTING.backupFolder}`) };
   // chosenFormat falls back to .tar.gz where this runtime has no zstd.
-  return { status: 'on', settings: { volumes, interval, keep, folder, format: chosenFormat(undefined).format, pauseWriters } };
+  return { status: 'on', settings: { volumes, interval, keep, folder, format: chosenFormat(undefined).format, pauseWriters, verify } };
 }
 
 export function affectsSchedule(e: vscode.ConfigurationChangeEvent): boolean {
-  return [SETTING.scheduleInterval, SETTING.scheduleVolumes, SETTING.scheduleKeep, SETTING.schedulePauseWriters, SETTING.backupFolder, SETTING.backupFormat]
+  return [SETTING.scheduleInterval, SETTING.scheduleVolumes, SETTING.scheduleKeep, SETTING.schedulePauseWriters, SETTING.scheduleVerify, SETTING.backupFolder, SETTING.backupFormat]
     .some((key) => e.affectsConfiguration(`${SETTING_SECTION}.${key}`));
 }
 
@@ -196,6 +197,14 @@ export class BackupScheduler implements vscode.Disposable {
           const r = o.result!;
           log().info(`backup schedule: ${o.volume} → ${r.archive} (${formatBytes(r.manifest.archive.bytes)}, ${r.manifest.content.files} files, ${seconds(r.manifest.durationMs)})`
             + (o.removed.length ? `; deleted ${o.removed.length} older: ${o.removed.map((b) => b.archive).join(', ')}` : ''));
+          if (o.verification) {
+            const verified = verificationMessage(o.verification);
+            if (o.verification.ok) log().info(`backup schedule: ${verified}`);
+            else {
+              log().warn(`backup schedule: ${verified}`);
+              void this.warn(`${verified} ${localize('Older scheduled backups of {0} were kept.', o.volume)}`);
+            }
+          }
           const unrestorable = unrestorableWarning(r);
           if (unrestorable) {
             log().warn(`backup schedule: ${unrestorable}`);

@@ -11,6 +11,7 @@ import { listBackups } from '../../backup/catalog';
 import { type BackupManifest, readManifest } from '../../backup/manifest';
 import { labelsFromManifest, manifestVolumeOptions, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
+import { COMMAND } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatDate } from '../../views/describe';
 import { localize } from '../../views/items';
@@ -37,7 +38,7 @@ async function pickArchive(prompts: Prompts, volume?: string): Promise<string | 
   const folder = configuredFolder();
   const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
   if (known.length) {
-    type Item = vscode.QuickPickItem & { archive?: string };
+    type Item = vscode.QuickPickItem & { archive?: string; verify?: boolean };
     const items: Item[] = [];
     let lastVolume: string | undefined;
     for (const b of known.sort((x, y) => (volume ? 0 : x.volume.localeCompare(y.volume)) || y.created.getTime() - x.created.getTime())) {
@@ -50,12 +51,17 @@ async function pickArchive(prompts: Prompts, volume?: string): Promise<string | 
       });
     }
     items.push({ label: `$(folder-opened) ${localize('Browse…')}`, description: localize('another archive, also one made with tar') });
+    items.push({ label: `$(verified) ${localize('Verify a Backup…')}`, description: localize('restore one into a scratch volume and compare, without touching yours'), verify: true });
     const picked = await prompts.pick(items, {
       title: volume ? localize('Restore {0} from which backup?', volume) : localize('Restore which backup?'),
       placeHolder: localize('Backups in {0}', folder!), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true,
     });
     if (!picked) return undefined;
     if (picked.archive) return picked.archive;
+    if (picked.verify) {
+      void vscode.commands.executeCommand(COMMAND.verifyBackup, volume ? { kind: 'volume', name: volume } : undefined);
+      return undefined;
+    }
   }
   return prompts.pickFile({
     title: localize('Archive to restore'), openLabel: localize('Restore'), defaultFolder: folder,

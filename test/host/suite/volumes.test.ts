@@ -14,6 +14,7 @@ import * as zlib from 'zlib';
 import type { BackupResult } from '../../../src/backup/backup';
 import type { CloneResult } from '../../../src/backup/clone';
 import type { RestoreResult } from '../../../src/backup/restore';
+import type { VerifyResult } from '../../../src/backup/verify';
 import type { PruneResult } from '../../../src/commands/volumes/pruneVolumes';
 import type { RemoveResult } from '../../../src/commands/volumes/removeVolume';
 import type { ScheduleResult } from '../../../src/commands/volumes/scheduleBackup';
@@ -156,6 +157,17 @@ suite('Volume commands', function () {
       dockerQuiet('volume', 'rm', '-f', target);
       fs.rmSync(hostFolder, { recursive: true, force: true });
     }
+  });
+
+  test('dnv.volume.verifyBackup with { archive } restores it into a scratch volume, compares and removes it, asking nothing', async () => {
+    const archive = fs.readdirSync(folder).filter((f) => f.endsWith('.tar.gz')).map((f) => path.join(folder, f))[0];
+    const scratchBefore = dockerQuiet('volume', 'ls', '-q', '--filter', 'name=^dnv-verify-');
+    const result = await vscode.commands.executeCommand<VerifyResult>('dnv.volume.verifyBackup', { archive });
+    assert.strictEqual(result?.ok, true, JSON.stringify(result));
+    assert.strictEqual(result?.manifest, 'matches');
+    assert.strictEqual(result?.scratchRemoved, true);
+    assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', 'name=^dnv-verify-'), scratchBefore, 'no scratch volume left');
+    prompts().assertAllAnswered();
   });
 
   test('dnv.volume.clone copies the volume engine-side', async () => {
