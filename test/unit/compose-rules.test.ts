@@ -92,6 +92,10 @@ const EXPECTED: Record<string, string[]> = {
   'empty-file': [
     '2:1-2:15 The Compose file is empty (version alone does not count: it is ignored): docker compose refuses it; add a services section.',
   ],
+  'invalid-interpolation': [
+    '3:21-3:33 Invalid interpolation "${PG_VERSION": Compose stops on it; close the variable as ${NAME} (or ${NAME:-default}), or write $$ for a literal $.',
+    '6:27-6:37 Invalid interpolation "${ss:word}": Compose stops on it; close the variable as ${NAME} (or ${NAME:-default}), or write $$ for a literal $.',
+  ],
   'include-missing': [
     '2:5-2:19 Included file ./missing.yaml does not exist: create it or fix the path.',
     '3:28-3:51 Included file ./missing-override.yaml does not exist: create it or fix the path.',

@@ -11,6 +11,7 @@ import { deviceCount } from './device-count';
 import { emptyFile } from './empty-file';
 import { envFileMissing } from './env-file-missing';
 import { invalidEnvironmentKey } from './environment-key';
+import { invalidInterpolation } from './invalid-interpolation';
 import { extendsCycle, extendsMissing } from './extends';
 import { externalConflict, externalNameConflict } from './external-conflict';
 import { includeConflict, includeCycle, includeMissing } from './include';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   yamlAnchor,
   nonStringKey,
   emptyFile,
+  invalidInterpolation,
   schema,
   includeMissing,
   includeCycle,
