@@ -108,16 +108,18 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
   // .env files (`unset: 'empty'`): Compose's dotenv reader substitutes an unset variable with nothing.
   let out = '';
   let unknown = false;
-  const re = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+  // ${NAME[...]}: compose-go reads bash-style array references; their value is not known here.
+  const re = /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(\[[^\]]*\])?(?:(:?[-?+])((?:[^{}]|\{[^{}]*\})*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     out += text.slice(last, m.index);
     last = re.lastIndex;
     if (m[0] === '$$') { out += '$'; continue; }
-    const name = m[1] ?? m[4];
+    if (m[2]) { unknown = options.unset !== 'empty'; continue; }
+    const name = m[1] ?? m[5];
     const value = env[name];
-    const op = m[2];
-    const arg = m[3] ?? '';
+    const op = m[3];
+    const arg = m[4] ?? '';
     if (!op) {
       if (value === undefined) unknown = options.unset !== 'empty'; else out += value;
     } else if (op === ':-' || op === '-') {

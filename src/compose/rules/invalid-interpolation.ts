@@ -58,6 +58,12 @@ function braced(value: string, at: number): number {
   NAME.lastIndex = at + 2;
   if (!NAME.exec(value)) return -1;
   let p = NAME.lastIndex;
+  // compose-go also reads bash-style array references: ${ARRAY[*]}, ${ARRAY[0]} (loader_test.go).
+  if (value[p] === '[') {
+    const close = value.indexOf(']', p);
+    if (close === -1) return -1;
+    p = close + 1;
+  }
   if (value[p] === '}') return p + 1;
   if (value[p] === ':') p++;
   if (value[p] !== '-' && value[p] !== '+' && value[p] !== '?') return -1;
