@@ -129,10 +129,10 @@ const EXPECTED: Record<string, string[]> = {
   'resource-source': [
     '8:5-8:9 Config "site" sets file and content: they are mutually exclusive; keep one.',
     '9:5-9:12 Config "site" sets file and content: they are mutually exclusive; keep one.',
-    '11:3-11:8 Config "empty" has no content: set one of file, environment or content, or external: true if it already exists.',
+    '11:3-11:8 Config "empty" has no content: set one of file, environment or content (or a driver), or external: true if it already exists.',
     '15:5-15:9 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
     '16:5-16:16 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
-    '17:3-17:10 Secret "nothing" has no content: set file or environment, or external: true if it already exists.',
+    '17:3-17:10 Secret "nothing" has no content: set file or environment (or a driver), or external: true if it already exists.',
   ],
   'build-platform': [
     '6:15-6:27 platform linux/arm/v7 of service "app" is not in its build.platforms (linux/amd64, linux/arm64): add it there or change platform.',
