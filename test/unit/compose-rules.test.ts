@@ -141,6 +141,10 @@ const EXPECTED: Record<string, string[]> = {
     '4:15-4:32 env_file ./env/missing.env of service "app" does not exist: create it, or use the long syntax with required: false.',
     '9:15-9:30 env_file ./env/local.env of service "worker" does not exist: create it, or use the long syntax with required: false.',
   ],
+  'label-file-missing': [
+    '6:9-6:25 label_file ./missing.labels of service "web" does not exist: create it or fix the path.',
+    '9:17-9:29 label_file ./api.labels of service "api" does not exist: create it or fix the path.',
+  ],
   'device-count': [
     '9:15-9:20 A device request in deploy.resources.reservations.devices of service "trainer" sets both count and device_ids: they are exclusive; keep count (how many) or device_ids (which ones).',
     '13:22-13:26 count "some" in deploy.resources.reservations.devices of service "trainer" is neither a number nor "all": use a number of devices, or all.',

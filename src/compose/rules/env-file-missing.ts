@@ -40,3 +40,24 @@ function check(ctx: RuleContext, service: string, item: CNode): void {
     message: `env_file ${file} of service "${service}" does not exist: create it, or use the long syntax with required: false.`,
   });
 }
+
+/** A `label_file` that is not on disk: compose-go stops ("label file ... not found"); label files are always required. */
+export const labelFileMissing: Rule = {
+  id: 'label-file-missing',
+  defaultSeverity: 'error',
+  description: 'A service\'s `label_file` does not exist.',
+  needsFiles: true,
+  check(ctx) {
+    for (const service of ctx.model.services) {
+      const node = child(service.node, 'label_file');
+      const items = isSeqNode(node) ? node.items : node ? [node] : [];
+      for (const item of items) {
+        const raw = scalarText(item);
+        const file = raw === undefined ? undefined : ctx.resolve(raw);
+        if (!file || /^[A-Za-z]:[\\/]/.test(file)) continue;
+        if (ctx.host!.exists(path.resolve(ctx.project.dir, file))) continue;
+        ctx.report({ start: item.start, end: item.end, message: `label_file ${file} of service "${service.name}" does not exist: create it or fix the path.` });
+      }
+    }
+  },
+};
