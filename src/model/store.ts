@@ -218,10 +218,19 @@ export class ExplorerStore {
     return this.containerById.get(id);
   }
 
-  /** Containers attached to a network, matched by id (names can be reused after a remove). */
+  /**
+   * Containers attached to a network: matched by id (names can be reused after a remove), plus those attached
+   * by name alone. A container created but never started carries no network id yet (nor do attachments on
+   * some Podman versions); it is a member all the same, whoever else is on the network.
+   */
   membersOf(network: NetworkModel): NetworkMember[] {
     const index = this.relations();
-    return index.membersByNetworkId.get(network.id) ?? index.membersByNetworkName.get(network.name) ?? [];
+    const byId = index.membersByNetworkId.get(network.id) ?? [];
+    const byName = index.membersByNetworkName.get(network.name) ?? [];
+    if (byName.length === 0) return byId;
+    if (byId.length === 0) return byName;
+    const seen = new Set(byId.map((m) => m.container.id));
+    return [...byId, ...byName.filter((m) => !seen.has(m.container.id))];
   }
 
   usersOf(volume: VolumeModel): VolumeUser[] {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { ExplorerStore } from '../../src/model/store';
+import { describeNetwork } from '../../src/views/describe';
 import { cleanupTestResources, docker, PREFIX, TEST_IMAGE, waitFor } from '../support/docker';
 
 suite('explorer store on a real engine', function () {
@@ -184,5 +185,56 @@ suite('published ports in the model', () => {
       await store.stop();
       docker('rm', '-f', name);
     }
+  });
+});
+
+suite('network membership on a real engine', () => {
+  // Own names and own cleanup (no cleanupTestResources): other suites may be using the engine at the same time.
+  const net = `${PREFIX}members-net`;
+  const names = { created: `${PREFIX}members-created`, running: `${PREFIX}members-running`, stopped: `${PREFIX}members-stopped`, paused: `${PREFIX}members-paused` };
+  const late = `${PREFIX}members-late`;
+  const removeAll = () => {
+    for (const n of [...Object.values(names), late]) { try { docker('rm', '-f', n); } catch { /* not there */ } }
+    try { docker('network', 'rm', net); } catch { /* not there */ }
+  };
+  let store: ExplorerStore | undefined;
+
+  suiteSetup(() => {
+    removeAll();
+    docker('network', 'create', net);
+    docker('create', '--name', names.created, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    docker('run', '-d', '--name', names.running, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    docker('run', '-d', '--name', names.stopped, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    docker('stop', '-t', '0', names.stopped);
+    docker('run', '-d', '--name', names.paused, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    docker('pause', names.paused);
+  });
+
+  suiteTeardown(async () => {
+    await store?.stop();
+    removeAll();
+  });
+
+  test('created, running, stopped and paused containers are all members of their network, and the row says so', async () => {
+    // Before the fix, the created container (no network id until it first starts) vanished from a network that
+    // also had a running one: membersOf used the by-id list alone whenever it existed.
+    store = new ExplorerStore(new EngineClient(resolveEndpoint()), { coalesceMs: 10 });
+    store.start();
+    await store.whenSettled();
+    const network = store.networkByName(net)!;
+    assert.ok(network, 'network listed');
+    const states = () => Object.fromEntries(store!.membersOf(network).map((m) => [m.container.name, m.container.state]));
+    assert.deepEqual(states(), {
+      [names.created]: 'created', [names.running]: 'running', [names.stopped]: 'exited', [names.paused]: 'paused',
+    });
+    const row = describeNetwork(network, store.membersOf(network));
+    assert.match(row.tooltip(), /Containers: `4`/);
+    assert.match(row.contextValue, /\bnetwork\.inUse\b/);
+
+    // A created container that arrives by event (an inspect, not the list) joins them.
+    docker('create', '--name', late, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    await waitFor('the late created container among the members', () => states()[late] === 'created');
+    assert.equal(store.membersOf(network).length, 5);
+    assert.match(describeNetwork(network, store.membersOf(network)).tooltip(), /Containers: `5`/);
   });
 });
