@@ -6,7 +6,7 @@
  * does not fully understand (anchors, tags, block scalars, multi-line flows, errors...) goes through the
  * `yaml` library's Document, which also reports syntax errors. Both produce the same tree.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { fastParse } from './fastYaml';
 
 export interface Position {
@@ -193,17 +193,36 @@ export function tooDeep(text: string): { at: number; kind: string } | undefined 
 
 /** The `yaml` library's path: full YAML 1.2 with errors, anchors, merge keys and tags. */
 export function parseWithYaml(text: string): { root: CNode | undefined; problems: SyntaxProblem[] } {
-  const doc = parseDocument(text, { merge: true, prettyErrors: false, keepSourceTokens: false, strict: true, uniqueKeys: true });
+  const options = { merge: true, prettyErrors: false, keepSourceTokens: false, strict: true, uniqueKeys: true } as const;
+  // A file of several documents (separated by ---) is read by Compose as one override on top of the other.
+  const docs = [...parseAllDocuments(text, options)];
   const problems: SyntaxProblem[] = [];
-  for (const e of doc.errors) problems.push({ ...spanOf(e.pos, text.length), message: firstLine(e.message), severity: 'error' });
-  for (const w of doc.warnings) {
-    // Unknown tags are reported by convert() with a message that says which ones Compose knows.
-    if (w.code === 'TAG_RESOLVE_FAILED') continue;
-    problems.push({ ...spanOf(w.pos, text.length), message: firstLine(w.message), severity: 'warning' });
+  let root: CNode | undefined;
+  for (const doc of docs.length ? docs : [parseDocument(text, options)]) {
+    for (const e of doc.errors) problems.push({ ...spanOf(e.pos, text.length), message: firstLine(e.message), severity: 'error' });
+    for (const w of doc.warnings) {
+      // Unknown tags are reported by convert() with a message that says which ones Compose knows.
+      if (w.code === 'TAG_RESOLVE_FAILED') continue;
+      problems.push({ ...spanOf(w.pos, text.length), message: firstLine(w.message), severity: 'warning' });
+    }
+    if (!doc.contents) continue; // an empty document, as compose-go skips it
+    const converted = new Converter(doc, text, problems).convert(doc.contents as YamlNode);
+    // An empty document (`---` and nothing) is skipped; an explicit `~` is kept (and refused by empty-file).
+    if (docs.length > 1 && converted.kind === 'scalar' && converted.value === null && converted.start === converted.end) continue;
+    root = root ? overlay(root, converted) : converted;
   }
-  const converter = new Converter(doc, text, problems);
-  const root = doc.contents ? converter.convert(doc.contents as YamlNode) : undefined;
   return { root, problems };
+}
+
+/** A later document over an earlier one: mappings merge key by key (deeply), anything else is replaced. */
+function overlay(base: CNode, over: CNode): CNode {
+  if (base.kind !== 'map' || over.kind !== 'map') return over;
+  const entries = base.entries.map((e) => {
+    const o = over.entries.find((x) => x.key === e.key);
+    return o ? { ...o, value: overlay(e.value, o.value) } : e;
+  });
+  for (const o of over.entries) if (!base.entries.some((e) => e.key === o.key)) entries.push(o);
+  return { ...base, entries, end: Math.max(base.end, over.end) };
 }
 
 function spanOf(pos: [number, number], length: number): Span {

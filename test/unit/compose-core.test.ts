@@ -129,6 +129,19 @@ suite('compose core', () => {
     assert.equal(definitions(analysis.project, 'service', 'db')[0].start, text.indexOf('  db:') + 2);
   });
 
+  test('a file of several YAML documents is one Compose model, later documents over earlier ones (compose-go loads them so)', () => {
+    // After compose-go's loader_test.go TestLoadMulmtiDocumentYaml.
+    const text = 'name: multi\nservices:\n  test:\n    image: nginx:latest\n---\nservices:\n  test:\n    image: nginx:override\n  other:\n    image: busybox\n    depends_on: [test]\n---\n';
+    const analysis = analyzeText(text);
+    assert.deepEqual(analysis.diagnostics.map((d) => `${d.code}: ${d.message}`), []);
+    assert.deepEqual(analysis.model.services.map((s) => s.name), ['test', 'other']);
+    const image = analysis.model.services[0].node!.entries.find((e) => e.key === 'image')!.value;
+    assert.equal(text.slice(image.start, image.end), 'nginx:override');
+    // Errors in the second document are still reported at their place.
+    const broken = analyzeText('services:\n  a:\n    image: x\n---\nservices:\n  a:\n    imagee: y\n');
+    assert.deepEqual(broken.diagnostics.map((d) => `${d.code} ${d.range.start.line + 1}`), ['schema 7']);
+  });
+
   test('local includes are part of the project: their services and resources are known, remote ones are skipped', () => {
     const host = memoryHost({
       '/p/compose.yaml': 'include:\n  - db/compose.yaml\n  - oci://registry.example/stack:1\nservices:\n  web:\n    image: nginx\n    depends_on: [db]\n    networks: [back]\n',
