@@ -152,6 +152,8 @@ const EXPECTED: Record<string, string[]> = {
   'invalid-environment-key': [
     '6:9-6:16 "=orphan" in environment of service "app" has no variable name before "=": write NAME=value.',
     '7:9-7:19 " =spaced" in environment of service "app" has no variable name before "=": write NAME=value.',
+    '8:9-8:21 Environment variable "DEBUG" of service "app" is declared with a trailing space in "DEBUG = true": write DEBUG=true.',
+    '12:7-12:14 Environment variable "MODE " of service "worker" is declared with a trailing space: remove it.',
   ],
   'image-or-build': [
     '2:3-2:6 Service "web" has neither an image nor a build context: add image: (to run an image) or build: (to build one).',
