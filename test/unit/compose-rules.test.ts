@@ -120,8 +120,13 @@ const EXPECTED: Record<string, string[]> = {
     '12:14-12:15 This extends leads into an extends cycle (a → b → a): break that chain.',
   ],
   'external-conflict': [
-    '10:5-10:11 Network "proxy" is external, so Compose does not create it and refuses "driver" beside external: remove driver, or remove external to let Compose create it.',
-    '15:5-15:11 Volume "data" is external, so Compose does not create it and refuses "labels" beside external: remove labels, or remove external to let Compose create it.',
+    '9:5-9:11 Volume "data" is external, so Compose does not create it and refuses "labels" beside external: remove labels, or remove external to let Compose create it.',
+    '14:5-14:11 Volume "logs" is external, so Compose does not create it and refuses "driver" beside external: remove driver, or remove external to let Compose create it.',
+    '15:5-15:16 Volume "logs" is external, so Compose does not create it and refuses "driver_opts" beside external: remove driver_opts, or remove external to let Compose create it.',
+  ],
+  'external-network-options': [
+    '9:5-9:11 Network "proxy" is external, so Compose does not create it and ignores "driver": remove driver, or remove external to let Compose create it.',
+    '10:5-10:9 Network "proxy" is external, so Compose does not create it and ignores "ipam": remove ipam, or remove external to let Compose create it.',
   ],
   'external-name-conflict': [
     '9:7-9:11 networks.proxy sets both name and the deprecated external.name: Compose refuses both; keep name and write external: true.',

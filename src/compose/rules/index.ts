@@ -13,7 +13,7 @@ import { envFileMissing, labelFileMissing } from './env-file-missing';
 import { invalidEnvironmentKey } from './environment-key';
 import { invalidInterpolation } from './invalid-interpolation';
 import { extendsCycle, extendsMissing } from './extends';
-import { externalConflict, externalNameConflict } from './external-conflict';
+import { externalConflict, externalNameConflict, externalNetworkOptions } from './external-conflict';
 import { includeConflict, includeCycle, includeMissing } from './include';
 import { nonStringKey } from './non-string-key';
 import { resourceSource } from './resource-source';
@@ -82,6 +82,7 @@ export const RULES: readonly Rule[] = [
   bindSourceMissing,
   duplicateContainerName,
   externalConflict,
+  externalNetworkOptions,
   externalNameConflict,
   resourceSource,
   buildPlatform,
