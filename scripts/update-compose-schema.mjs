@@ -4,8 +4,9 @@
 //
 //   npm run update-compose-schema -- <file or https URL> [--commit <sha>] [--repo owner/name] [--dry-run]
 //
-// Without an argument it reads compose-go's main branch from GitHub (this needs the network; pass a file
-// otherwise). The copy is kept verbatim so that a later diff against compose-go is empty.
+// The argument is a local copy of compose-go's schema/compose-spec.json or an http(s) address of its raw text;
+// --commit records which compose-go commit it is. The copy is kept verbatim so that a later diff against
+// compose-go is empty.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -104,7 +105,8 @@ async function main(argv) {
     else if (argv[i] === '--dry-run') options.dryRun = true;
     else options.from = argv[i];
   }
-  const from = options.from ?? `https://raw.githubusercontent.com/${options.repo}/${options.commit ?? 'main'}/${SCHEMA_PATH}`;
+  if (!options.from) throw new Error(`Usage: npm run update-compose-schema -- <compose-spec.json file or URL> [--commit <sha>] [--repo ${DEFAULT_REPO}] [--dry-run]`);
+  const from = options.from;
   const text = await readSource(from);
   let next;
   try {
