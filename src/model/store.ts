@@ -3,6 +3,9 @@
  *
  * Loaded in full when the event stream (re)connects, then kept current from events alone: each event marks
  * what it touches, and after a short coalescing window only those objects are fetched again. Nothing polls.
+ * A full load publishes each of its three lists (networks, volumes, containers) the moment it arrives, so a view
+ * shows its rows without waiting for the others; network aliases, which only a container inspect gives, are
+ * filled in afterwards without holding anything up (a change of kind 'aliases' says when they are in).
  * Volume sizes come from the engine's disk-usage call, only when asked for, and are cached.
  */
 import { EventEmitter } from 'node:events';
@@ -14,13 +17,13 @@ import {
   containerFromInspect, containerFromSummary, isHelperContainer, needsInspectForAliases, toNetwork, toVolume,
 } from './mapping';
 import type {
-  ChangeKind, ContainerModel, NetworkMember, NetworkModel, StoreChange, VolumeModel, VolumeUsage, VolumeUser,
+  ChangeKind, ContainerModel, ListKind, NetworkMember, NetworkModel, StoreChange, VolumeModel, VolumeUsage, VolumeUser,
 } from './types';
 
 export interface StoreOptions {
   /** How long to gather events before fetching what they touched. */
   coalesceMs?: number;
-  /** Parallel inspects during a full load. */
+  /** Parallel inspects, in a flush and in the alias fill after a full load, each. */
   concurrency?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -80,7 +83,14 @@ export class ExplorerStore {
   private stateValue: ConnectionState = { status: 'connecting' };
   /** Engine events received since the store started (every request after the full load answers one). */
   eventsReceived = 0;
+  /** The lists a full load has delivered on the current connection (the views show each as soon as it is in). */
+  private listedKinds = new Set<ListKind>();
+  /** All three lists and then the aliases are in, once on the current connection: `loaded`, `whenSettled`. */
   private loadedOnce = false;
+  /** Bumped by every full load and by a lost connection: an alias fill from an older one stops and is ignored. */
+  private loadSeq = 0;
+  /** The alias fill in progress, if any (awaited by stop and engine switches). */
+  private filling: Promise<void> = Promise.resolve();
   private pending = emptyPending();
   private timer: NodeJS.Timeout | undefined;
   /** Serialises loads and flushes so an old answer never overwrites a newer one. */
@@ -122,6 +132,7 @@ export class ExplorerStore {
     await this.watcher.stop();
     await this.work;
     this.generation++;
+    await this.filling;
     const previous = this.clientValue;
     this.clientValue = client;
     if (previous !== client) previous.close(); // an ssh:// engine's connection
@@ -130,10 +141,11 @@ export class ExplorerStore {
     this.containerById.clear();
     this.usage.clear();
     this.sizesAt = undefined;
+    this.listedKinds.clear();
     this.loadedOnce = false;
     this.pending = emptyPending();
     this.stateValue = { status: 'connecting' };
-    this.emit(['networks', 'volumes', 'containers', 'sizes', 'connection']);
+    this.emit(['networks', 'volumes', 'containers', 'aliases', 'sizes', 'connection']);
     this.watcher = this.watch(client);
     this.watcher.start();
   }
@@ -150,6 +162,8 @@ export class ExplorerStore {
     this.timer = undefined;
     await this.watcher.stop();
     await this.work;
+    this.loadSeq++; // the alias fill stops at its next container
+    await this.filling;
     this.clientValue.close(); // an ssh:// engine's connection; a later start() connects again
   }
 
@@ -168,7 +182,10 @@ export class ExplorerStore {
     return () => this.emitter.off('change', listener);
   }
 
-  /** Resolves once the first full load after a connect has finished (or the engine was found unreachable). */
+  /**
+   * Resolves once the first full load after a connect has finished, aliases included (or the engine was found
+   * unreachable).
+   */
   whenSettled(): Promise<void> {
     if (this.loadedOnce || this.stateValue.status === 'unreachable') return Promise.resolve();
     return new Promise((resolve) => {
@@ -184,9 +201,22 @@ export class ExplorerStore {
     return this.stateValue;
   }
 
-  /** True once a full load finished on the current connection. */
+  /** True once a full load finished on the current connection, aliases included. */
   get loaded(): boolean {
     return this.loadedOnce && this.stateValue.status === 'connected';
+  }
+
+  /**
+   * True once this list is in on the current connection: a view can show its rows (a change of that kind says
+   * when). Containers listed before their inspect have every attachment but no aliases yet.
+   */
+  listed(kind: ListKind): boolean {
+    return this.listedKinds.has(kind) && this.stateValue.status === 'connected';
+  }
+
+  /** Whether every list is in: events are then applied one object at a time (before, a full load is due). */
+  private get listsLoaded(): boolean {
+    return this.listedKinds.size === 3;
   }
 
   networks(): NetworkModel[] {
@@ -304,7 +334,9 @@ export class ExplorerStore {
       this.generation++;
       void this.enqueue(() => this.fullLoad());
     } else if (state.status === 'unreachable') {
+      this.listedKinds.clear();
       this.loadedOnce = false;
+      this.loadSeq++;
       // Forget the timer too: a cleared timer left in place would stop every later event from scheduling a flush.
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -338,12 +370,16 @@ export class ExplorerStore {
       default:
         return;
     }
-    if (!this.timer) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.enqueue(() => this.flush());
-      }, this.coalesceMs);
-    }
+    this.scheduleFlush();
+  }
+
+  /** Fetches what the pending events touched after the coalescing window (one timer for a burst). */
+  private scheduleFlush(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.enqueue(() => this.flush());
+    }, this.coalesceMs);
   }
 
   private enqueue(job: () => Promise<void>): Promise<void> {
@@ -354,35 +390,47 @@ export class ExplorerStore {
 
   private emit(kinds: ChangeKind[]): void {
     if (kinds.length === 0) return;
-    if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes')) this.relationIndex = undefined;
+    if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes' || k === 'aliases')) this.relationIndex = undefined;
     this.emitter.emit('change', { kinds: new Set(kinds) } satisfies StoreChange);
   }
 
+  /**
+   * The three lists, each published as it arrives; then, without holding up the work queue (events are
+   * applied meanwhile), the inspects that give aliases.
+   */
   private async fullLoad(): Promise<void> {
     if (this.stateValue.status !== 'connected') return;
     const generation = this.generation;
+    const load = ++this.loadSeq;
+    const current = () => generation === this.generation && load === this.loadSeq;
     this.loading = true;
     // Events that arrive during the load are kept: they are applied after it, so nothing is lost in between.
     try {
-      const [networks, volumes, summaries] = await Promise.all([
-        this.client.listNetworks(), this.client.listVolumes(), this.client.listContainers(),
+      const lists = await Promise.allSettled([
+        this.client.listNetworks().then((list) => {
+          if (!current()) return;
+          this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
+          this.publish('networks');
+        }),
+        this.client.listVolumes().then((list) => {
+          if (!current()) return;
+          this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
+          this.publish('volumes');
+        }),
+        this.client.listContainers().then((list) => {
+          if (!current()) return;
+          this.containerById = new Map(list.map((raw) => {
+            const c = this.withKnownAliases(containerFromSummary(raw));
+            return [c.id, c];
+          }));
+          this.publish('containers');
+        }),
       ]);
-      const containers = summaries.map(containerFromSummary);
-      const detailed = await mapLimit(containers, this.concurrency, async (c) => {
-        if (!needsInspectForAliases(c)) return c;
-        try {
-          return containerFromInspect(await this.client.inspectContainer(c.id));
-        } catch (e) {
-          if (e instanceof EngineError && e.kind === 'notFound') return undefined;
-          throw e;
-        }
-      });
-      if (generation !== this.generation) return;
-      this.networkById = new Map(networks.map((n) => [n.Id, toNetwork(n)]));
-      this.volumeByName = new Map(volumes.map((v) => [v.Name, toVolume(v)]));
-      this.containerById = new Map(detailed.filter((c): c is ContainerModel => Boolean(c)).map((c) => [c.id, c]));
-      this.loadedOnce = true;
-      this.emit(['networks', 'volumes', 'containers', 'connection']);
+      const failed = lists.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      if (!current()) return;
+      const fill = this.fillAliases(current);
+      this.filling = fill.catch(() => undefined);
     } catch (e) {
       // The watcher notices a dead engine on its own; a failed load on a live one is retried by the next event.
       if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.emitter.emit('failure', e);
@@ -391,12 +439,65 @@ export class ExplorerStore {
     }
   }
 
+  private publish(kind: ListKind): void {
+    this.listedKinds.add(kind);
+    this.emit([kind]);
+  }
+
+  /**
+   * A re-listed container keeps the aliases it was known to have until its inspect says otherwise, so a reload
+   * (Refresh, a reconnect) does not blank them for the moment in between.
+   */
+  private withKnownAliases(fresh: ContainerModel): ContainerModel {
+    const known = this.containerById.get(fresh.id);
+    if (!known) return fresh;
+    const aliases = new Map(known.attachments.map((a) => [a.networkName, a.aliases]));
+    return {
+      ...fresh,
+      attachments: fresh.attachments.map((a) => (a.aliases.length ? a : { ...a, aliases: aliases.get(a.networkName) ?? [] })),
+    };
+  }
+
+  /**
+   * Inspects the listed containers on user-defined networks for their aliases. An answer replaces the listed
+   * container only while the model still holds that very object: when an event has fetched the container again
+   * meanwhile (or it is gone), the model already has something newer. Failed inspects are retried like events.
+   */
+  private async fillAliases(current: () => boolean): Promise<void> {
+    const targets = [...this.containerById.values()].filter(needsInspectForAliases);
+    let changed = false;
+    let retry = false;
+    await mapLimit(targets, this.concurrency, async (listed) => {
+      if (!current()) return;
+      try {
+        const raw = await this.client.inspectContainer(listed.id);
+        if (current() && this.containerById.get(listed.id) === listed) {
+          this.containerById.set(listed.id, containerFromInspect(raw));
+          changed = true;
+        }
+      } catch (e) {
+        if (!current()) return;
+        if (e instanceof EngineError && e.kind === 'notFound') {
+          if (this.containerById.get(listed.id) === listed) { this.containerById.delete(listed.id); changed = true; }
+        } else if (!(e instanceof EngineError && e.kind === 'unreachable')) {
+          this.pending.containers.add(listed.id);
+          retry = true;
+        }
+      }
+    });
+    if (!current()) return;
+    const settledNow = !this.loadedOnce;
+    this.loadedOnce = true;
+    if (changed || settledNow) this.emit(settledNow ? ['aliases', 'connection'] : ['aliases']);
+    if (retry) this.scheduleFlush();
+  }
+
   private async flush(): Promise<void> {
-    if (!this.loadedOnce || this.loading) {
+    if (!this.listsLoaded || this.loading) {
       // A full load is running or due: it will read the current state anyway. When the last one failed
       // (a passing engine error) none is due, so these events bring one.
       this.pending = emptyPending();
-      if (!this.loadedOnce && !this.loading && this.stateValue.status === 'connected') await this.fullLoad();
+      if (!this.listsLoaded && !this.loading && this.stateValue.status === 'connected') await this.fullLoad();
       return;
     }
     const p = this.pending;

@@ -102,7 +102,11 @@ export interface VolumeUser {
   mount: MountModel;
 }
 
-export type ChangeKind = 'networks' | 'volumes' | 'containers' | 'sizes' | 'connection';
+/** The three lists a full load fetches; each is published (a change of its kind) as soon as it arrives. */
+export type ListKind = 'networks' | 'volumes' | 'containers';
+
+/** 'aliases': the inspects after a full load filled in containers' network aliases. */
+export type ChangeKind = ListKind | 'aliases' | 'sizes' | 'connection';
 
 export interface StoreChange {
   kinds: ReadonlySet<ChangeKind>;

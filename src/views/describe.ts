@@ -61,7 +61,8 @@ export function networkIcon(network: NetworkModel): Icon {
   return { id: 'type-hierarchy-sub', color: 'charts.blue' };
 }
 
-export function describeNetwork(network: NetworkModel, members: NetworkMember[], t: Localize = plainLocalize): RowDescription {
+/** `members` undefined: the containers are not listed yet (a cold start), so nothing is said about them. */
+export function describeNetwork(network: NetworkModel, members: NetworkMember[] | undefined, t: Localize = plainLocalize): RowDescription {
   const subnet = network.subnets.find((s) => s.subnet)?.subnet;
   const flags: string[] = [];
   if (network.builtIn) flags.push(t('built-in'));
@@ -72,7 +73,7 @@ export function describeNetwork(network: NetworkModel, members: NetworkMember[],
   if (network.driver === 'overlay') tokens.push('network.overlay');
   if (network.internal) tokens.push('network.internal');
   if (network.attachable) tokens.push('network.attachable');
-  if (members.length > 0) tokens.push('network.inUse');
+  if (members && members.length > 0) tokens.push('network.inUse');
   // host and none take no extra containers, and a Swarm overlay only services unless it is attachable.
   const swarmOnly = network.scope === 'swarm' && !network.attachable;
   if (network.driver !== 'host' && network.driver !== 'null' && !swarmOnly && !network.ingress) tokens.push('network.connectable');
@@ -85,7 +86,7 @@ export function describeNetwork(network: NetworkModel, members: NetworkMember[],
   };
 }
 
-function networkTooltip(network: NetworkModel, members: NetworkMember[], t: Localize): string {
+function networkTooltip(network: NetworkModel, members: NetworkMember[] | undefined, t: Localize): string {
   const parts: string[] = [`**${escapeMarkdown(network.name)}** — ${escapeMarkdown(t('network'))}`];
   const resolution = nameResolution(network);
   if (resolution === 'byName') parts.push(t('Containers on this network reach each other by name and alias.'));
@@ -106,7 +107,7 @@ function networkTooltip(network: NetworkModel, members: NetworkMember[], t: Loca
   rows.push([t('Attachable'), network.attachable ? t('yes') : t('no')]);
   rows.push([t('IPv6'), network.enableIPv6 ? t('yes') : t('no')]);
   if (network.project) rows.push([t('Compose project'), network.project]);
-  rows.push([t('Containers'), String(members.length)]);
+  if (members) rows.push([t('Containers'), String(members.length)]);
   rows.push([t('Created'), formatDate(network.created)]);
   parts.push(table(rows));
   const options = Object.entries(network.options);
@@ -168,17 +169,18 @@ export function intervalWord(interval: VolumeScheduleInfo['interval'], t: Locali
   return { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[interval];
 }
 
-export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: VolumeUsage | undefined, t: Localize = plainLocalize, schedule?: VolumeScheduleInfo): RowDescription {
-  const use = users.length === 0 ? t('unused') : users.length === 1 ? t('1 container') : t('{0} containers', users.length);
+/** `users` undefined: the containers are not listed yet (a cold start), so the row does not say unused. */
+export function describeVolume(volume: VolumeModel, users: VolumeUser[] | undefined, usage: VolumeUsage | undefined, t: Localize = plainLocalize, schedule?: VolumeScheduleInfo): RowDescription {
+  const use = !users ? undefined : users.length === 0 ? t('unused') : users.length === 1 ? t('1 container') : t('{0} containers', users.length);
   const size = usage && usage.size >= 0 ? formatBytes(usage.size) : undefined;
-  const tokens = ['volume', users.length ? 'volume.inUse' : 'volume.unused', 'inspectable'];
+  const tokens = ['volume', ...(users ? [users.length ? 'volume.inUse' : 'volume.unused'] : []), 'inspectable'];
   if (volume.anonymous) tokens.push('volume.anonymous');
   if (schedule) tokens.push('volume.scheduled');
   const every = schedule && intervalWord(schedule.interval, t);
   return {
     label: volume.anonymous ? volume.name.slice(0, 12) : volume.name,
     description: [volume.driver, size, use, every && t('{0} backup', every)].filter(Boolean).join(' · '),
-    icon: volume.anonymous ? { id: 'circle-large-outline' } : users.some((u) => u.container.state === 'running')
+    icon: volume.anonymous ? { id: 'circle-large-outline' } : users?.some((u) => u.container.state === 'running')
       ? { id: 'database', color: 'charts.green' } : { id: 'database' },
     contextValue: tokens.join(' '),
     tooltip: () => {
@@ -190,7 +192,7 @@ export function describeVolume(volume: VolumeModel, users: VolumeUser[], usage: 
       ];
       if (usage) rows.push([t('Size'), usage.size >= 0 ? formatBytes(usage.size) : t('unknown')]);
       if (volume.project) rows.push([t('Compose project'), volume.project]);
-      rows.push([t('Used by'), users.length ? users.map((u) => u.container.name).join(', ') : t('no container')]);
+      if (users) rows.push([t('Used by'), users.length ? users.map((u) => u.container.name).join(', ') : t('no container')]);
       rows.push([t('Created'), formatDate(volume.created)]);
       if (schedule && every) {
         rows.push([t('Scheduled backup'), t('{0}, the last {1} kept', every, schedule.keep)]);

@@ -89,9 +89,8 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
       lastReason = '';
       void setContext(CONTEXT.engineProblem, undefined);
     }
-    const loaded = store.loaded;
-    void setContext(CONTEXT.networksEmpty, loaded && networksTree.visibleNetworks().length === 0);
-    void setContext(CONTEXT.volumesEmpty, loaded && store.volumes().length === 0);
+    void setContext(CONTEXT.networksEmpty, store.listed('networks') && networksTree.visibleNetworks().length === 0);
+    void setContext(CONTEXT.volumesEmpty, store.listed('volumes') && store.volumes().length === 0);
     const count = engines.entries().length;
     networksView.description = volumesView.description = count > 1 ? localize('{0} engines', count)
       : state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')

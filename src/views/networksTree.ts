@@ -16,7 +16,7 @@ export type NetworkNode =
 
 export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
-    super(store, ['networks', 'containers']);
+    super(store, ['networks', 'containers', 'aliases']);
   }
 
   /** The networks shown, after the built-ins filter and sorting. */
@@ -25,8 +25,9 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
     return sortBy(this.store.networks().filter((n) => showBuiltIns || !n.builtIn), order);
   }
 
+  /** Each list shows as soon as it is in (cold start): networks first, their members once containers are listed. */
   getChildren(node?: NetworkNode): NetworkNode[] {
-    if (!this.store.loaded) return [];
+    if (!this.store.listed('networks')) return [];
     if (!node) {
       const networks = this.visibleNetworks();
       if (!this.settings().groupByProject) return networks.map((n) => ({ kind: 'network', id: n.id }));
@@ -61,7 +62,7 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
   describe(node: NetworkNode): RowDescription | undefined {
     if (node.kind === 'network') {
       const network = this.store.network(node.id);
-      return network && describeNetwork(network, this.store.membersOf(network), localize);
+      return network && describeNetwork(network, this.store.listed('containers') ? this.store.membersOf(network) : undefined, localize);
     }
     if (node.kind === 'member') {
       const network = this.store.network(node.networkId);

@@ -28,8 +28,9 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
     return sortBy(volumes, this.settings().sortBy);
   }
 
+  /** Volumes show as soon as their list is in (cold start), without waiting for containers or aliases. */
   getChildren(node?: VolumeNode): VolumeNode[] {
-    if (!this.store.loaded) return [];
+    if (!this.store.listed('volumes')) return [];
     const all = this.store.volumes();
     const named = all.filter((v) => !v.anonymous);
     const anonymous = all.filter((v) => v.anonymous);
@@ -70,7 +71,9 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
       const volume = this.store.volume(node.name);
       const schedule = this.current ? this.settings().backupSchedule : undefined;
       const scheduled = schedule?.volumes.has(node.name) ? { interval: schedule.interval, keep: schedule.keep, ...this.scheduleTimes(node.name) } : undefined;
-      return volume && describeVolume(volume, this.store.usersOf(volume), this.store.usageOf(volume.name), localize, scheduled);
+      if (!volume) return undefined;
+      const users = this.store.listed('containers') ? this.store.usersOf(volume) : undefined;
+      return describeVolume(volume, users, this.store.usageOf(volume.name), localize, scheduled);
     }
     if (node.kind === 'user') {
       const volume = this.store.volume(node.volume);

@@ -32,6 +32,13 @@ export class FakeEngine {
   private readonly failures = new Map<Method, unknown[]>();
   /** Milliseconds every inspect takes (so calls overlap, as they do on a real engine). */
   inspectDelayMs = 0;
+  /** Every call in the order it was made (method names). */
+  readonly log: string[] = [];
+  /**
+   * An inspect reads the object when it is called, before any hold: a held answer is then as old as the call,
+   * as an engine's answer that is overtaken by a later change.
+   */
+  readBeforeHold = false;
 
   constructor(label = 'fake://engine') {
     this.label = label;
@@ -44,6 +51,12 @@ export class FakeEngine {
 
   addContainer(id: string, name = id): void {
     this.containers.set(id, { Id: id, Name: `/${name}`, State: { Status: 'running', Running: true }, Config: { Image: 'fake', Labels: {} }, NetworkSettings: { Networks: {} }, Mounts: [] } as EngineContainerInspect);
+  }
+
+  /** A container on a user-defined network with aliases (which the list call leaves out, as the engine does). */
+  addContainerOn(id: string, network: { id: string; name: string }, aliases: string[]): void {
+    this.addContainer(id);
+    this.containers.get(id)!.NetworkSettings = { Networks: { [network.name]: { NetworkID: network.id, IPAddress: '10.0.0.2', Aliases: aliases } } };
   }
 
   /** The next call of `method` waits until the returned function is called. */
@@ -80,6 +93,7 @@ export class FakeEngine {
 
   private async enter(method: Method): Promise<void> {
     this.calls[method] = (this.calls[method] ?? 0) + 1;
+    this.log.push(method);
     const gate = this.gates.get(method)?.shift();
     if (gate) await gate;
     const failure = this.failures.get(method)?.shift();
@@ -95,9 +109,10 @@ export class FakeEngine {
     this.inspectsInFlight++;
     this.maxInspectsInFlight = Math.max(this.maxInspectsInFlight, this.inspectsInFlight);
     try {
+      const early = this.readBeforeHold ? structuredClone(lookup()) : undefined;
       await this.enter(method);
       if (this.inspectDelayMs) await new Promise((r) => setTimeout(r, this.inspectDelayMs));
-      const found = lookup();
+      const found = this.readBeforeHold ? early : lookup();
       if (!found) throw this.notFound(what);
       return structuredClone(found);
     } finally {
@@ -134,7 +149,10 @@ export class FakeEngine {
 
   async listContainers(): Promise<unknown[]> {
     await this.enter('listContainers');
-    return [...this.containers.values()].map((c) => ({ Id: c.Id, Names: [c.Name], State: c.State?.Status, Labels: {}, NetworkSettings: { Networks: {} }, Mounts: [] }));
+    return [...this.containers.values()].map((c) => {
+      const networks = Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, ep]) => [name, { ...ep, Aliases: null }]));
+      return { Id: c.Id, Names: [c.Name], State: c.State?.Status, Labels: {}, NetworkSettings: { Networks: networks }, Mounts: structuredClone(c.Mounts ?? []) };
+    });
   }
 
   inspectContainer(id: string): Promise<EngineContainerInspect> {

@@ -1,0 +1,140 @@
+/**
+ * Cold start (issue 11: 1): each view shows its rows as soon as its own list is in, and the aliases, which need a
+ * container inspect each, are filled in afterwards without holding up the views or the events.
+ *
+ * A scripted fake client (test/support/fakeEngine.ts), not a real engine: what is asserted is what the views show
+ * in the moment between the list answers and the inspect answers, and what happens when an inspect's answer is
+ * overtaken by an event. A real engine answers both within milliseconds and cannot be held in between. The real
+ * engine's load stays covered by test/engine/store.test.ts, the real views by test/host/suite/explorer.test.ts.
+ */
+import '../support/vscodeStub';
+import assert from 'node:assert/strict';
+import type { ExplorerSettings } from '../../src/config';
+import type { EngineNetwork, EngineVolume } from '../../src/engine/types';
+import { ExplorerStore, type StoreOptions } from '../../src/model/store';
+import type { ChangeKind } from '../../src/model/types';
+import { NetworksTreeProvider } from '../../src/views/networksTree';
+import { VolumesTreeProvider } from '../../src/views/volumesTree';
+import { FakeEngine, sleep, until } from '../support/fakeEngine';
+
+const FAST: StoreOptions = { coalesceMs: 20, initialBackoffMs: 5, maxBackoffMs: 20 };
+const SETTINGS: ExplorerSettings = { showBuiltIns: true, groupByProject: false, sortBy: 'name' };
+const NET = { id: 'n1', name: 'backend' };
+
+function engineWith(containers: number): FakeEngine {
+  const engine = new FakeEngine();
+  engine.networks.set(NET.id, { Id: NET.id, Name: NET.name, Driver: 'bridge' } as EngineNetwork);
+  engine.volumes.set('data', { Name: 'data', Driver: 'local' } as EngineVolume);
+  for (let i = 0; i < containers; i++) engine.addContainerOn(`c${i}`, NET, [`alias-${i}`]);
+  engine.containers.get('c0')!.Mounts = [{ Type: 'volume', Name: 'data', Destination: '/data', RW: true }];
+  return engine;
+}
+
+suite('cold start: lists first, aliases after (scripted fake engine)', () => {
+  const stores: ExplorerStore[] = [];
+  const newStore = (engine: FakeEngine) => {
+    const store = new ExplorerStore(engine.client, FAST);
+    stores.push(store);
+    return store;
+  };
+  teardown(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.stop()));
+  });
+
+  test('the views show their rows from the lists, before any inspect answers; the aliases arrive after', async () => {
+    const engine = engineWith(3);
+    const releases = [0, 1, 2].map(() => engine.hold('inspectContainer'));
+    const store = newStore(engine);
+    const kinds: ChangeKind[][] = [];
+    store.onDidChange((c) => kinds.push([...c.kinds]));
+    const networks = new NetworksTreeProvider(store, () => SETTINGS);
+    const volumes = new VolumesTreeProvider(store, () => SETTINGS);
+    let networkRefreshes = 0;
+    networks.onDidChangeTreeData(() => networkRefreshes++);
+    store.start();
+
+    await until('the three lists in', () => store.listed('networks') && store.listed('volumes') && store.listed('containers'));
+    await until('the alias inspects asked', () => engine.calls.inspectContainer === 3);
+    const firstInspect = engine.log.indexOf('inspectContainer');
+    for (const list of ['listNetworks', 'listVolumes', 'listContainers']) {
+      assert.ok(engine.log.indexOf(list) >= 0 && engine.log.indexOf(list) < firstInspect, `${list} before the inspects: ${engine.log.join(' ')}`);
+    }
+    // Every inspect is held: the views show everything but the aliases now.
+    assert.equal(store.loaded, false, 'not settled while aliases are missing');
+    assert.deepEqual(volumes.getChildren().map((n) => volumes.describe(n)?.label), ['data']);
+    assert.match(volumes.describe({ kind: 'volume', name: 'data' })!.description, /1 container/);
+    const [network] = networks.getChildren();
+    assert.equal(networks.describe(network)?.label, 'backend');
+    const members = networks.getChildren(network);
+    assert.equal(members.length, 3);
+    assert.ok(members.every((m) => !/aliases/.test(networks.describe(m)!.description)), 'no aliases before the inspects');
+    assert.ok(kinds.some((k) => k.includes('volumes')) && kinds.some((k) => k.includes('networks')) && kinds.some((k) => k.includes('containers')),
+      `a change per list: ${JSON.stringify(kinds)}`);
+    const refreshesBeforeAliases = networkRefreshes;
+
+    releases.forEach((release) => release());
+    await until('settled', () => store.loaded);
+    assert.ok(kinds.at(-1)!.includes('aliases'), `the last change says the aliases are in: ${JSON.stringify(kinds)}`);
+    assert.ok(networkRefreshes > refreshesBeforeAliases, 'the Networks view refreshed when the aliases arrived');
+    const descriptions = networks.getChildren(network).map((m) => networks.describe(m)!.description).sort();
+    assert.deepEqual(descriptions, ['running · 10.0.0.2 · aliases: alias-0', 'running · 10.0.0.2 · aliases: alias-1', 'running · 10.0.0.2 · aliases: alias-2']);
+    networks.dispose();
+    volumes.dispose();
+  });
+
+  test('the Volumes view does not wait for a slow container list', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listContainers');
+    const store = newStore(engine);
+    const volumes = new VolumesTreeProvider(store, () => SETTINGS);
+    store.start();
+    await until('volumes listed', () => store.listed('volumes'));
+    assert.deepEqual(volumes.getChildren().map((n) => volumes.describe(n)?.label), ['data']);
+    // With no containers listed yet the row says nothing about its users (not a false "unused").
+    const row = volumes.describe({ kind: 'volume', name: 'data' })!;
+    assert.doesNotMatch(row.description, /unused|container/, row.description);
+    assert.doesNotMatch(row.contextValue, /volume\.(unused|inUse)/);
+    release();
+    await until('containers listed', () => store.listed('containers'));
+    assert.match(volumes.describe({ kind: 'volume', name: 'data' })!.description, /1 container/);
+    volumes.dispose();
+  });
+
+  test('events are applied while the aliases are being inspected, and an overtaken inspect answer is dropped', async () => {
+    // Before: the inspects were part of the full load, and events waited for all of them. The fill's answer
+    // below is read when asked (alias "old") and arrives after an event's inspect read the newer state ("new").
+    const engine = engineWith(1);
+    engine.readBeforeHold = true;
+    const releaseFill = engine.hold('inspectContainer');
+    const store = newStore(engine);
+    store.start();
+    await until('the fill asked', () => engine.calls.inspectContainer === 1);
+
+    engine.volumes.set('late', { Name: 'late', Driver: 'local' } as EngineVolume);
+    engine.emit({ Type: 'volume', Action: 'create', Actor: { ID: 'late', Attributes: {} } });
+    await until('a volume event applied during the fill', () => Boolean(store.volume('late')));
+
+    engine.containers.get('c0')!.NetworkSettings!.Networks![NET.name].Aliases = ['new'];
+    engine.emit({ Type: 'network', Action: 'connect', Actor: { ID: NET.id, Attributes: { container: 'c0' } } });
+    const aliases = () => store.container('c0')?.attachments[0].aliases;
+    await until('the event brought the new alias', () => aliases()?.[0] === 'new');
+    releaseFill();
+    await until('settled', () => store.loaded);
+    await sleep(20);
+    assert.deepEqual(aliases(), ['new'], 'the older answer of the fill does not overwrite the newer one');
+  });
+
+  test('a reload keeps the known aliases until the new inspects answer', async () => {
+    const engine = engineWith(1);
+    const store = newStore(engine);
+    store.start();
+    await until('settled', () => store.loaded);
+    const release = engine.hold('inspectContainer');
+    const reload = store.reload();
+    await until('the reload inspects', () => engine.calls.inspectContainer === 2);
+    assert.deepEqual(store.container('c0')?.attachments[0].aliases, ['alias-0'], 'not blanked in between');
+    assert.equal(store.loaded, true, 'still loaded during a reload');
+    release();
+    await reload;
+  });
+});
