@@ -100,6 +100,10 @@ const EXPECTED: Record<string, string[]> = {
     '2:5-2:19 Included file ./missing.yaml does not exist: create it or fix the path.',
     '3:28-3:51 Included file ./missing-override.yaml does not exist: create it or fix the path.',
   ],
+  'include-remote': [
+    '2:5-2:32 oci://docker.io/acme/base:1 is fetched by docker compose and not checked here: what it declares is unknown to the other checks.',
+    '3:12-3:41 git@github.com:acme/stack.git is fetched by docker compose and not checked here: what it declares is unknown to the other checks.',
+  ],
   'include-cycle': [
     '2:5-2:15 include cycle: positive.yaml → inc/a.yaml → positive.yaml; remove one of these includes.',
   ],

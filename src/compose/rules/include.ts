@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { child, isMapNode, parseCompose, toJS, type CNode } from '../parse';
-import { includePaths as includesOf, type FileHost } from '../project';
+import { child, isMapNode, isSeqNode, parseCompose, scalarText, toJS, type CNode } from '../parse';
+import { includePaths as includesOf, isRemoteInclude, type FileHost } from '../project';
 import type { Rule } from './rule';
 
 /** include entries whose file does not exist: docker compose stops. */
@@ -14,6 +14,29 @@ export const includeMissing: Rule = {
     for (const ref of includesOf(ctx.model.parsed.root, path.dirname(ctx.file), ctx.resolve, true)) {
       if (ctx.host!.exists(ref.file)) continue;
       ctx.report({ start: ref.node.start, end: ref.node.end, message: `Included file ${ref.text} does not exist: create it or fix the path.` });
+    }
+  },
+};
+
+/**
+ * include entries docker compose fetches (git, OCI, http): this analysis reads no network, so what they declare
+ * is unknown to every other check. Said once per entry, so a clean Problems panel does not claim they were checked.
+ */
+export const includeRemote: Rule = {
+  id: 'include-remote',
+  defaultSeverity: 'info',
+  description: 'An `include` that docker compose fetches (git, OCI, http): not checked here.',
+  check(ctx) {
+    const list = child(ctx.model.parsed.root, 'include');
+    if (!isSeqNode(list)) return;
+    for (const item of list.items) {
+      const paths = isMapNode(item) ? child(item, 'path') : item;
+      for (const node of isSeqNode(paths) ? paths.items : paths ? [paths] : []) {
+        const raw = scalarText(node);
+        const text = raw === undefined ? undefined : ctx.resolve(raw);
+        if (!text || !isRemoteInclude(text)) continue;
+        ctx.report({ start: node.start, end: node.end, message: `${text} is fetched by docker compose and not checked here: what it declares is unknown to the other checks.` });
+      }
     }
   },
 };

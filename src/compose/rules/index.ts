@@ -14,7 +14,7 @@ import { invalidEnvironmentKey } from './environment-key';
 import { invalidInterpolation } from './invalid-interpolation';
 import { extendsCycle, extendsMissing } from './extends';
 import { externalConflict, externalNameConflict, externalNetworkOptions } from './external-conflict';
-import { includeConflict, includeCycle, includeMissing } from './include';
+import { includeConflict, includeCycle, includeMissing, includeRemote } from './include';
 import { nonStringKey } from './non-string-key';
 import { resourceSource } from './resource-source';
 import { yamlAnchor } from './yaml-anchor';
@@ -54,6 +54,7 @@ export const RULES: readonly Rule[] = [
   invalidInterpolation,
   schema,
   includeMissing,
+  includeRemote,
   includeCycle,
   includeConflict,
   extendsMissing,
