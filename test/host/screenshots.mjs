@@ -75,7 +75,9 @@ async function openWithExtension(env = {}, settings = {}) {
   try {
     const wb = await openWorkbench({ authority: cs.authority, home: cs.home, workspace: sampleWorkspace, extensionDevelopmentPath: repoRoot, viewport: VIEWPORT });
     const session = { cs, ...wb };
-    await wb.page.goto(wb.url);
+    // The first load of a workbench compiles and serves several MB of JavaScript: on a busy 2-core machine that
+    // took longer than Playwright's 30 s default.
+    await wb.page.goto(wb.url, { timeout: 90_000 });
     const icon = wb.page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
     await icon.waitFor({ timeout: 60000 });
     log('activity bar icon visible');
