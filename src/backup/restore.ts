@@ -409,19 +409,23 @@ export class TargetChangedError extends Error {
  * What a failed write left behind, found by asking the engine rather than assumed: a volume this restore created
  * is removed and then looked for; an existing one is described by the mode.
  */
-async function stateAfterFailure(client: EngineClient, volume: string, mode: RestoreResult['mode'], created: boolean): Promise<string> {
+async function stateAfterFailure(client: EngineClient, volume: string, mode: RestoreResult['mode'], created: boolean, wroteNothing: boolean): Promise<string> {
+  const contents = wroteNothing ? 'is empty (nothing was written)' : 'may hold part of the archive';
   if (created) {
     let removeProblem = '';
-    await client.removeVolume(volume, { force: true }).catch((e: unknown) => { removeProblem = e instanceof Error ? e.message : String(e); });
+    const remove = () => client.removeVolume(volume, { force: true }).then(() => true, (e: unknown) => { removeProblem = e instanceof Error ? e.message : String(e); return false; });
+    // The helper that held the volume is removed just before; when the engine was slow to let go, try once more.
+    if (!await remove()) await new Promise((r) => setTimeout(r, 1000)).then(remove);
     try {
       if (!await volumeExists(client, volume)) return 'the new volume was removed';
-      return `the new volume ${volume} is still there and may hold part of the archive: removing it failed (${removeProblem || 'it came back'}); remove it yourself`;
+      return `the new volume ${volume} is still there and ${contents}: removing it failed (${removeProblem || 'it came back'}); remove it yourself`;
     } catch (e) {
-      return `the new volume ${volume} may still be there with part of the archive: the engine could not be asked (${e instanceof Error ? e.message : String(e)}); check for it and remove it once the engine answers`;
+      return `the new volume ${volume} may still be there and ${contents}: the engine could not be asked (${e instanceof Error ? e.message : String(e)}); check for it and remove it once the engine answers`;
     }
   }
+  if (mode === 'replace') return wroteNothing ? `volume ${volume} was emptied (recreated for the replace) and nothing was written into it` : `volume ${volume} was emptied and may hold only part of the archive`;
+  if (wroteNothing) return `nothing was written into volume ${volume}`;
   switch (mode) {
-    case 'replace': return `volume ${volume} was emptied and may hold only part of the archive`;
     case 'merge': return `volume ${volume} may hold part of the archive beside what it held before`;
     default: return `volume ${volume} may hold part of the archive`;
   }
@@ -523,7 +527,7 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
       }, signal);
     } catch (e) {
       if (e instanceof TargetChangedError) throw e;
-      const left = wroteNothing && !created ? `nothing was written into volume ${volume}` : await stateAfterFailure(client, volume, mode, created);
+      const left = await stateAfterFailure(client, volume, mode, created, wroteNothing);
       if (isAbort(e, signal)) throw cancelled(`cancelled: ${left}.`, e);
       const error = pipelineError(e, client.label, action);
       error.message = `${error.message.includes(archive) ? '' : `Restore of ${archive} into ${volume} failed: `}${error.message} (${left})`;
