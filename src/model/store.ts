@@ -388,10 +388,10 @@ export class ExplorerStore {
     return run;
   }
 
-  private emit(kinds: ChangeKind[]): void {
+  private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>): void {
     if (kinds.length === 0) return;
     if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes' || k === 'aliases')) this.relationIndex = undefined;
-    this.emitter.emit('change', { kinds: new Set(kinds) } satisfies StoreChange);
+    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows } satisfies StoreChange);
   }
 
   /**
@@ -503,6 +503,12 @@ export class ExplorerStore {
     const p = this.pending;
     this.pending = emptyPending();
     const changed = new Set<ChangeKind>();
+    // Which volume rows this flush can change: the volumes refetched and those the refetched containers mount
+    // (before and after). Undefined once a volume comes or goes (the list itself changed).
+    let volumeRows: Set<string> | undefined = new Set<string>();
+    const touchVolumesOf = (container: ContainerModel | undefined) => {
+      for (const m of container?.mounts ?? []) if (m.type === 'volume' && m.name) volumeRows?.add(m.name);
+    };
     // Jobs, not promises: a burst (a Compose project starting) must not send hundreds of requests at once.
     const tasks: Array<() => Promise<void>> = [];
 
@@ -525,28 +531,36 @@ export class ExplorerStore {
     if (p.reloadVolumes) {
       tasks.push(() => this.client.listVolumes().then((list) => {
         this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
+        volumeRows = undefined;
         changed.add('volumes');
       }));
     } else {
       for (const name of p.volumes) {
         tasks.push(() => this.refetch(() => this.client.inspectVolume(name), (raw) => {
+          if (!this.volumeByName.has(raw.Name)) volumeRows = undefined;
+          else volumeRows?.add(raw.Name);
           this.volumeByName.set(raw.Name, toVolume(raw));
         }, () => {
-          this.volumeByName.delete(name);
+          if (this.volumeByName.delete(name)) volumeRows = undefined;
           this.usage.delete(name);
         }).then(() => { changed.add('volumes'); }));
       }
     }
     for (const id of p.containers) {
       tasks.push(() => this.refetch(() => this.client.inspectContainer(id), (raw) => {
-        this.containerById.set(raw.Id, containerFromInspect(raw));
+        const container = containerFromInspect(raw);
+        touchVolumesOf(this.containerById.get(raw.Id));
+        touchVolumesOf(container);
+        this.containerById.set(raw.Id, container);
       }, () => {
+        touchVolumesOf(this.containerById.get(id));
         this.containerById.delete(id);
       }).then(() => { changed.add('containers'); }));
     }
     const failures = (await mapLimit(tasks, this.concurrency, (task) => task().then(() => undefined, (e: unknown) => ({ reason: e }))))
       .filter((f): f is { reason: unknown } => f !== undefined);
-    this.emit([...changed]);
+    // A failed fetch leaves its object as it was: the rows touched so far are still all that changed.
+    this.emit([...changed], volumeRows);
     const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
       this.emitter.emit('failure', failure.reason);

@@ -110,4 +110,9 @@ export type ChangeKind = ListKind | 'aliases' | 'sizes' | 'connection';
 
 export interface StoreChange {
   kinds: ReadonlySet<ChangeKind>;
+  /**
+   * Set when the change leaves the set of volumes as it was: the only volumes whose own row (data, users) may
+   * have changed, so a view of 10,000 volumes redraws these rows, not all. Undefined: any volume may have changed.
+   */
+  volumeRows?: ReadonlySet<string>;
 }

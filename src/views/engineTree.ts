@@ -39,9 +39,11 @@ export function engineRowItem(engines: EngineSet, id: string): vscode.TreeItem {
 }
 
 export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTree<N>> implements vscode.TreeDataProvider<Tagged<N>>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Tagged<N> | undefined>();
+  private readonly changed = new vscode.EventEmitter<Tagged<N> | Array<Tagged<N>> | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly providers = new Map<ExplorerStore, { tree: T; subscription: vscode.Disposable }>();
+  /** The tagged row handed out for an inner tree's row: the same object each time, so it can be refreshed alone. */
+  private tagged = new WeakMap<N, Tagged<N>>();
   private readonly stopListening: () => void;
 
   constructor(private readonly engines: EngineSet, private readonly make: (store: ExplorerStore) => T) {
@@ -55,8 +57,12 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
     if (!entry) {
       const tree = this.make(store);
       // The engine rows show each store's connection state; the inner trees refresh on it, so relaying their
-      // refreshes covers the rows too.
-      entry = { tree, subscription: tree.onDidChangeTreeData(() => this.changed.fire(undefined)) };
+      // whole-tree refreshes covers the rows too. A refresh of some rows stays one of those rows.
+      entry = { tree, subscription: tree.onDidChangeTreeData((rows) => {
+        if (!rows) { this.changed.fire(undefined); return; }
+        const shown = (Array.isArray(rows) ? rows : [rows]).map((n) => this.tagged.get(n)).filter((n): n is Tagged<N> => Boolean(n));
+        if (shown.length) this.changed.fire(shown);
+      }) };
       this.providers.set(store, entry);
     }
     return entry.tree;
@@ -78,7 +84,11 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
   }
 
   private tag(engine: string, nodes: N[]): Array<Tagged<N>> {
-    return nodes.map((n) => ({ ...n, engine }));
+    return nodes.map((n) => {
+      let tagged = this.tagged.get(n);
+      if (!tagged || (tagged as { engine: string }).engine !== engine) { tagged = { ...n, engine }; this.tagged.set(n, tagged); }
+      return tagged;
+    });
   }
 
   getChildren(node?: Tagged<N>): Array<Tagged<N>> {

@@ -4,23 +4,35 @@
  */
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
-import type { ChangeKind } from '../model/types';
+import type { ChangeKind, StoreChange } from '../model/types';
 import type { RowDescription } from './describe';
 import { localize, markdownTooltip, toTreeItem } from './items';
 
 export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly stopListening: () => void;
 
-  constructor(protected readonly store: ExplorerStore, shownKinds: ChangeKind[]) {
-    this.stopListening = store.onDidChange((change) => {
-      if (shownKinds.some((k) => change.kinds.has(k)) || change.kinds.has('connection')) this.refresh();
-    });
+  constructor(protected readonly store: ExplorerStore, private readonly shownKinds: ChangeKind[]) {
+    this.stopListening = store.onDidChange((change) => this.onStoreChange(change));
   }
 
+  /** By default a change of a kind this tree shows redraws it whole; a tree that can do better overrides this. */
+  protected onStoreChange(change: StoreChange): void {
+    if (this.shownKinds.some((k) => change.kinds.has(k)) || change.kinds.has('connection')) this.refresh();
+  }
+
+  /** Redraws the whole tree. */
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Redraws these rows (and their children) only. They must be the very objects getChildren returned: VS Code
+   * finds rows by identity.
+   */
+  protected refreshRows(nodes: Node[]): void {
+    if (nodes.length) this.changed.fire(nodes);
   }
 
   dispose(): void {

@@ -1,7 +1,7 @@
 /** The Volumes view: named volumes (optionally by Compose project), anonymous ones grouped, and their users. */
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
-import type { VolumeModel } from '../model/types';
+import type { StoreChange, VolumeModel } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
   describeVolume, describeVolumeUser, groupByProject, naturalOrder, type RowDescription, sortBy,
@@ -19,9 +19,42 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   /** The last and next scheduled backup of a volume, from the backup scheduler (set once it exists). */
   scheduleTimes: (volume: string) => { last?: number; next?: number } | undefined = () => undefined;
 
+  /**
+   * The volume rows handed out, one object per name, so that one changed volume can be redrawn on its own (VS Code
+   * finds a row to refresh by identity). Rebuilt on every full redraw, so it holds only what was shown.
+   */
+  private volumeNodes = new Map<string, VolumeNode & { kind: 'volume' }>();
+
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true) {
     super(store, ['volumes', 'containers', 'sizes']);
+  }
+
+  /**
+   * A change that leaves the set of volumes as it was (a mount, a container that mounts volumes starting or
+   * stopping) redraws the rows of the volumes it touched, not all 10,000.
+   */
+  protected override onStoreChange(change: StoreChange): void {
+    const { kinds, volumeRows } = change;
+    const full = !volumeRows || kinds.has('connection') || kinds.has('sizes');
+    if (full) { super.onStoreChange(change); return; }
+    const rows: VolumeNode[] = [];
+    for (const name of volumeRows) {
+      const node = this.volumeNodes.get(name);
+      if (node) rows.push(node);
+    }
+    this.refreshRows(rows);
+  }
+
+  override refresh(): void {
+    this.volumeNodes = new Map();
+    super.refresh();
+  }
+
+  private volumeNode(name: string): VolumeNode {
+    let node = this.volumeNodes.get(name);
+    if (!node) { node = { kind: 'volume', name }; this.volumeNodes.set(name, node); }
+    return node;
   }
 
   private sorted(volumes: VolumeModel[]): VolumeModel[] {
@@ -36,16 +69,16 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
     const anonymous = all.filter((v) => v.anonymous);
     if (!node) {
       const tail: VolumeNode[] = anonymous.length ? [{ kind: 'anonymous' }] : [];
-      if (!this.settings().groupByProject) return [...this.sorted(named).map((v): VolumeNode => ({ kind: 'volume', name: v.name })), ...tail];
+      if (!this.settings().groupByProject) return [...this.sorted(named).map((v) => this.volumeNode(v.name)), ...tail];
       const { projects, rest } = groupByProject(named);
       return [
         ...[...projects.keys()].map((project): VolumeNode => ({ kind: 'project', project })),
-        ...this.sorted(rest).map((v): VolumeNode => ({ kind: 'volume', name: v.name })),
+        ...this.sorted(rest).map((v) => this.volumeNode(v.name)),
         ...tail,
       ];
     }
-    if (node.kind === 'project') return this.sorted(named.filter((v) => v.project === node.project)).map((v) => ({ kind: 'volume', name: v.name }));
-    if (node.kind === 'anonymous') return this.sorted(anonymous).map((v) => ({ kind: 'volume', name: v.name }));
+    if (node.kind === 'project') return this.sorted(named.filter((v) => v.project === node.project)).map((v) => this.volumeNode(v.name));
+    if (node.kind === 'anonymous') return this.sorted(anonymous).map((v) => this.volumeNode(v.name));
     if (node.kind === 'volume') {
       const volume = this.store.volume(node.name);
       if (!volume) return [];
