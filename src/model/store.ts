@@ -429,8 +429,9 @@ export class ExplorerStore {
       const failed = lists.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       if (!current()) return;
-      const fill = this.fillAliases(current);
-      this.filling = fill.catch(() => undefined);
+      // An older fill (a reload started during it) stops at its next container; stop() waits for both.
+      const fill = this.fillAliases(current).catch(() => undefined);
+      this.filling = Promise.all([this.filling, fill]).then(() => undefined);
     } catch (e) {
       // The watcher notices a dead engine on its own; a failed load on a live one is retried by the next event.
       if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.emitter.emit('failure', e);
