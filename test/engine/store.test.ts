@@ -203,7 +203,7 @@ suite('network membership on a real engine', () => {
     removeAll();
     docker('network', 'create', net);
     docker('create', '--name', names.created, '--network', net, TEST_IMAGE, 'sleep', '3600');
-    docker('run', '-d', '--name', names.running, '--network', net, TEST_IMAGE, 'sleep', '3600');
+    docker('run', '-d', '--name', names.running, '--network', net, '--network-alias', 'members-alias', TEST_IMAGE, 'sleep', '3600');
     docker('run', '-d', '--name', names.stopped, '--network', net, TEST_IMAGE, 'sleep', '3600');
     docker('stop', '-t', '0', names.stopped);
     docker('run', '-d', '--name', names.paused, '--network', net, TEST_IMAGE, 'sleep', '3600');
@@ -227,6 +227,8 @@ suite('network membership on a real engine', () => {
     assert.deepEqual(states(), {
       [names.created]: 'created', [names.running]: 'running', [names.stopped]: 'exited', [names.paused]: 'paused',
     });
+    // Settled means the aliases, which only an inspect gives, are in (the lists alone are published earlier).
+    assert.deepEqual(store.membersOf(network).find((m) => m.container.name === names.running)?.attachment.aliases, ['members-alias']);
     const row = describeNetwork(network, store.membersOf(network));
     assert.match(row.tooltip(), /Containers: `4`/);
     assert.match(row.contextValue, /\bnetwork\.inUse\b/);
