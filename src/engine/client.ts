@@ -142,10 +142,14 @@ export class EngineClient {
   constructor(readonly endpoint: EngineEndpoint, options: ClientOptions = {}) {
     const connection = endpoint.configError ? { socketPath: '/nonexistent' } : dockerodeOptions(endpoint, options, (p) => { this.hostKeyProblem = p; });
     this.connection = connection as Docker.DockerOptions;
-    this.docker = new Docker({ ...connection, connectionTimeout: CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
-    this.api = this.docker as unknown as LooseDocker;
     const agent = (connection as { agent?: unknown }).agent;
     this.tunnel = agent instanceof SshTunnelAgent ? agent : undefined;
+    // docker-modem's connectionTimeout runs until the answer's headers. Over ssh that includes the server's
+    // login shell starting `docker system dial-stdio` (seconds with pyenv or conda in ~/.bashrc), so there the
+    // tunnel limits the handshake and the channel opening instead (sshTunnel.ts), and the wait for the answer
+    // is the request timeout's.
+    this.docker = new Docker({ ...connection, connectionTimeout: this.tunnel ? undefined : CONNECT_TIMEOUT_MS } as Docker.DockerOptions);
+    this.api = this.docker as unknown as LooseDocker;
     const modem = this.docker.modem as { dial: (opts: unknown, cb: unknown) => unknown };
     const dial = modem.dial.bind(modem);
     modem.dial = (opts: unknown, cb: unknown) => {

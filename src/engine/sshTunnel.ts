@@ -6,6 +6,14 @@
  *
  * The connection is made on the first request and again after it dropped; its errors (host key refused,
  * authentication failed, unreachable) reach the requests waiting for it.
+ *
+ * Reaching the engine has a time limit of its own here (the config's readyTimeout): the SSH handshake and the
+ * server opening the channel. What follows is not "reaching" it: sshd runs the command
+ * through the user's login shell, which first reads the user's ~/.bashrc, and a server whose .bashrc starts
+ * pyenv, conda or nvm answers the first request on a channel seconds later (4 to 7 s were measured with
+ * `pyenv init` in root's .bashrc; concurrent shells wait for each other on pyenv's rehash lock). That wait is
+ * the request's, under the request timeout, as for the docker CLI, which waits for it too; the 5 s connection
+ * timeout the client sets on unix and TCP engines is not applied to ssh:// ones (client.ts).
  */
 import { Agent, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -25,23 +33,39 @@ function asSocket(stream: Duplex): SocketLike {
   return s;
 }
 
+/**
+ * Channels open at once on the one connection. sshd refuses sessions beyond its MaxSessions (10 by default)
+ * with "Channel open failure"; further requests wait for a channel instead. The event stream holds one.
+ */
+export const MAX_CHANNELS = 8;
+
 export class SshTunnelAgent extends Agent {
   private connection: Promise<Client> | undefined;
   private current: Client | undefined;
 
-  constructor(private readonly config: ConnectConfig) {
-    // A few idle channels are enough: requests come in small bursts; the event stream holds one of its own.
-    super({ keepAlive: true, maxFreeSockets: 4 });
+  constructor(private readonly config: ConnectConfig & { readyTimeout: number }) {
+    // Idle channels are kept up to the limit: a new one costs the server's login shell startup (above).
+    super({ keepAlive: true, maxSockets: MAX_CHANNELS, maxFreeSockets: MAX_CHANNELS });
   }
 
   override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | undefined {
-    const done = callback ?? (() => undefined);
+    let answered = false;
+    const done = (error: Error | null, socket?: Duplex) => {
+      if (answered) return void socket?.destroy();
+      answered = true;
+      clearTimeout(timer);
+      (callback ?? (() => undefined))(error, socket as Duplex);
+    };
+    // The handshake has readyTimeout; the server opening the channel (before its shell runs) has the same.
+    let timer: NodeJS.Timeout | undefined;
     this.connect().then((client) => {
+      timer = setTimeout(() => done(Object.assign(new Error(`The SSH server opened no channel within ${this.config.readyTimeout} ms.`), { code: 'ETIMEDOUT' })),
+        this.config.readyTimeout);
       client.exec('docker system dial-stdio', (error, channel) => {
-        if (error) return done(error, undefined as never);
+        if (error) return done(error);
         done(null, asSocket(channel));
       });
-    }, (error: Error) => done(error, undefined as never));
+    }, (error: Error) => done(error));
     return undefined;
   }
 

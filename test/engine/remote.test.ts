@@ -30,7 +30,7 @@ import { archiveLayout, withHelper } from '../../src/backup/helper';
 import { waitFor } from '../support/docker';
 import { type TarEntry, tarOf } from '../support/tar';
 import {
-  dockerAt, freePort, OVERLAY_NETWORK, type PodmanEngine, type SshEngine, startPodmanService, startSshEngine,
+  dockerAt, freePort, OVERLAY_NETWORK, type PodmanEngine, SLOW_SHELL_S, type SshEngine, startPodmanService, startSshEngine,
   startSwarmEngine, startTlsEngine, type SwarmEngine, TEST_IMAGE, type TlsEngine,
 } from '../support/remoteEngines';
 
@@ -343,6 +343,21 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     const openedHere = () => [...sshConnectionsOfThisProcess(ssh.port)].filter((c) => !openBefore.has(c));
     await waitFor('no SSH connection of this client left open', () => openedHere().length === 0, 5_000)
       .catch(() => assert.fail(`after close() this client's SSH connection(s) from ${openedHere().join(', ')} are still open`));
+  });
+
+  test(`a server whose login shell takes ${SLOW_SHELL_S} s to start the command (pyenv or conda in ~/.bashrc) is reached, with requests in parallel`, async () => {
+    // The 5 s connection timeout used to cover the server's shell too: "Cannot reach the Docker engine
+    // (ECONNRESET) ... socket hang up" for an engine the docker CLI reached.
+    const client = withProcessEnv({ SSH_AUTH_SOCK: ssh.agentSocket, DOCKER_HOST: undefined },
+      () => clientFor({ hostSetting: ssh.slowShellHost, env: { SSH_AUTH_SOCK: ssh.agentSocket }, home: ssh.makeHome({ identity: false, knownHosts: 'right' }) }));
+    try {
+      await succeeded(() => client.negotiate(), `negotiate() with a ${SLOW_SHELL_S} s login shell`,
+        'src/engine/client.ts: over ssh the connection timeout must not include the remote command starting');
+      await succeeded(() => Promise.all([client.listNetworks(), client.listVolumes(), client.listContainers(), client.info()]),
+        'four requests at once, each on a new channel', 'src/engine/sshTunnel.ts');
+    } finally {
+      client.close();
+    }
   });
 
   test('without an agent, the key file in ~/.ssh of the given home is used', async () => {

@@ -85,6 +85,12 @@ export interface SshEngine extends RemoteEngine {
   /** The engine sshd's sessions reach (`SetEnv DOCKER_HOST` in its sshd_config): a private dockerd by default. */
   backingHost: string;
   /**
+   * The same sshd and engine on a second port whose sessions start `docker system dial-stdio` only after
+   * SLOW_SHELL_S seconds, as a server whose ~/.bashrc runs pyenv, conda or nvm init. (On `port` the sessions
+   * get a HOME of their own, so this machine's root ~/.bashrc is not read: it made them slow at random.)
+   */
+  slowShellHost: string;
+  /**
    * Another home folder, for negative tests: `identity` copies the user key to .ssh/id_ed25519; `knownHosts`
    * 'right' holds the real host key, 'wrong' another key under the same [127.0.0.1]:PORT (a changed host key),
    * 'none' an empty known_hosts.
@@ -651,6 +657,9 @@ async function keygen(file: string, comment: string): Promise<void> {
   await run(need('ssh-keygen', 'openssh-client'), ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file]);
 }
 
+/** How long the sessions on SshEngine.slowShellHost take to start the command: more than the 5 s connect timeout. */
+export const SLOW_SHELL_S = 6;
+
 export async function startSshEngine(options: StartOptions & {
   /** 'private' (default): a dockerd of its own behind sshd. 'main': the engine at /var/run/docker.sock (reads only!). */
   engine?: 'private' | 'main';
@@ -689,11 +698,20 @@ export async function startSshEngine(options: StartOptions & {
     if (!fs.existsSync('/run/sshd')) fs.mkdirSync('/run/sshd', { mode: 0o755 });
 
     const config = path.join(dir, 'sshd_config');
+    // sshd runs every command through the user's login shell, and bash reads ~/.bashrc (HOME from the passwd
+    // entry) when sshd started it: on this machine root's .bashrc runs `pyenv init`, 4 to 7 s per session,
+    // concurrent ones waiting for each other on pyenv's rehash lock. SetEnv HOME gives the sessions a home of
+    // their own, so the server is the same on every machine; slowShellPort makes such a shell on purpose.
+    const serverHome = path.join(dir, 'server-home');
+    fs.mkdirSync(serverHome, { mode: 0o700 });
     let port = 0;
+    let slowShellPort = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
+      do slowShellPort = await freePort(); while (slowShellPort === port);
       fs.writeFileSync(config, [
         `ListenAddress 127.0.0.1:${port}`,
+        `ListenAddress 127.0.0.1:${slowShellPort}`,
         `HostKey ${hostKey}`,
         `PidFile ${path.join(dir, 'sshd.pid')}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
@@ -708,10 +726,12 @@ export async function startSshEngine(options: StartOptions & {
         'X11Forwarding no',
         'PermitTTY no',
         'PrintMotd no',
-        'MaxStartups 50:30:100', // the explorer opens one connection per request, several at once
-        'MaxSessions 50',
-        `SetEnv DOCKER_HOST=${backingHost}`,
+        'MaxStartups 50:30:100', // the docker CLI opens one connection per command
+        // MaxSessions: the default (10), as on a user's server; the client opens at most MAX_CHANNELS at once.
+        `SetEnv DOCKER_HOST=${backingHost} HOME=${serverHome}`,
         'LogLevel VERBOSE',
+        `Match LocalPort ${slowShellPort}`,
+        `  ForceCommand sleep ${SLOW_SHELL_S}; exec docker system dial-stdio`,
         '',
       ].join('\n'));
       await run(sshd, ['-t', '-f', config]);
@@ -727,8 +747,9 @@ export async function startSshEngine(options: StartOptions & {
 
     const hostPublic = fs.readFileSync(`${hostKey}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
     const knownHostsLine = `[127.0.0.1]:${port} ${hostPublic}`;
+    const slowShellLine = `[127.0.0.1]:${slowShellPort} ${hostPublic}`;
     const knownHostsFile = path.join(sshDir, 'known_hosts');
-    fs.writeFileSync(knownHostsFile, `${knownHostsLine}\n`);
+    fs.writeFileSync(knownHostsFile, `${knownHostsLine}\n${slowShellLine}\n`);
     const sshConfig = path.join(sshDir, 'config');
     fs.writeFileSync(sshConfig, [
       'Host 127.0.0.1',
@@ -783,6 +804,7 @@ export async function startSshEngine(options: StartOptions & {
       hostKeyFingerprint,
       agentSocket,
       backingHost,
+      slowShellHost: `ssh://${user}@127.0.0.1:${slowShellPort}`,
       docker: (...args: string[]) => dockerCli(env, args),
       makeHome: ({ identity, knownHosts }) => {
         const other = path.join(dir, `home-${++homes}`);
@@ -794,7 +816,7 @@ export async function startSshEngine(options: StartOptions & {
           fs.copyFileSync(`${keyPath}.pub`, path.join(otherSsh, 'id_ed25519.pub'));
         }
         let content = '';
-        if (knownHosts === 'right') content = `${knownHostsLine}\n`;
+        if (knownHosts === 'right') content = `${knownHostsLine}\n${slowShellLine}\n`;
         if (knownHosts === 'wrong') {
           // a syntactically valid ed25519 key that is not the server's (the public key of the user key will do)
           const otherKey = fs.readFileSync(`${keyPath}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
