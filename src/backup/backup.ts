@@ -6,9 +6,10 @@
  * Memory stays constant whatever the volume's size (backpressure all the way to the engine's socket). The
  * archive holds the volume's contents at its top, like `tar -C /data .`, so it also restores with plain tar.
  * The file is written as `<name>.partial` and renamed when complete: a cancel or a failure removes it and
- * leaves no file that looks like a backup.
+ * leaves no file that looks like a backup. The archive and its manifest land together or not at all (see
+ * commitBackup): an archive without its manifest would restore unverified and be missed by the schedule.
  */
-import { createWriteStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +19,7 @@ import { EngineError } from '../engine/errors';
 import { type BackupFormat, compressor } from './formats';
 import { countEntry, emptyCounts, TarGuard, UnsafeArchiveError } from './guard';
 import { MOUNT, withHelper } from './helper';
-import { archiveFileName, type BackupManifest, MANIFEST_KIND, manifestPathFor, type UnrestorableEntries, writeManifest } from './manifest';
+import { archiveFileName, type BackupManifest, MANIFEST_KIND, manifestPathFor, type UnrestorableEntries } from './manifest';
 import { keepRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, pipelineError, type ProgressListener } from './streams';
 import { pauseWhile } from './volumes';
@@ -112,7 +113,7 @@ class TarCounter extends Transform {
 async function freeName(folder: string, volume: string, format: BackupFormat, date: Date): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const candidate = path.join(folder, archiveFileName(volume, format, date, attempt));
-    const taken = await Promise.all([candidate, `${candidate}.partial`, manifestPathFor(candidate)].map((f) => fs.access(f).then(() => true, () => false)));
+    const taken = await Promise.all([candidate, `${candidate}.partial`, manifestPathFor(candidate), `${manifestPathFor(candidate)}.partial`].map((f) => fs.access(f).then(() => true, () => false)));
     if (!taken.some(Boolean)) return candidate;
   }
 }
@@ -124,16 +125,28 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     client.inspectVolume(volume, { signal }),
     client.info({ signal }).catch(() => undefined),
   ]);
-  await fs.mkdir(options.folder, { recursive: true });
   const createdAt = new Date();
-  const archive = await freeName(options.folder, volume, format, createdAt);
+  let archive: string;
+  let file: fs.FileHandle;
+  try {
+    // The file is opened (and so the folder proven writable) before the engine is asked for anything more: a
+    // read-only or missing folder fails here, as an error that names it, with no helper made and nothing paused.
+    await fs.mkdir(options.folder, { recursive: true });
+    archive = await freeName(options.folder, volume, format, createdAt);
+    file = await fs.open(`${archive}.partial`, 'wx');
+  } catch (e) {
+    throw folderError(e, options.folder, volume);
+  }
   const partial = `${archive}.partial`;
 
   const meter = new ByteMeter((bytes, rate) => options.onProgress?.({ phase: 'backup', volume, bytes, rate, total: options.expectedBytes }));
   const counter = new TarCounter();
   const hash = new HashStream();
   // Large writes: with the default 16 KB buffer the file writes, not the engine, set the pace.
-  const out = createWriteStream(partial, { flags: 'wx', highWaterMark: 1 << 20 });
+  const out = file.createWriteStream({ highWaterMark: 1 << 20 });
+  // Until the pipeline takes it over, a write error must not be an unhandled 'error' event (that ends a plain
+  // Node process such as the CLI); the pipeline still sees the stream fail.
+  out.on('error', () => undefined);
 
   let paused: string[] = [];
   try {
@@ -149,7 +162,6 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     if (isAbort(e, signal)) throw new EngineError('cancelled', `Backup of ${volume} cancelled; no file was left.`, client.label, undefined, undefined, { cause: e });
     throw pipelineError(e, client.label, `back up volume ${volume}`);
   }
-  await fs.rename(partial, archive);
 
   const manifest: BackupManifest = {
     kind: MANIFEST_KIND,
@@ -171,6 +183,39 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     ...(options.scheduled ? { scheduled: true } : {}),
     ...(counter.unrestorable.count ? { unrestorable: counter.unrestorable } : {}),
   };
-  const manifestPath = await writeManifest(archive, manifest);
+  const manifestPath = await commitBackup(partial, archive, manifest).catch((e: unknown) => { throw folderError(e, options.folder, volume); });
   return { archive, manifestPath, manifest };
+}
+
+/**
+ * Puts a finished archive (still at `partial`) and its manifest in place, both or neither: the manifest is
+ * written beside it first, then the archive and the manifest are renamed into place. On any failure every file
+ * of this backup is removed again, so the folder never holds an archive without its manifest, nor a `.partial`.
+ */
+export async function commitBackup(partial: string, archive: string, manifest: BackupManifest): Promise<string> {
+  const manifestPath = manifestPathFor(archive);
+  const manifestPartial = `${manifestPath}.partial`;
+  // Only files this backup made are removed on failure (a .partial of someone else's is left alone).
+  const ours = [partial];
+  try {
+    await fs.writeFile(manifestPartial, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
+    ours.push(manifestPartial);
+    await fs.rename(partial, archive);
+    ours.push(archive);
+    await fs.rename(manifestPartial, manifestPath);
+    return manifestPath;
+  } catch (e) {
+    await Promise.all(ours.map((f) => fs.rm(f, { force: true }).catch(() => undefined)));
+    throw e;
+  }
+}
+
+/** A file-system failure around the backup folder, in words that name the folder and say nothing was left. */
+function folderError(error: unknown, folder: string, volume: string): Error {
+  const e = error as NodeJS.ErrnoException;
+  const why = e?.code === 'EACCES' || e?.code === 'EPERM' || e?.code === 'EROFS' ? 'it is not writable'
+    : e?.code === 'ENOSPC' ? 'its disk is full'
+    : e?.code === 'ENOTDIR' || e?.code === 'EEXIST' ? 'it is not a folder'
+    : e?.message ?? String(error);
+  return new Error(`Backup of ${volume} not written to ${folder}: ${why} (${e?.code ?? 'error'}). No file was left there.`, { cause: error });
 }

@@ -85,12 +85,3 @@ export async function readManifest(archivePath: string): Promise<BackupManifest 
   }
   return manifest;
 }
-
-/** Writes the manifest next to the archive, atomically (a temporary file renamed into place). */
-export async function writeManifest(archivePath: string, manifest: BackupManifest): Promise<string> {
-  const target = manifestPathFor(archivePath);
-  const temp = `${target}.partial`;
-  await fs.writeFile(temp, JSON.stringify(manifest, null, 2) + '\n', { flag: 'w' });
-  await fs.rename(temp, target);
-  return target;
-}

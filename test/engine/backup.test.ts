@@ -246,6 +246,22 @@ suite('volume backup, restore and clone on a real engine', function () {
     assertSameContents(withoutTimes(listing(target)), withoutTimes(expected));
   });
 
+  test('a read-only backup folder: a clear error naming it, no crash, no file and no helper left', async () => {
+    // Root ignores file modes, so the folder is a read-only mount, as a full or read-only disk would be.
+    const readOnly = mkdtempSync(path.join(tmpdir(), 'dnvtest-ro-'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly]);
+    try {
+      await assert.rejects(backupVolume(client, { volume: source, folder: readOnly, format: 'tar.gz' }), (e: Error) => {
+        assert.equal(e.message, `Backup of ${source} not written to ${readOnly}: it is not writable (EROFS). No file was left there.`);
+        return true;
+      });
+      assert.deepEqual(readdirSync(readOnly), []);
+    } finally {
+      execFileSync('umount', [readOnly]);
+      rmSync(readOnly, { recursive: true, force: true });
+    }
+  });
+
   test('an archive made by the usual recipe (busybox tar czf -C /data .) restores', async () => {
     const recipeFolder = mkdtempSync(path.join(tmpdir(), 'dnvtest-recipe-'));
     try {

@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
 import { compressor, decompressor, detectFormat, zstdAvailable } from '../../src/backup/formats';
 import { TarGuard, UnsafeArchiveError } from '../../src/backup/guard';
+import { commitBackup } from '../../src/backup/backup';
 import { archiveFileName, type BackupManifest, timestamp } from '../../src/backup/manifest';
 import { checkArchive, manifestVolumeOptions, specForNewVolume } from '../../src/backup/restore';
 import { isAbort, nodeWritable } from '../../src/backup/streams';
 import { type TarEntry, tarOf } from '../support/tar';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -418,5 +419,40 @@ suite('volume prune plan', () => {
     assert.deepEqual([...plan.named, ...plan.anonymous].map((c) => c.name), ['x']);
     assert.equal(plan.sizesKnown, false);
     assert.deepEqual(planPrune([vol('x', { team: 'a' }), vol('z')], [], undefined, { labels: ['team'] }).named.map((c) => c.name), ['x']);
+  });
+});
+
+suite('backup folder: archive and manifest land together or not at all', () => {
+  const manifest = { kind: 'docker-networks-volumes-backup', version: 1 } as unknown as BackupManifest;
+  let dir: string;
+  setup(() => { dir = mkdtempSync(path.join(tmpdir(), 'dnvtest-commit-')); });
+  teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a finished backup: the archive and its manifest, no .partial left', async () => {
+    const archive = path.join(dir, 'v-20260101T000000Z.tar');
+    writeFileSync(`${archive}.partial`, 'tar bytes');
+    const manifestPath = await commitBackup(`${archive}.partial`, archive, manifest);
+    assert.equal(manifestPath, `${archive}.manifest.json`);
+    assert.deepEqual(readdirSync(dir).sort(), ['v-20260101T000000Z.tar', 'v-20260101T000000Z.tar.manifest.json']);
+    assert.equal(JSON.parse(readFileSync(manifestPath, 'utf8')).kind, 'docker-networks-volumes-backup');
+  });
+
+  test('the manifest cannot be put in place: no archive, no manifest, no .partial is left', async () => {
+    const archive = path.join(dir, 'v-20260101T000000Z.tar');
+    writeFileSync(`${archive}.partial`, 'tar bytes');
+    // A folder where the manifest must go: the last rename fails after the archive's has succeeded.
+    mkdirSync(`${archive}.manifest.json`);
+    writeFileSync(path.join(`${archive}.manifest.json`, 'occupied'), '');
+    await assert.rejects(commitBackup(`${archive}.partial`, archive, manifest));
+    assert.deepEqual(readdirSync(dir), ['v-20260101T000000Z.tar.manifest.json'], 'only what was there before');
+  });
+
+  test('the manifest cannot be written: the archive stays unfinished and is removed', async () => {
+    const archive = path.join(dir, 'v-20260101T000000Z.tar');
+    writeFileSync(`${archive}.partial`, 'tar bytes');
+    writeFileSync(`${archive}.manifest.json.partial`, 'left by someone else');   // 'wx' refuses to write over it
+    await assert.rejects(commitBackup(`${archive}.partial`, archive, manifest));
+    assert.ok(!existsSync(archive) && !existsSync(`${archive}.partial`) && !existsSync(`${archive}.manifest.json`));
+    assert.equal(readFileSync(`${archive}.manifest.json.partial`, 'utf8'), 'left by someone else', 'a file it did not make is kept');
   });
 });
