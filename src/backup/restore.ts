@@ -371,6 +371,11 @@ const NETWORK_TYPES = /^(nfs\d?|cifs|smb\d?|ceph|glusterfs|sshfs|fuse\.sshfs|9p)
 export function manifestVolumeOptions(manifest: BackupManifest): { driver: string; driverOpts: Record<string, string>; risks: VolumeOptionRisk[] } {
   const driver = manifest.volume.driver || 'local';
   const driverOpts = { ...(manifest.volume.options ?? {}) };
+  return { driver, driverOpts, risks: volumeOptionRisks(driver, driverOpts) };
+}
+
+/** Where a volume made with this driver and these options would put its data, when not on the engine's own disk. */
+export function volumeOptionRisks(driver: string, driverOpts: Record<string, string>): VolumeOptionRisk[] {
   const risks: VolumeOptionRisk[] = [];
   if (driver !== 'local') risks.push({ kind: 'driver', driver });
   const mountOptions = (driverOpts.o ?? '').split(',').map((o) => o.trim());
@@ -380,7 +385,7 @@ export function manifestVolumeOptions(manifest: BackupManifest): { driver: strin
   if (NETWORK_TYPES.test(type) || address) risks.push({ kind: 'network-share', type: type || 'network', address: address ?? device });
   else if (mountOptions.some((o) => o === 'bind' || o === 'rbind')) risks.push({ kind: 'host-folder', path: device ?? '?' });
   else if (device && type !== 'tmpfs') risks.push(type === 'none' ? { kind: 'host-folder', path: device } : { kind: 'device', device });
-  return { driver, driverOpts, risks };
+  return risks;
 }
 
 function sameOptions(a: Record<string, string> | null | undefined, b: Record<string, string> | undefined): boolean {

@@ -1,9 +1,12 @@
 /**
  * Create volume: name, driver, driver options (for the local driver: a plain volume, a bind of a host folder,
  * an NFS share, tmpfs, or type/device/o given by hand), labels. Called with `{ name, driver?, driverOpts?,
- * labels? }` (the Compose quick fix, tests) it creates without asking anything.
+ * labels? }` (the Compose quick fix, tests, another extension) it asks nothing for a plain local volume; one with a
+ * plugin driver or driver options (a host folder, a device, a network share) is shown and confirmed first, since
+ * the caller, not the user, chose where its data goes.
  */
 import * as vscode from 'vscode';
+import { volumeOptionRisks, type VolumeOptionRisk } from '../../backup/restore';
 import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../views/items';
@@ -111,11 +114,35 @@ async function askSpec(store: ExplorerStore, prompts: Prompts): Promise<VolumeSp
   return { name: name.trim(), driver, driverOpts, labels: parsePairs(labelsText).values };
 }
 
+function describeRisk(risk: VolumeOptionRisk): string {
+  switch (risk.kind) {
+    case 'host-folder': return localize('⚠ Its data would be the folder {0} on the engine\'s host: containers that mount it read and write there.', risk.path);
+    case 'device': return localize('⚠ Its data would be the device {0}, mounted by the engine\'s host.', risk.device);
+    case 'network-share': return localize('⚠ Its data would be a {0} network share ({1}).', risk.type, risk.address ?? '?');
+    case 'driver': return localize('⚠ The {0} driver (a plugin) decides where its data goes.', risk.driver);
+  }
+}
+
+/** A volume asked for by a caller with options that put its data elsewhere than the engine's disk: shown, then confirmed. */
+async function confirmGivenOptions(prompts: Prompts, spec: VolumeSpec): Promise<boolean> {
+  const driver = spec.driver ?? 'local';
+  const driverOpts = spec.driverOpts ?? {};
+  if (driver === 'local' && !Object.keys(driverOpts).length) return true;
+  const create = localize('Create');
+  const options = Object.entries(driverOpts).map(([k, v]) => `${k}=${v}`).join(', ') || localize('(none)');
+  const answer = await prompts.confirm(localize('Create volume {0} with driver {1} and options: {2}?', spec.name, driver, options), {
+    detail: [localize('A command asked for this volume with these options; they were not chosen in this editor.'), ...volumeOptionRisks(driver, driverOpts).map(describeRisk)].join('\n\n'),
+    actions: [create],
+  });
+  return answer === create;
+}
+
 /** `dnv.volume.create`: returns the new volume's name, or undefined when cancelled. */
 export async function createVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   const given = givenArgs<VolumeSpec>(arg);
   const spec = given?.name ? { ...given, name: given.name } : await askSpec(store, prompts);
   if (!spec) return undefined;
+  if (given?.name && !(await confirmGivenOptions(prompts, spec))) return undefined;
   const volume = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Creating volume {0}…', spec.name) },
     () => create(store.client, spec),

@@ -120,6 +120,15 @@ export async function scheduleBackup(store: ExplorerStore, prompts: Prompts, arg
 
   const keep = given?.keep ?? await askKeep(prompts, step(2), current.keep);
   if (keep === undefined) return undefined;
+  // Fewer to keep deletes scheduled backups that exist now: a caller's argument does that only after the user agrees.
+  if (given?.keep !== undefined && keep < current.keep) {
+    const agree = localize('Keep {0}', keep);
+    const answer = await prompts.confirm(localize('Keep only the newest {0} scheduled backups of each volume (now {1})?', keep, current.keep), {
+      detail: localize('After the next scheduled backup, older scheduled backups beyond the newest {0} are deleted with their manifests. Backups made by hand are never deleted.', keep),
+      actions: [agree],
+    });
+    if (answer !== agree) return undefined;
+  }
   let folder = given?.folder ?? configuredFolder();
   if (!folder) {
     folder = await askFolder(prompts, localize('Folder for scheduled backups'));

@@ -75,6 +75,25 @@ suite('Volume commands', function () {
     assert.match(expected, /\.\/d\/a regular file 640 70:70/);
   });
 
+  test('dnv.volume.create with options that put its data on the host asks first, showing them; cancelled creates nothing', async () => {
+    const bound = `${VOL}-bound`;
+    const hostFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'dnvtest-bind-'));
+    try {
+      const question = new RegExp(`Create volume ${bound} with driver local and options: type=none, o=bind, device=${hostFolder}\\?[\\s\\S]*folder ${hostFolder} on the engine's host`);
+      prompts().expect('confirm', question, undefined);
+      const none = await vscode.commands.executeCommand<string>('dnv.volume.create', { name: bound, driverOpts: { type: 'none', o: 'bind', device: hostFolder } });
+      assert.strictEqual(none, undefined);
+      assert.strictEqual(dockerQuiet('volume', 'ls', '-q', '--filter', `name=^${bound}$`), '', 'not created');
+      prompts().expect('confirm', question, 'Create');
+      const made = await vscode.commands.executeCommand<string>('dnv.volume.create', { name: bound, driverOpts: { type: 'none', o: 'bind', device: hostFolder } });
+      assert.strictEqual(made, bound);
+      assert.strictEqual(docker('volume', 'inspect', '-f', '{{index .Options "device"}}', bound), hostFolder);
+    } finally {
+      dockerQuiet('volume', 'rm', '-f', bound);
+      fs.rmSync(hostFolder, { recursive: true, force: true });
+    }
+  });
+
   test('dnv.volume.backup with arguments, in every format this runtime has (zstd in the extension host\'s Node)', async () => {
     const formats = ['tar', 'tar.gz', ...(process.versions.node.split('.').map(Number)[0] >= 23 ? ['tar.zst'] : [])];
     for (const format of formats) {
@@ -228,6 +247,8 @@ suite('Volume commands', function () {
 
   test('dnv.volume.scheduleBackup writes the workspace schedule, whose timer backs up; run-now rotates old backups', async () => {
     const scheduled = path.join(folder, 'scheduled');
+    // Keeping fewer than now (7) deletes existing scheduled backups: asked even when given as an argument.
+    prompts().expect('confirm', /Keep only the newest 2 scheduled backups of each volume \(now 7\)\?/, 'Keep 2');
     const result = await vscode.commands.executeCommand<ScheduleResult>('dnv.volume.scheduleBackup', { volumes: [VOL], interval: 'hourly', keep: 2, folder: scheduled });
     assert.deepStrictEqual(result, { volumes: [VOL], interval: 'hourly', keep: 2, folder: scheduled });
     const config = vscode.workspace.getConfiguration('dockerNetworksVolumes', vscode.workspace.workspaceFolders![0].uri);
