@@ -1,4 +1,5 @@
-// Bundles the extension with esbuild into dist/extension.js, and the Compose checker CLI into dist/cli.js
+// Bundles the extension with esbuild into dist/extension.js, its Compose analysis worker into
+// dist/composeWorker.js, and the Compose checker CLI into dist/cli.js
 // (package.json "bin": docker-compose-check).
 // ssh2 (pulled in by dockerode for ssh:// engines) has optional native parts: its crypto binding and
 // cpu-features. They are left out of the bundle and ssh2 falls back to pure JavaScript, so the .vsix
@@ -30,11 +31,18 @@ const cliOptions = {
   banner: { js: '#!/usr/bin/env node' },
 };
 
+// The Compose analysis runs in a worker thread (src/language/analysisWorker.ts loads it from next to extension.js).
+const workerOptions = {
+  ...options,
+  entryPoints: ['src/compose/worker.ts'],
+  outfile: 'dist/composeWorker.js',
+};
+
 if (watch) {
-  for (const o of [options, cliOptions]) await (await esbuild.context(o)).watch();
+  for (const o of [options, cliOptions, workerOptions]) await (await esbuild.context(o)).watch();
   console.log('watching src/ ...');
 } else {
-  for (const o of [options, cliOptions]) {
+  for (const o of [options, cliOptions, workerOptions]) {
     const result = await esbuild.build(o);
     const bytes = Object.values(result.metafile.outputs).reduce((n, out) => n + out.bytes, 0);
     console.log(`${o.outfile} ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);

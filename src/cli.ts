@@ -8,6 +8,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { byteLength, MAX_ANALYSED_BYTES, tooLargeDiagnostic } from './compose/analysisJob';
 import { analyze, type ComposeDiagnostic } from './compose/analyze';
 import { snapshotFromLists, type EngineSnapshot } from './compose/engine';
 import { modelOf } from './compose/model';
@@ -91,6 +92,10 @@ async function engineSnapshot(): Promise<EngineSnapshot> {
 export function checkFiles(files: string[], engine: EngineSnapshot | undefined, host: FileHost = nodeFileHost, env: Record<string, string | undefined> = process.env): FileResult[] {
   return files.map((given) => {
     const file = path.resolve(given);
+    // The editor's size cap: a file over it is not read whole, let alone analysed.
+    let size: number | undefined;
+    try { size = host === nodeFileHost ? statSync(file).size : undefined; } catch { size = undefined; }
+    if (size !== undefined && size > MAX_ANALYSED_BYTES) return { file: given, diagnostics: [tooLargeDiagnostic(size)] };
     const text = host.readFile(file);
     if (text === undefined) {
       return {
@@ -98,6 +103,7 @@ export function checkFiles(files: string[], engine: EngineSnapshot | undefined, 
         diagnostics: [{ code: 'yaml-syntax', severity: 'error', message: 'File not found or not readable.', start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [] }],
       };
     }
+    if (byteLength(text) > MAX_ANALYSED_BYTES) return { file: given, diagnostics: [tooLargeDiagnostic(byteLength(text))] };
     try {
       const model = modelOf(parseCompose(text));
       const project = loadProject(file, host, env, new Map([[file, model]]));

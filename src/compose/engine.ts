@@ -71,3 +71,55 @@ export function snapshotFromLists(
     swarmActive: () => swarm,
   };
 }
+
+/**
+ * An engine snapshot as plain data, for the analysis worker (a worker gets copies, not the live store).
+ * Members and published ports are derived again on the other side.
+ */
+export interface EngineData {
+  networks: NetworkModel[];
+  volumes: VolumeModel[];
+  containers: ContainerModel[];
+  /** Network id → its members' container ids and attachment index, as the live snapshot answered. */
+  members: Record<string, Array<[containerId: string, attachment: number]>>;
+  usage: Record<string, VolumeUsage>;
+  swarm?: boolean;
+}
+
+export function engineData(engine: EngineSnapshot): EngineData {
+  const networks = [...engine.networks()];
+  const volumes = [...engine.volumes()];
+  const containers = [...engine.containers()];
+  const members: EngineData['members'] = {};
+  for (const n of networks) {
+    members[n.id] = engine.membersOf(n).map((m) => [m.container.id, m.container.attachments.indexOf(m.attachment)]);
+  }
+  const usage: EngineData['usage'] = {};
+  for (const v of volumes) {
+    const u = engine.usageOf?.(v.name);
+    if (u) usage[v.name] = u;
+  }
+  return { networks, volumes, containers, members, usage, swarm: engine.swarmActive?.() };
+}
+
+export function snapshotFromData(data: EngineData): EngineSnapshot {
+  const byId = new Map(data.containers.map((c) => [c.id, c]));
+  const networkByName = new Map(data.networks.map((n) => [n.name, n]));
+  const volumeByName = new Map(data.volumes.map((v) => [v.name, v]));
+  const ports = publishedPortsOf(data.containers);
+  return {
+    networks: () => data.networks,
+    volumes: () => data.volumes,
+    containers: () => data.containers,
+    networkByName: (name) => networkByName.get(name),
+    volume: (name) => volumeByName.get(name),
+    membersOf: (network) => (data.members[network.id] ?? []).flatMap(([id, i]) => {
+      const container = byId.get(id);
+      const attachment = container?.attachments[i];
+      return container && attachment ? [{ container, attachment }] : [];
+    }),
+    usageOf: (name) => data.usage[name],
+    publishedPorts: () => ports,
+    swarmActive: () => data.swarm,
+  };
+}

@@ -1,6 +1,7 @@
 /**
- * Publishes the analysis as diagnostics: debounced while typing, and cancelled when the document changes
- * again before an analysis finished. Each diagnostic carries its rule id as `code` and `compose` as source.
+ * Publishes the analysis as diagnostics: debounced while typing, and superseded when the document changes
+ * again before an analysis finished. Every analysis runs in a worker thread (analysisWorker.ts), never on
+ * the extension host. Each diagnostic carries its rule id as `code` and `compose` as source.
  *
  * Compose files of the workspace that are not open are analysed from disk too, so the Problems panel lists
  * every one of them; a file watcher keeps them current. An open document's own analysis takes over from the
@@ -8,6 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { ComposeDiagnostic } from '../compose/analyze';
+import { AnalysisWorker } from './analysisWorker';
 import { findWorkspaceComposeFiles } from './composeFiles';
 import type { ComposeDocuments } from './documents';
 import { toRange } from './ranges';
@@ -16,8 +18,8 @@ export const DIAGNOSTIC_SOURCE = 'compose';
 const TYPING_DELAY_MS = 200;
 /** Closed files are analysed after this pause (changes on disk come in bursts: git checkout, formatters). */
 const CLOSED_FILES_DELAY_MS = 300;
-/** Longest slice of closed-file analysis before yielding to the extension host. */
-const SLICE_MS = 20;
+/** Closed files in flight in the worker's queue at once (the rest wait here, so open documents go first). */
+const CLOSED_IN_FLIGHT = 4;
 /** A new folder makes the workspace's Compose files be looked for again, once a burst of them has settled. */
 const RESCAN_DELAY_MS = 500;
 
@@ -51,7 +53,11 @@ export class DiagnosticsController implements vscode.Disposable {
   private rescanTimer: NodeJS.Timeout | undefined;
   private disposed = false;
 
-  constructor(private readonly documents: ComposeDocuments) {
+  private readonly worker: AnalysisWorker;
+  private closedInFlight = 0;
+
+  constructor(private readonly documents: ComposeDocuments, worker?: AnalysisWorker) {
+    this.worker = worker ?? new AnalysisWorker();
     // Changes of YAML files; creations and deletions of anything, because a folder that appears or goes (a
     // checkout, a copy, `rm -r`) is reported as the folder alone, not the Compose files in it.
     const changes = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}', true, false, true);
@@ -147,21 +153,28 @@ export class DiagnosticsController implements vscode.Disposable {
     this.closedTimer = setTimeout(() => this.analyzeClosed(), CLOSED_FILES_DELAY_MS);
   }
 
-  /** Analyses waiting closed files in slices of about 20 ms, so a large workspace never stalls the editor. */
+  /**
+   * Sends waiting closed files to the analysis worker, a few at a time so an open document's job never
+   * waits behind the whole workspace. The worker reads each file itself, after a size check.
+   */
   private analyzeClosed(): void {
     this.closedTimer = undefined;
-    const started = Date.now();
     for (const key of this.pendingClosed) {
-      if (Date.now() - started > SLICE_MS) {
-        this.closedTimer = setTimeout(() => this.analyzeClosed(), 0);
-        return;
-      }
+      if (this.closedInFlight >= CLOSED_IN_FLIGHT || this.disposed) return;
       this.pendingClosed.delete(key);
       const uri = this.workspaceFiles.get(key);
       if (!uri || this.isOpen(key)) continue; // an open document publishes its own analysis
-      const analysis = this.documents.analyzeFile(uri);
-      if (analysis) this.collection.set(uri, analysis.diagnostics.map(toDiagnostic));
-      else this.collection.delete(uri);
+      this.closedInFlight++;
+      void this.worker.analyze(key, this.documents.fileRequest(uri)).then((result) => {
+        this.closedInFlight--;
+        if (this.disposed) return;
+        // Opened (or gone from the workspace) meanwhile, or queued again after a newer change: not this one.
+        if (result && !this.isOpen(key) && this.workspaceFiles.has(key) && !this.pendingClosed.has(key)) {
+          if (result.diagnostics) this.collection.set(uri, result.diagnostics.map(toDiagnostic));
+          else this.collection.delete(uri);
+        }
+        this.analyzeClosed();
+      });
     }
   }
 
@@ -185,9 +198,12 @@ export class DiagnosticsController implements vscode.Disposable {
       const version = document.version;
       const stale = () => this.generations.get(key) !== generation || document.isClosed || document.version !== version;
       if (stale()) return;
-      const analysis = this.documents.analysis(document, stale);
-      if (!analysis.complete || stale()) return;
-      this.collection.set(document.uri, analysis.diagnostics.map(toDiagnostic));
+      // A newer job of the same document replaces this one in the worker's queue (it resolves undefined).
+      void this.worker.analyze(key, this.documents.request(document), true).then((result) => {
+        if (!result?.diagnostics || stale() || this.disposed) return;
+        this.documents.setPublished(document, version, result.diagnostics);
+        this.collection.set(document.uri, result.diagnostics.map(toDiagnostic));
+      });
     }, delayMs));
   }
 
@@ -209,5 +225,6 @@ export class DiagnosticsController implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const s of this.subscriptions) s.dispose();
+    this.worker.dispose();
   }
 }

@@ -3,10 +3,13 @@
  * of their project (sibling base/override files, read from open editors first, then from disk) and of the
  * live engine. Diagnostics, lenses, code actions, hovers and definitions all read from here.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { analyze, type Analysis } from '../compose/analyze';
+import type { AnalysisRequest } from '../compose/analysisJob';
+import type { Analysis, ComposeDiagnostic } from '../compose/analyze';
+import { engineData, type EngineData } from '../compose/engine';
+import type { ComposeProject } from '../compose/project';
 import { modelOf, type ComposeModel } from '../compose/model';
 import { parseCompose } from '../compose/parse';
 import { globToRegExp, isComposeFileName, loadProject, singleFileProject, type FileHost } from '../compose/project';
@@ -22,14 +25,23 @@ export const COMPOSE_SELECTOR: vscode.DocumentSelector = [
 interface Cached {
   version: number;
   model: ComposeModel;
-  analysis?: Analysis;
-  /** The engine snapshot generation the analysis used. */
-  engineGeneration?: number;
+  /** The project as the host-side features see it (lenses, hovers, definitions). */
+  project?: ComposeProject;
 }
+
+/**
+ * Largest document the extension host parses itself (for lenses, hovers, definitions, quick fixes); larger
+ * ones are only analysed in the worker (no lenses, hovers or quick fixes on them). A Compose file is a few KB;
+ * 1 MB is over 1,000 services.
+ */
+export const HOST_MODEL_LIMIT = 1024 * 1024;
 
 export class ComposeDocuments {
   private readonly cache = new Map<string, Cached>();
   private engineGeneration = 0;
+  private engineDataCache: { generation: number; data: EngineData } | undefined;
+  /** What the worker last published per document: its version and diagnostics. */
+  private readonly published = new Map<string, { version: number; diagnostics: ComposeDiagnostic[] }>();
 
   constructor(readonly engine: StoreSnapshot) {}
 
@@ -40,11 +52,12 @@ export class ComposeDocuments {
 
   /** Call when settings or other files changed. */
   invalidate(): void {
-    for (const c of this.cache.values()) c.analysis = undefined;
+    for (const c of this.cache.values()) c.project = undefined;
   }
 
   forget(document: vscode.TextDocument): void {
     this.cache.delete(document.uri.toString());
+    this.published.delete(document.uri.toString());
   }
 
   isComposeDocument(document: vscode.TextDocument): boolean {
@@ -69,49 +82,77 @@ export class ComposeDocuments {
     return globs.some((g) => globToRegExp(g).test(relative) || globToRegExp(g).test(file));
   }
 
+  /**
+   * The host-side model of the document, for lenses, hovers, definitions and quick fixes: parsing only, no
+   * rules (those run in the worker). Documents over HOST_MODEL_LIMIT get an empty model here, so the
+   * extension host never parses a huge file.
+   */
   model(document: vscode.TextDocument): ComposeModel {
     const key = document.uri.toString();
     const cached = this.cache.get(key);
     if (cached && cached.version === document.version) return cached.model;
-    const model = modelOf(parseCompose(document.getText()));
+    const text = document.getText();
+    const model = modelOf(parseCompose(text.length > HOST_MODEL_LIMIT ? '' : text));
     this.cache.set(key, { version: document.version, model });
     return model;
   }
 
   /**
-   * The analysis of the document's current version. `isCancelled` stops it between rules (the document
-   * changed again); a cancelled analysis is not cached.
+   * The document's model in its project, with the diagnostics the worker last published for this version
+   * (empty until then). No rule runs on the extension host.
    */
-  analysis(document: vscode.TextDocument, isCancelled?: () => boolean): Analysis {
+  analysis(document: vscode.TextDocument): Analysis {
     const model = this.model(document);
     const cached = this.cache.get(document.uri.toString())!;
-    if (cached.analysis && cached.engineGeneration === this.engineGeneration) return cached.analysis;
-    const analysis = this.analyzeModel(model, document.uri, isCancelled);
-    if (analysis.complete) {
-      cached.analysis = analysis;
-      cached.engineGeneration = this.engineGeneration;
+    if (!cached.project) {
+      const file = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
+      cached.project = file && document.getText().length <= HOST_MODEL_LIMIT
+        ? loadProject(file, this.fileHost(), process.env, this.openModels(file))
+        : singleFileProject(model, '/', {});
     }
-    return analysis;
+    const published = this.published.get(document.uri.toString());
+    const diagnostics = published && published.version === document.version ? published.diagnostics : [];
+    return { model, project: cached.project, diagnostics, complete: true };
   }
 
-  /**
-   * The analysis of a Compose file that is not open, read from disk (the Problems panel lists every Compose
-   * file of the workspace). Undefined when it cannot be read.
-   */
-  analyzeFile(uri: vscode.Uri): Analysis | undefined {
-    const text = this.fileHost().readFile(uri.fsPath);
-    return text === undefined ? undefined : this.analyzeModel(modelOf(parseCompose(text)), uri);
+  /** Records what the worker found for a document version (quick fixes read the fixes from here). */
+  setPublished(document: vscode.TextDocument, version: number, diagnostics: ComposeDiagnostic[]): void {
+    this.published.set(document.uri.toString(), { version, diagnostics });
   }
 
-  /** A model's analysis in its project (its folder's base and override files) and against the live engine. */
-  private analyzeModel(model: ComposeModel, uri: vscode.Uri, isCancelled?: () => boolean): Analysis {
-    const isFile = uri.scheme === 'file';
-    const file = isFile ? uri.fsPath : undefined;
-    const host = this.fileHost();
-    const project = file ? loadProject(file, host, process.env, this.openModels(file)) : singleFileProject(model, '/', {});
-    return analyze(model, {
-      file, project, engine: this.engine.current, host: isFile ? host : undefined, severities: ruleSeverities(uri), isCancelled,
-    });
+  /** The worker's job for an open document: its text, unsaved siblings, the engine and the severities. */
+  request(document: vscode.TextDocument): AnalysisRequest {
+    const isFile = document.uri.scheme === 'file';
+    const file = isFile ? document.uri.fsPath : undefined;
+    return {
+      file, text: document.getText(), useFiles: isFile, openTexts: file ? this.openTexts(file) : undefined,
+      engine: this.engineData(), severities: ruleSeverities(document.uri),
+    };
+  }
+
+  /** The worker's job for a Compose file nobody opened: the worker reads it (after a size check). */
+  fileRequest(uri: vscode.Uri): AnalysisRequest {
+    return { file: uri.fsPath, useFiles: true, openTexts: this.openTexts(uri.fsPath), engine: this.engineData(), severities: ruleSeverities(uri) };
+  }
+
+  private engineData(): EngineData | undefined {
+    const engine = this.engine.current;
+    if (!engine) return undefined;
+    if (this.engineDataCache?.generation !== this.engineGeneration) {
+      this.engineDataCache = { generation: this.engineGeneration, data: engineData(engine) };
+    }
+    return this.engineDataCache.data;
+  }
+
+  /** Texts of open documents in the file's folder (unsaved edits of siblings count). */
+  private openTexts(file: string): Record<string, string> {
+    const dir = path.dirname(file);
+    const out: Record<string, string> = {};
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.scheme !== 'file' || doc.uri.fsPath === file || path.dirname(doc.uri.fsPath) !== dir || !doc.isDirty) continue;
+      out[doc.uri.fsPath] = doc.getText();
+    }
+    return out;
   }
 
   /** Models of open Compose documents in the file's folder, so unsaved edits of siblings count. */
@@ -129,8 +170,9 @@ export class ComposeDocuments {
     return {
       readFile: (file) => {
         const open = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
-        if (open) return open.getText();
+        if (open) return open.getText().length > HOST_MODEL_LIMIT ? '' : open.getText();
         try {
+          if (statSync(file).size > HOST_MODEL_LIMIT) return '';
           return readFileSync(file, 'utf8');
         } catch {
           return undefined;

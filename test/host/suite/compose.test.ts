@@ -129,4 +129,65 @@ suite('Compose checks in the editor', () => {
     assert.ok(lenses.some((l) => l.range.start.line === webLine && l.command?.title === 'networks: frontend · reaches api · 1 named volume'),
       JSON.stringify(lenses.filter((l) => l.range.start.line === webLine).map((l) => l.command?.title)));
   });
+
+  test('a large Compose file is analysed in the worker while the extension host keeps ticking', async function () {
+    this.timeout(180_000);
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, 'large', 'compose.yaml');
+    const lines = ['services:'];
+    for (let i = 0; i < 12000; i++) {
+      lines.push(`  svc${i}:`, `    image: "registry.example.com/app${i}:1"`, '    ports:', `      - "127.0.0.1:${20000 + i}:80"`,
+        '    environment:', `      INDEX: "${i}"`, '    networks: [front]', ...(i ? ['    depends_on:', `      - svc${i - 1}`] : []));
+    }
+    lines.push('  last:', '    image: busybox', '    networks: [nowhere]', 'networks:', '  front: {}');
+    const text = lines.join('\n') + '\n';
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    const large = vscode.Uri.file(file);
+    try {
+      const opened = await vscode.workspace.openTextDocument(large);
+      // A timer on the extension host: the longest gap between its ticks while the analysis runs.
+      let last = performance.now();
+      let longest = 0;
+      const ticker = setInterval(() => { const now = performance.now(); longest = Math.max(longest, now - last); last = now; }, 10);
+      const started = performance.now();
+      let codes: string[] = [];
+      try {
+        await waitFor('diagnostics of the large file', () => {
+          codes = vscode.languages.getDiagnostics(large).filter((d) => d.source === 'compose').map(codeOf);
+          return codes.includes('undefined-network');
+        }, 150_000, 50, () => codes.join(', '));
+      } finally {
+        clearInterval(ticker);
+      }
+      console.log(`      ${(text.length / 1024 / 1024).toFixed(1)} MB (${opened.lineCount} lines): diagnostics after ${(performance.now() - started).toFixed(0)} ms; longest gap between 10 ms ticks on the extension host: ${longest.toFixed(0)} ms`);
+      // Analysing this file on the extension host blocks it for seconds; in the worker, only scheduling noise remains.
+      assert.ok(longest < 500, `the extension host stalled for ${longest.toFixed(0)} ms`);
+      assert.deepStrictEqual(codes, ['undefined-network']);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  test('a Compose file over the size cap gets one diagnostic saying it was not analysed', async function () {
+    this.timeout(60_000);
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, 'huge', 'docker-compose.yml');
+    const huge = vscode.Uri.file(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // 11 MB: a broken service (which would be an error if analysed), then a long comment.
+    fs.writeFileSync(file, 'services:\n  app:\n    networks: [missing]\n' + `# ${'x'.repeat(11 * 1024 * 1024)}\n`);
+    try {
+      const list = await waitFor('the size cap diagnostic', () => {
+        const got = vscode.languages.getDiagnostics(huge).filter((d) => d.source === 'compose');
+        return got.length ? got : undefined;
+      }, 45_000);
+      assert.deepStrictEqual(list.map(codeOf), ['file-too-large']);
+      assert.strictEqual(list[0].message, 'Not analysed: 11.0 MB is over the 10.0 MB limit for Compose files.');
+      assert.strictEqual(list[0].range.start.line, 0);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
 });
