@@ -466,9 +466,10 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
     const plannedMode: RestoreResult['mode'] = !existing ? 'new' : empty ? 'empty' : options.mode!;
     const spec = existing ? undefined : specForNewVolume(volume, check.manifest, options.create);
     if (options.confirmWrite) {
+      const { name: _name, ...create } = spec ?? { name: volume };
       const go = await options.confirmWrite({
         archive, volume, mode: plannedMode, format: check.format, archiveBytes: check.bytes, counts: check.counts,
-        verified: Boolean(check.manifest), create: spec ? { driver: spec.driver, driverOpts: spec.driverOpts, labels: spec.labels } : undefined,
+        verified: Boolean(check.manifest), create: spec ? create : undefined,
       });
       if (!go) throw cancelled('not confirmed: nothing was created or written.');
     }
