@@ -78,6 +78,9 @@ suite('Several engines', () => {
     assert.strictEqual(id, E2_HOST);
     await waitLoaded(api, 30_000);
     assert.strictEqual(api.store.client.endpoint.host, E2_HOST, 'the primary store follows the current engine');
+    // The second engine was restarted by the test before: seen once on a loaded machine, its first volume list
+    // after that lacked the volume for a moment, so the volume must show up soon rather than at once.
+    await waitFor('the second engine\'s volume in the primary store', () => api.store.volume(E2_VOL), 10_000).catch(() => undefined);
     assert.ok(api.store.volume(E2_VOL), 'its volumes are the second engine\'s');
     // A palette command with no row acts on the current engine.
     const created = await vscode.commands.executeCommand<string>('dnv.network.create', { name: `${TAG}-on-e2` });
