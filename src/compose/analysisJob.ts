@@ -4,12 +4,12 @@
  * diagnostics out. Also the size cap: a file over MAX_ANALYSED_BYTES is not analysed, and gets one diagnostic
  * saying so instead. The CLI applies the same cap.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { analyze, type ComposeDiagnostic, type SeverityOverrides } from './analyze';
 import { snapshotFromData, type EngineData } from './engine';
 import { modelOf, type ComposeModel } from './model';
 import { parseCompose } from './parse';
-import { loadProject, singleFileProject, type FileHost } from './project';
+import { loadProject, nodeFileHost, singleFileProject, type FileHost } from './project';
 
 /** Files larger than this are not analysed (a Compose file is a few KB; 10 MB is already generated data). */
 export const MAX_ANALYSED_BYTES = 10 * 1024 * 1024;
@@ -66,24 +66,19 @@ export function byteLength(text: string): number {
 
 /** The real file system, with unsaved editor texts first, and files over the cap treated as unreadable. */
 export function cappedFileHost(openTexts: Record<string, string> = {}): FileHost {
+  const open = (file: string) => Object.prototype.hasOwnProperty.call(openTexts, file);
   return {
     readFile(file) {
-      if (Object.prototype.hasOwnProperty.call(openTexts, file)) return openTexts[file];
+      if (open(file)) return openTexts[file];
       try {
         if (statSync(file).size > MAX_ANALYSED_BYTES) return undefined;
-        return readFileSync(file, 'utf8');
       } catch {
         return undefined;
       }
+      return nodeFileHost.readFile(file);
     },
-    readDir(dir) {
-      try {
-        return readdirSync(dir);
-      } catch {
-        return [];
-      }
-    },
-    exists: (file) => Object.prototype.hasOwnProperty.call(openTexts, file) || existsSync(file),
+    readDir: (dir) => nodeFileHost.readDir(dir),
+    exists: (file) => open(file) || nodeFileHost.exists(file),
   };
 }
 
