@@ -50,6 +50,9 @@ export async function startCodeServer({ workspace, env = {}, settings = {}, exte
     'workbench.tips.enabled': false, 'git.enabled': false, 'github.gitAuthentication': false,
     'workbench.enableExperiments': false, 'extensions.ignoreRecommendations': true,
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    // The tests see the engine the suite chose (DOCKER_HOST) and nothing else of the machine: a stale
+    // /var/run/docker.sock left by a stopped daemon would otherwise add a second, unreachable engine row.
+    'dockerNetworksVolumes.engine.discover': false,
     ...settings,
   }, null, 2));
   const proc = spawn(nodeBin, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,

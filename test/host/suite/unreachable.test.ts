@@ -15,6 +15,7 @@ suite('Engine switch, unreachable engine and recovery', () => {
   let api: ExtensionApi;
   const engine = new PrivateEngine();
   let hadDocker0 = false;
+  let discoverBefore: unknown;
 
   const status = () => api.store.state.status;
   const where = () => `${status()} via ${api.store.client.label}, loaded=${api.store.loaded}, message=${JSON.stringify(api.explorer.networksView.message)}`;
@@ -23,6 +24,7 @@ suite('Engine switch, unreachable engine and recovery', () => {
     this.timeout(120_000);
     api = await extensionApi();
     await waitLoaded(api);
+    discoverBefore = vscode.workspace.getConfiguration('dockerNetworksVolumes').inspect('engine.discover')?.globalValue;
     assert.ok(!engine.answers(), `something already answers on ${E2_SOCKET}: stop it or remove ${E2_DIR}`);
     fs.rmSync(E2_DIR, { recursive: true, force: true });
     hadDocker0 = hostHasInterface('docker0');
@@ -34,7 +36,7 @@ suite('Engine switch, unreachable engine and recovery', () => {
     this.timeout(120_000);
     // Back to the default engine first, so the extension stops talking to the private one.
     await setSetting('engine.host', undefined);
-    await setSetting('engine.discover', undefined);
+    await setSetting('engine.discover', discoverBefore);
     await engine.dispose();
     assert.ok(!fs.existsSync(E2_DIR), `${E2_DIR} not removed`);
     if (hadDocker0) assert.ok(hostHasInterface('docker0'), 'the private engine removed the first engine\'s docker0 bridge');
