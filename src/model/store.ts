@@ -388,10 +388,10 @@ export class ExplorerStore {
     return run;
   }
 
-  private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>): void {
+  private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>, networkRows?: ReadonlySet<string>): void {
     if (kinds.length === 0) return;
     if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes' || k === 'aliases')) this.relationIndex = undefined;
-    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows } satisfies StoreChange);
+    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows, networkRows } satisfies StoreChange);
   }
 
   /**
@@ -507,8 +507,16 @@ export class ExplorerStore {
     // Which volume rows this flush can change: the volumes refetched and those the refetched containers mount
     // (before and after). Undefined once a volume comes or goes (the list itself changed).
     let volumeRows: Set<string> | undefined = new Set<string>();
-    const touchVolumesOf = (container: ContainerModel | undefined) => {
+    // The same for network rows (by id): the networks refetched and those the refetched containers are on.
+    // A created container's attachment has no network id yet, only the name.
+    let networkRows: Set<string> | undefined = new Set<string>();
+    const touchRowsOf = (container: ContainerModel | undefined) => {
       for (const m of container?.mounts ?? []) if (m.type === 'volume' && m.name) volumeRows?.add(m.name);
+      for (const a of container?.attachments ?? []) {
+        if (!networkRows) break;
+        if (a.networkId) networkRows.add(a.networkId);
+        for (const n of this.networkById.values()) if (n.name === a.networkName) networkRows.add(n.id);
+      }
     };
     // Jobs, not promises: a burst (a Compose project starting) must not send hundreds of requests at once.
     const tasks: Array<() => Promise<void>> = [];
@@ -516,16 +524,19 @@ export class ExplorerStore {
     if (p.reloadNetworks) {
       tasks.push(() => this.client.listNetworks().then((list) => {
         this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
+        networkRows = undefined;
         changed.add('networks');
       }));
     } else {
       for (const id of p.networks) {
         tasks.push(() => this.refetch(() => this.client.inspectNetwork(id), (raw) => {
           const network = toNetwork(raw);
+          if (!this.networkById.has(network.id)) networkRows = undefined;
+          else networkRows?.add(network.id);
           this.networkById.set(network.id, network);
         }, () => {
-          this.networkById.delete(id);
-          for (const [key, n] of this.networkById) if (n.name === id) this.networkById.delete(key);
+          if (this.networkById.delete(id)) networkRows = undefined;
+          for (const [key, n] of this.networkById) if (n.name === id && this.networkById.delete(key)) networkRows = undefined;
         }).then(() => { changed.add('networks'); }));
       }
     }
@@ -550,18 +561,18 @@ export class ExplorerStore {
     for (const id of p.containers) {
       tasks.push(() => this.refetch(() => this.client.inspectContainer(id), (raw) => {
         const container = containerFromInspect(raw);
-        touchVolumesOf(this.containerById.get(raw.Id));
-        touchVolumesOf(container);
+        touchRowsOf(this.containerById.get(raw.Id));
+        touchRowsOf(container);
         this.containerById.set(raw.Id, container);
       }, () => {
-        touchVolumesOf(this.containerById.get(id));
+        touchRowsOf(this.containerById.get(id));
         this.containerById.delete(id);
       }).then(() => { changed.add('containers'); }));
     }
     const failures = (await mapLimit(tasks, this.concurrency, (task) => task().then(() => undefined, (e: unknown) => ({ reason: e }))))
       .filter((f): f is { reason: unknown } => f !== undefined);
     // A failed fetch leaves its object as it was: the rows touched so far are still all that changed.
-    this.emit([...changed], volumeRows);
+    this.emit([...changed], volumeRows, networkRows);
     const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
       this.emitter.emit('failure', failure.reason);

@@ -115,4 +115,9 @@ export interface StoreChange {
    * have changed, so a view of 10,000 volumes redraws these rows, not all. Undefined: any volume may have changed.
    */
   volumeRows?: ReadonlySet<string>;
+  /**
+   * The same for networks: set when the change leaves the set of networks as it was, the ids of the only networks
+   * whose row (data, members) may have changed. Undefined: any network may have changed.
+   */
+  networkRows?: ReadonlySet<string>;
 }

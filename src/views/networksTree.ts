@@ -1,7 +1,7 @@
 /** The Networks view: networks (optionally grouped by Compose project) and the containers on each. */
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
-import type { NetworkModel } from '../model/types';
+import type { NetworkModel, StoreChange } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
   describeNetwork, describeNetworkMember, groupByProject, naturalOrder, type RowDescription, sortBy,
@@ -15,8 +15,41 @@ export type NetworkNode =
   | { kind: 'member'; networkId: string; containerId: string };
 
 export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
+  /**
+   * The network rows handed out, one object per id, so that one changed network (a container joining, leaving,
+   * starting) is redrawn on its own: VS Code finds a row to refresh by identity. Rebuilt on every full redraw.
+   */
+  private networkNodes = new Map<string, NetworkNode & { kind: 'network' }>();
+
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
     super(store, ['networks', 'containers', 'aliases']);
+  }
+
+  /**
+   * A change that leaves the set of networks as it was redraws the rows of the networks it touched (and their
+   * members), never the root: the list of networks and the project groups' counts are unchanged.
+   */
+  protected override onStoreChange(change: StoreChange): void {
+    const { kinds, networkRows } = change;
+    if (!kinds.has('networks') && !kinds.has('containers') && !kinds.has('aliases') && !kinds.has('connection')) return;
+    if (!networkRows || kinds.has('connection') || kinds.has('aliases')) { super.onStoreChange(change); return; }
+    const rows: NetworkNode[] = [];
+    for (const id of networkRows) {
+      const node = this.networkNodes.get(id);
+      if (node) rows.push(node);
+    }
+    this.refreshRows(rows);
+  }
+
+  override refresh(): void {
+    this.networkNodes = new Map();
+    super.refresh();
+  }
+
+  private networkNode(id: string): NetworkNode {
+    let node = this.networkNodes.get(id);
+    if (!node) { node = { kind: 'network', id }; this.networkNodes.set(id, node); }
+    return node;
   }
 
   /** The networks shown, after the built-ins filter and sorting. */
@@ -30,15 +63,15 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
     if (!this.store.listed('networks')) return [];
     if (!node) {
       const networks = this.visibleNetworks();
-      if (!this.settings().groupByProject) return networks.map((n) => ({ kind: 'network', id: n.id }));
+      if (!this.settings().groupByProject) return networks.map((n) => this.networkNode(n.id));
       const { projects, rest } = groupByProject(networks);
       return [
         ...[...projects.keys()].map((project): NetworkNode => ({ kind: 'project', project })),
-        ...rest.map((n): NetworkNode => ({ kind: 'network', id: n.id })),
+        ...rest.map((n) => this.networkNode(n.id)),
       ];
     }
     if (node.kind === 'project') {
-      return this.visibleNetworks().filter((n) => n.project === node.project).map((n) => ({ kind: 'network', id: n.id }));
+      return this.visibleNetworks().filter((n) => n.project === node.project).map((n) => this.networkNode(n.id));
     }
     if (node.kind === 'network') {
       const network = this.store.network(node.id);
@@ -51,7 +84,7 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
   }
 
   getParent(node: NetworkNode): NetworkNode | undefined {
-    if (node.kind === 'member') return { kind: 'network', id: node.networkId };
+    if (node.kind === 'member') return this.networkNode(node.networkId);
     if (node.kind === 'network' && this.settings().groupByProject) {
       const project = this.store.network(node.id)?.project;
       if (project) return { kind: 'project', project };

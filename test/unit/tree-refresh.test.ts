@@ -10,9 +10,10 @@ import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import type { ExplorerSettings } from '../../src/config';
 import type { DiscoveredEngine } from '../../src/engine/discovery';
-import type { EngineVolume } from '../../src/engine/types';
+import type { EngineNetwork, EngineVolume } from '../../src/engine/types';
 import { EngineSet } from '../../src/model/engines';
 import { EngineTree, type Tagged } from '../../src/views/engineTree';
+import { NetworksTreeProvider, type NetworkNode } from '../../src/views/networksTree';
 import { VolumesTreeProvider, type VolumeNode } from '../../src/views/volumesTree';
 import { FakeEngine, sleep, until } from '../support/fakeEngine';
 
@@ -71,4 +72,90 @@ suite('Volumes view: one changed volume redraws one row (scripted fake engine)',
     assert.equal(fired[1], undefined, 'a whole-tree refresh');
     assert.equal(tree.getChildren().length, VOLUMES + 1);
   });
+});
+
+/**
+ * What VS Code does with onDidChangeTreeData: a whole-tree refresh asks for the root's children again, a refresh of
+ * some rows asks for those rows' items and (expanded) children. Counts those calls on the tree it is attached to.
+ */
+function workbenchCalls<N extends object>(tree: EngineTree<N>): { root: number; children: number; items: number; reset(): void } {
+  const calls = { root: 0, children: 0, items: 0, reset() { this.root = this.children = this.items = 0; } };
+  const getChildren = tree.getChildren.bind(tree);
+  const getTreeItem = tree.getTreeItem.bind(tree);
+  tree.getChildren = (node) => { if (node) calls.children++; else calls.root++; return getChildren(node); };
+  tree.getTreeItem = (node) => { calls.items++; return getTreeItem(node); };
+  tree.onDidChangeTreeData((e) => {
+    if (!e) { for (const n of tree.getChildren()) tree.getTreeItem(n); return; }
+    for (const n of Array.isArray(e) ? e : [e]) { tree.getTreeItem(n); for (const c of tree.getChildren(n)) tree.getTreeItem(c); }
+  });
+  return calls;
+}
+
+suite('Networks view: one changed network redraws one row (scripted fake engine)', () => {
+  let set: EngineSet | undefined;
+  let tree: EngineTree<NetworkNode, NetworksTreeProvider> | undefined;
+  teardown(async () => {
+    tree?.dispose();
+    await set?.stop();
+  });
+
+  for (const groupByProject of [false, true]) {
+    test(`a container joining one of 1,000 networks refreshes that network's row, not the root${groupByProject ? ' (grouped by project)' : ''}; a new network redraws the list`, async () => {
+      const NETWORKS = 1000;
+      const engine = new FakeEngine();
+      for (let i = 0; i < NETWORKS; i++) {
+        engine.networks.set(`n${i}`, { Id: `n${i}`, Name: `net-${i}`, Driver: 'bridge', Labels: { 'com.docker.compose.project': `p${i % 7}` }, Containers: {} } as unknown as EngineNetwork);
+      }
+      engine.addContainerOn('c0', { id: 'n5', name: 'net-5' }, []);
+      const discovered: DiscoveredEngine[] = [{ id: 'fake', preferred: true, endpoint: { label: engine.label } as DiscoveredEngine['endpoint'] }];
+      set = new EngineSet(() => engine.client, discovered, { coalesceMs: 10, initialBackoffMs: 5, maxBackoffMs: 20 });
+      const settings = { ...SETTINGS, groupByProject };
+      tree = new EngineTree<NetworkNode, NetworksTreeProvider>(set, (s) => new NetworksTreeProvider(s, () => settings));
+      const fired: Array<Array<Tagged<NetworkNode>> | Tagged<NetworkNode> | undefined> = [];
+      tree.onDidChangeTreeData((e) => fired.push(e));
+      const calls = workbenchCalls(tree);
+      set.start();
+      await until('loaded', () => set!.primary.loaded, 5000);
+      const top = tree.getChildren();
+      const shown = groupByProject ? top.flatMap((g) => tree!.getChildren(g)) : top;
+      assert.equal(shown.length, NETWORKS);
+      const n7 = shown.find((n) => n.kind === 'network' && n.id === 'n7')!;
+      await sleep(30);
+      fired.length = 0;
+      calls.reset();
+
+      // docker network connect net-7 c1: a network connect event and the container's own.
+      engine.addContainerOn('c1', { id: 'n7', name: 'net-7' }, ['web']);
+      engine.emit({ Type: 'network', Action: 'connect', Actor: { ID: 'n7', Attributes: { container: 'c1' } } });
+      engine.emit({ Type: 'container', Action: 'create', Actor: { ID: 'c1', Attributes: {} } });
+      await until('a refresh', () => fired.length > 0);
+      await sleep(40);
+      assert.equal(fired.length, 1, `one refresh, saw ${fired.length}`);
+      const rows = fired[0];
+      assert.ok(Array.isArray(rows), `rows, not the whole tree: ${JSON.stringify(rows)}`);
+      assert.deepEqual(rows, [n7], 'the very row object the view holds (VS Code matches by identity)');
+      assert.equal(calls.root, 0, 'getChildren of the root');
+      assert.equal(calls.children, 1, 'getChildren of net-7 only');
+      assert.equal(calls.items, 2, 'the network row and its one member');
+      assert.deepEqual(tree.getChildren(n7).map((m) => (m as { containerId: string }).containerId), ['c1']);
+
+      // A created container that names its network but has no network id yet (never started) touches that row.
+      calls.reset();
+      fired.length = 0;
+      engine.addContainer('c2');
+      engine.containers.get('c2')!.NetworkSettings = { Networks: { 'net-5': { NetworkID: '', Aliases: null } } } as never;
+      engine.emit({ Type: 'container', Action: 'create', Actor: { ID: 'c2', Attributes: {} } });
+      await until('a refresh', () => fired.length > 0);
+      await sleep(40);
+      assert.equal(calls.root, 0, 'getChildren of the root');
+      assert.deepEqual((fired[0] as Array<Tagged<NetworkNode>>).map((n) => (n as { id: string }).id), ['n5']);
+
+      // A new network changes the list itself: the whole tree.
+      calls.reset();
+      engine.networks.set('n-new', { Id: 'n-new', Name: 'net-new', Driver: 'bridge', Labels: {}, Containers: {} } as unknown as EngineNetwork);
+      engine.emit({ Type: 'network', Action: 'create', Actor: { ID: 'n-new', Attributes: {} } });
+      await until('a whole-tree refresh', () => fired.at(-1) === undefined && calls.root > 0);
+      assert.equal(calls.root, 1);
+    });
+  }
 });
