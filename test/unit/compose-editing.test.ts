@@ -1,0 +1,248 @@
+// The Compose editing functions (src/compose/editing) on fixtures: cursor context, completion (schema keys,
+// enum values, project names, engine names, free subnet and ports), outline, references and rename checks,
+// links, inlay hints and key hovers.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
+import { completions, freeSubnet } from '../../src/compose/editing/completion';
+import { cursorContext } from '../../src/compose/editing/context';
+import { inlayHints } from '../../src/compose/editing/inlayHints';
+import { keyHoverAt } from '../../src/compose/editing/keyDocs';
+import { documentLinks } from '../../src/compose/editing/links';
+import { checkNewName, checkRename, occurrenceAt, projectOccurrences } from '../../src/compose/editing/references';
+import { documentSymbols } from '../../src/compose/editing/symbols';
+import { readModel, type ComposeModel } from '../../src/compose/model';
+import { interpolate, loadProject, nodeFileHost, singleFileProject } from '../../src/compose/project';
+import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../../src/engine/types';
+
+const root = path.resolve(__dirname, '../../..');
+const appDir = path.join(root, 'test/fixtures/editing/app');
+const appFile = path.join(appDir, 'compose.yaml');
+
+/** The text with `|` removed, and the offset where it was. */
+function cursor(withBar: string): { text: string; offset: number } {
+  const offset = withBar.indexOf('|');
+  assert.ok(offset >= 0, 'the fixture marks the cursor with |');
+  return { text: withBar.slice(0, offset) + withBar.slice(offset + 1), offset };
+}
+
+function complete(withBar: string, engine?: EngineSnapshot) {
+  const { text, offset } = cursor(withBar);
+  const model = readModel(text);
+  return completions({ model, project: singleFileProject(model, '/proj'), offset, engine });
+}
+
+const labels = (list: Array<{ label: string }>) => list.map((c) => c.label);
+
+function engine(): EngineSnapshot {
+  const networks: EngineNetwork[] = [
+    { Id: 'n1', Name: 'bridge', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '172.17.0.0/16' }] } },
+    { Id: 'n2', Name: 'shared-proxy', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '172.20.0.0/16' }] } },
+    { Id: 'n3', Name: 'shop_front', Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: '172.21.0.0/16' }] } },
+    { Id: 'n4', Name: 'macv', Driver: 'macvlan', Scope: 'local', IPAM: { Config: [] } },
+  ];
+  const volumes: EngineVolume[] = [
+    { Name: 'backups', Driver: 'local', Mountpoint: '/x' },
+    { Name: 'proj_cache', Driver: 'local', Mountpoint: '/y' },
+  ];
+  const containers = [{
+    Id: 'c1', Names: ['/busy'], Image: 'nginx', State: 'running', Status: 'Up', Labels: {},
+    HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: {} }, Mounts: [],
+    Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
+  }] as unknown as EngineContainerSummary[];
+  return snapshotFromLists(networks, volumes, containers, false);
+}
+
+suite('Compose editing: cursor context', () => {
+  test('key paths from indentation, in mappings, sequences and on half-typed lines', () => {
+    const ctx = (s: string) => { const { text, offset } = cursor(s); const m = readModel(text); return cursorContext(text, m.parsed.lines, offset); };
+    assert.deepEqual(ctx('services:\n  web:\n    ima|').path, ['services', 'web']);
+    assert.equal(ctx('services:\n  web:\n    ima|').prefix, 'ima');
+    const v = ctx('services:\n  web:\n    restart: un|');
+    assert.deepEqual([v.kind, v.key, v.prefix, v.path], ['value', 'restart', 'un', ['services', 'web']]);
+    assert.deepEqual(ctx('networks:\n  back:\n    ipam:\n      config:\n        - subnet: 10.0.0.0/8\n          gate|').path, ['networks', 'back', 'ipam', 'config', '[]']);
+    const item = ctx('services:\n  web:\n    depends_on:\n      - |');
+    assert.deepEqual([item.kind, item.inSequence, item.path], ['key', true, ['services', 'web', 'depends_on', '[]']]);
+    // A sequence flush with its key.
+    assert.deepEqual(ctx('services:\n  web:\n    networks:\n    - |').path, ['services', 'web', 'networks', '[]']);
+    // Blank lines and comments in between do not matter.
+    assert.deepEqual(ctx('services:\n  web:\n    image: x\n\n    # note\n    |').path, ['services', 'web']);
+    assert.deepEqual(ctx('|').path, []);
+  });
+});
+
+suite('Compose editing: completion', () => {
+  test('schema keys valid at the place, with descriptions, without those already written', () => {
+    const list = complete('services:\n  web:\n    image: nginx\n    re|\n    ports: []\n');
+    const names = labels(list);
+    assert.ok(names.includes('restart'));
+    assert.ok(names.includes('healthcheck'));
+    assert.ok(!names.includes('image'), 'image is already there');
+    assert.ok(!names.includes('ports'), 'ports is already there (below the cursor)');
+    assert.ok(!names.includes('ipam'), 'a network key is not a service key');
+    const restart = list.find((c) => c.label === 'restart')!;
+    assert.match(restart.documentation ?? '', /Restart policy/);
+    const { offset } = cursor('services:\n  web:\n    image: nginx\n    re|');
+    assert.deepEqual([restart.start, restart.end], [offset - 2, offset]);
+    // Top level.
+    assert.deepEqual(labels(complete('name: x\n|')).filter((l) => ['services', 'networks', 'volumes', 'name'].includes(l)).sort(), ['networks', 'services', 'volumes']);
+  });
+
+  test('snippets for common blocks at a service and a network', () => {
+    const service = complete('services:\n  web:\n    |');
+    const hc = service.find((c) => c.label === 'healthcheck' && c.kind === 'snippet');
+    assert.ok(hc?.snippet);
+    assert.match(hc.insertText, /^healthcheck:\n {6}test:/);
+    assert.ok(service.some((c) => c.label === 'deploy.resources'));
+    assert.ok(complete('networks:\n  back:\n    |').some((c) => c.label === 'ipam.config' && /subnet/.test(c.insertText)));
+    assert.ok(!complete('services:\n  web:\n    healthcheck:\n      test: x\n    |').some((c) => c.kind === 'snippet' && c.label === 'healthcheck'));
+  });
+
+  test('values from enums, booleans and the reference', () => {
+    assert.deepEqual(labels(complete('services:\n  web:\n    restart: |')), ['no', 'always', 'on-failure', 'unless-stopped']);
+    assert.deepEqual(labels(complete('services:\n  web:\n    depends_on:\n      db:\n        condition: |')).sort(), ['service_completed_successfully', 'service_healthy', 'service_started']);
+    assert.deepEqual(labels(complete('services:\n  web:\n    read_only: |')), ['true', 'false']);
+    assert.ok(labels(complete('services:\n  web:\n    pull_policy: |')).includes('missing'));
+  });
+
+  test('the project\'s names where references go', () => {
+    const base = 'services:\n  web:\n    image: x\n  api:\n    image: x\n  db:\n    image: x\nnetworks:\n  front: {}\n  back: {}\nvolumes:\n  data: {}\nsecrets:\n  token:\n    file: ./t\n';
+    const withCursor = (insert: string) => base.replace('  web:\n    image: x\n', `  web:\n    image: x\n${insert}\n`);
+    assert.deepEqual(labels(complete(withCursor('    depends_on:\n      - api\n      - |'))), ['db']);
+    assert.deepEqual(labels(complete(withCursor('    networks:\n      - |'))), ['front', 'back', 'default']);
+    assert.deepEqual(labels(complete(withCursor('    networks:\n      |'))).slice(0, 2), ['front', 'back']);
+    assert.ok(labels(complete(withCursor('    volumes:\n      - |'))).includes('data:'));
+    assert.deepEqual(labels(complete(withCursor('    secrets:\n      - |'))), ['token']);
+    assert.deepEqual(labels(complete(withCursor('    network_mode: |'))).filter((l) => l.startsWith('service:')), ['service:api', 'service:db']);
+    assert.deepEqual(labels(complete(withCursor('    volumes:\n      - type: volume\n        source: |'))), ['data']);
+  });
+
+  test('from the live engine: existing networks and volumes, drivers, a free subnet, free host ports', () => {
+    const e = engine();
+    const nets = complete('name: proj\nnetworks:\n  |', e);
+    assert.deepEqual(labels(nets), ['macv', 'shared-proxy', 'shop_front']);
+    assert.equal(nets[0].insertText, 'macv:\n    external: true');
+    assert.deepEqual(labels(complete('name: proj\nvolumes:\n  data:\n    name: |', e)), ['backups', 'proj_cache']);
+    assert.ok(labels(complete('networks:\n  n:\n    driver: |', e)).includes('macvlan'));
+    // 172.17 (bridge), 172.20 (shared-proxy), 172.21 (engine) and 172.22 (declared here) are taken.
+    const subnet = complete('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.22.0.0/16\n  b:\n    ipam:\n      config:\n        - subnet: |', e);
+    assert.deepEqual(labels(subnet), ['172.23.0.0/16']);
+    // 8080 is published by a running container, 8081 by another service of the project.
+    const ports = complete('services:\n  a:\n    ports:\n      - "8081:80"\n  b:\n    ports:\n      - |', e);
+    assert.deepEqual(labels(ports).slice(0, 3), ['"8082:', '"8083:', '"8084:']);
+    // Without an engine: no engine entries at all.
+    assert.deepEqual(labels(complete('networks:\n  |')), []);
+  });
+
+  test('freeSubnet with no engine avoids only declared subnets', () => {
+    const model = readModel('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.16.0.0/12\n');
+    assert.equal(freeSubnet(singleFileProject(model), undefined), '192.168.0.0/20');
+  });
+});
+
+function project(): { model: ComposeModel; proj: ReturnType<typeof loadProject> } {
+  const proj = loadProject(appFile, nodeFileHost, {});
+  return { model: proj.files[0].model, proj };
+}
+
+suite('Compose editing: outline, references, rename', () => {
+  test('outline: sections, their names, and each service\'s keys', () => {
+    const { model } = project();
+    const symbols = documentSymbols(model);
+    assert.deepEqual(symbols.map((s) => s.name), ['name', 'include', 'services', 'networks', 'volumes', 'secrets']);
+    const services = symbols.find((s) => s.name === 'services')!;
+    assert.deepEqual(services.children.map((s) => [s.name, s.kind, s.detail]), [['web', 'service', 'nginx:${NGINX_TAG:-1.27}'], ['api', 'service', 'shop/api:${API_TAG}']]);
+    assert.deepEqual(services.children[0].children.map((s) => s.name), ['image', 'env_file', 'build', 'depends_on', 'networks', 'volumes']);
+    const networks = symbols.find((s) => s.name === 'networks')!;
+    assert.deepEqual(networks.children.map((s) => [s.name, s.detail]), [['front', undefined], ['back', undefined], ['legacy', 'external']]);
+    const web = services.children[0];
+    assert.equal(model.parsed.text.slice(web.selectionStart, web.selectionEnd), 'web');
+  });
+
+  test('references across the base, the override and the included file', () => {
+    const { model, proj } = project();
+    const at = model.parsed.text.indexOf('- back') === -1 ? model.parsed.text.indexOf('front, back') + 'front, '.length : -1;
+    const o = occurrenceAt(model, at)!;
+    assert.deepEqual([o.kind, o.name], ['network', 'back']);
+    const all = projectOccurrences(proj, 'network', 'back');
+    const byFile = all.map((x) => `${path.relative(appDir, x.file)}:${x.model.parsed.text.slice(x.start, x.end)}:${x.declaration}`);
+    assert.deepEqual(byFile, ['compose.yaml:back:false', 'compose.yaml:back:true', 'compose.override.yaml:back:false', 'db/compose.yaml:back:false']);
+    // Services: depends_on in both files and network_mode: service:api (the name part only).
+    const api = projectOccurrences(proj, 'service', 'api');
+    assert.equal(api.length, 4);
+    const mode = api.find((x) => x.model.parsed.text.slice(x.start - 8, x.end) === 'service:api');
+    assert.ok(mode, 'network_mode: service:api is a reference, its name part only');
+    assert.equal(projectOccurrences(proj, 'secret', 'token').length, 2);
+  });
+
+  test('rename is refused for external names, undeclared names and engine volumes with data', () => {
+    const { model, proj } = project();
+    const text = model.parsed.text;
+    assert.equal(checkRename(proj, model, text.indexOf('front: {}')).ok, true);
+    const legacy = checkRename(proj, model, text.indexOf('legacy'));
+    assert.equal(legacy.ok, false);
+    assert.match((legacy as { reason: string }).reason, /external/);
+    assert.equal(checkRename(proj, model, text.indexOf('image: nginx')).ok, false);
+    const undeclared = readModel('services:\n  a:\n    networks: [ghost]\n');
+    assert.match((checkRename(singleFileProject(undeclared), undeclared, undeclared.parsed.text.indexOf('ghost')) as { reason: string }).reason, /not declared/);
+    const vol = readModel('name: proj\nservices:\n  a:\n    volumes: [cache:/c]\nvolumes:\n  cache: {}\n');
+    const refused = checkRename(singleFileProject(vol), vol, vol.parsed.text.indexOf('cache: {}'), engine());
+    assert.match((refused as { reason: string }).reason, /proj_cache/);
+    assert.equal(checkRename(singleFileProject(vol), vol, vol.parsed.text.indexOf('cache: {}')).ok, true);
+    assert.match(checkNewName(proj, 'network', 'front', 'back')!, /already has/);
+    assert.match(checkNewName(proj, 'network', 'front', 'a b')!, /not a valid/);
+    assert.equal(checkNewName(proj, 'network', 'front', 'edge'), undefined);
+  });
+});
+
+suite('Compose editing: links, inlay hints, key hovers', () => {
+  test('links: include, env_file, build context and dockerfile, bind sources, secret files', () => {
+    const { model, proj } = project();
+    const links = documentLinks(model, { dir: appDir, resolve: (t) => interpolate(t, proj.env), home: '/home/u' });
+    const rows = links.map((l) => [l.role, model.parsed.text.slice(l.start, l.end), path.relative(appDir, l.target)]);
+    assert.deepEqual(rows, [
+      ['include', './db/compose.yaml', 'db/compose.yaml'],
+      ['env_file', './web.env', 'web.env'],
+      ['build.context', './web', 'web'],
+      ['build.dockerfile', 'Dockerfile', 'web/Dockerfile'],
+      ['bind', './web', 'web'],
+      ['file', './token.txt', 'token.txt'],
+    ]);
+  });
+
+  test('inlay hints: engine names (with the live subnet) and interpolated values with their source', () => {
+    const { model, proj } = project();
+    const hints = inlayHints(model, proj, { processEnv: {}, engine: engine() });
+    const labelsAt = hints.map((h) => h.label);
+    assert.deepEqual(labelsAt, [
+      '= "1.27" (default)',
+      '= "2.1" (.env)',
+      '→ shop_front · 172.21.0.0/16',
+      '→ shop_back',
+      '→ legacy',
+      '→ shop_assets',
+    ]);
+    const text = model.parsed.text;
+    assert.equal(hints[0].offset, text.indexOf('${NGINX_TAG:-1.27}') + '${NGINX_TAG:-1.27}'.length);
+    // From the process environment, and only in the range asked for.
+    const fromEnv = loadProject(appFile, nodeFileHost, { NGINX_TAG: '1.28' });
+    const inRange = inlayHints(fromEnv.files[0].model, fromEnv, { processEnv: { NGINX_TAG: '1.28' }, start: 0, end: text.indexOf('env_file') });
+    assert.deepEqual(inRange.map((h) => h.label), ['= "1.28" (environment)']);
+    const unset = readModel('services:\n  a:\n    image: $NOPE\n    command: echo $$HOME # ${X}\n');
+    assert.deepEqual(inlayHints(unset, singleFileProject(unset)).map((h) => h.label), ['= "" (unset)']);
+  });
+
+  test('hover documentation for keys, with the reference link', () => {
+    const { model } = project();
+    const text = model.parsed.text;
+    const hover = keyHoverAt(model, text.indexOf('env_file') + 2)!;
+    assert.equal(hover.key, 'env_file');
+    assert.match(hover.markdown, /^\*\*services\.web\.env_file\*\*/);
+    assert.match(hover.markdown, /reference\/compose-file\/services\/#env_file/);
+    const subnet = keyHoverAt(model, text.indexOf('subnet:') + 1)!;
+    assert.match(subnet.markdown, /networks\.back\.ipam\.config\.subnet\*\*\n\nSubnet in CIDR/);
+    // A service name is not a schema key (its hover is the name hover).
+    assert.equal(keyHoverAt(model, text.indexOf('web:') + 1), undefined);
+    assert.equal(keyHoverAt(model, text.indexOf('nginx:') + 1), undefined);
+  });
+});
