@@ -8,10 +8,10 @@
  * skipped to hide it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,15 +19,19 @@ import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { backupVolume } from '../../src/backup/backup';
 import { cloneVolume } from '../../src/backup/clone';
+import { UnsafeArchiveError } from '../../src/backup/guard';
+import { recoverStaleHelpers } from '../../src/backup/recovery';
 import { restoreVolume } from '../../src/backup/restore';
+import { volumeUsers } from '../../src/backup/volumes';
 import { nodeWritable } from '../../src/backup/streams';
 import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/engine/client';
 import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
 import type { EngineEvent } from '../../src/engine/types';
 import { ExplorerStore } from '../../src/model/store';
-import { archiveLayout, withHelper } from '../../src/backup/helper';
+import { archiveLayout, emptyImage, HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, withHelper } from '../../src/backup/helper';
 import { waitFor } from '../support/docker';
+import { hostileArchiveCases } from '../support/hostileArchives';
 import { type TarEntry, tarOf } from '../support/tar';
 import {
   dockerAt, freePort, OVERLAY_NETWORK, type PodmanEngine, SLOW_SHELL_S, type SshEngine, startPodmanService, startSshEngine,
@@ -35,6 +39,21 @@ import {
 } from '../support/remoteEngines';
 
 const SETUP_MS = 90_000;
+
+/** A folder on this machine as `path type mode uid:gid [-> link] [sha256]`, sorted (Podman's volumes are local here). */
+function diskListing(root: string, dir = ''): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(path.join(root, dir))) {
+    const rel = dir ? `${dir}/${name}` : name;
+    const full = path.join(root, rel);
+    const st = lstatSync(full);
+    const type = st.isDirectory() ? 'directory' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
+    const extra = st.isSymbolicLink() ? ` -> ${readlinkSync(full)}` : st.isFile() ? ` ${createHash('sha256').update(readFileSync(full)).digest('hex').slice(0, 16)}` : '';
+    out.push(`${rel} ${type} ${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}${extra}`);
+    if (st.isDirectory()) out.push(...diskListing(root, rel));
+  }
+  return out.sort();
+}
 
 /**
  * An archive's entries as `path type mode [uid:gid] [-> link] [sha256]`, sorted: what a round trip must keep.
@@ -618,6 +637,70 @@ suite('remote engine: Podman Docker-compatible service', function () {
     } finally {
       for (const v of [source, copy, cloned]) await client.removeVolume(v).catch(() => undefined);
       rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('hostile archives are refused on Podman too, before anything is written (restore uploads into the volume\'s folder there)', async function () {
+    this.timeout(120_000);
+    await client.negotiate();
+    const folder = mkdtempSync(path.join(tmpdir(), 'dnvtest-pod-hostile-'));
+    const hostFile = path.join(folder, 'escaped');
+    const target = 'dnvtest-pod-hostile-target';
+    const fresh = 'dnvtest-pod-hostile-new';
+    try {
+      const seed = path.join(folder, 'seed.tar');
+      writeFileSync(seed, await tarOf([{ name: 'precious.txt', body: 'precious\n', uid: 70, gid: 70 }]));
+      await restoreVolume(client, { archive: seed, volume: target });
+      const mountpoint = (await client.inspectVolume(target)).Mountpoint!;
+      const before = diskListing(mountpoint);
+      assert.ok(before.some((e) => e.startsWith('precious.txt file 644 70:70 ')), before.join('\n'));
+      const volumesBefore = (await client.listVolumes()).map((v) => v.Name).sort();
+      for (const c of hostileArchiveCases(hostFile)) {
+        const archive = path.join(folder, `${c.name.replace(/\W+/g, '-')}.tar`);
+        writeFileSync(archive, await tarOf(c.entries));
+        for (const [volume, mode] of [[target, 'merge'], [target, 'replace'], [fresh, undefined]] as const) {
+          await assert.rejects(restoreVolume(client, { archive, volume, mode }), (e: unknown) => {
+            assert.ok(e instanceof UnsafeArchiveError, `${c.name} (${mode ?? 'new'}): UnsafeArchiveError, got ${String(e)}`);
+            assert.match(e.message, c.reason, c.name);
+            return true;
+          });
+        }
+        assert.deepEqual(diskListing(mountpoint), before, `${c.name}: the target volume is unchanged on disk`);
+        assert.equal(existsSync(hostFile), false, `${c.name}: nothing written outside the volume`);
+      }
+      assert.deepEqual((await client.listVolumes()).map((v) => v.Name).sort(), volumesBefore, 'no volume was created');
+    } finally {
+      for (const v of [target, fresh]) await client.removeVolume(v).catch(() => undefined);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  test('a dead editor\'s helper container on Podman is found and removed; a live one stays', async function () {
+    this.timeout(60_000);
+    await client.negotiate();
+    const prefix = 'dnvtest-pod-rec-';
+    const volume = `${prefix}vol`;
+    await client.createVolume({ name: volume });
+    const deadPid = spawnSync('true').pid!;
+    const helper = async (name: string, owner: HelperOwner) => client.createContainer({
+      image: await emptyImage(client), name, cmd: ['/nothing-runs-here'],
+      labels: { [HELPER_LABEL]: HELPER_KIND.archive, [OWNER_LABEL]: JSON.stringify(owner) },
+      mounts: [{ volume, target: '/data', readOnly: true }],
+    });
+    const names = async () => (await client.listContainers()).flatMap((c) => (c.Names ?? []).map((n) => n.replace(/^\//, ''))).filter((n) => n.startsWith(prefix)).sort();
+    try {
+      await helper(`${prefix}dead`, { host: hostname(), pid: deadPid });
+      await helper(`${prefix}live`, { host: hostname(), pid: process.pid });
+      assert.ok((await volumeUsers(client, volume)).some((u) => u.helper), 'the leftover blocks Remove Volume');
+      const outcome = await recoverStaleHelpers(client, { namePrefix: prefix });
+      assert.deepEqual(outcome.removed.map((r) => r.name), [`${prefix}dead`]);
+      assert.deepEqual(outcome.failures, []);
+      assert.deepEqual(await names(), [`${prefix}live`], 'the dead editor\'s helper is gone, the live one stays');
+    } finally {
+      for (const c of await client.listContainers()) {
+        if ((c.Names ?? []).some((n) => n.replace(/^\//, '').startsWith(prefix))) await client.removeContainer(c.Id, { force: true }).catch(() => undefined);
+      }
+      await client.removeVolume(volume).catch(() => undefined);
     }
   });
 
