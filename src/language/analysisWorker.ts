@@ -1,6 +1,8 @@
 /**
  * The extension host's side of the Compose analysis worker (no vscode import, so unit tests use it as is).
- * Jobs are keyed by document: a newer job for a key replaces a queued older one (which resolves undefined).
+ * Jobs are keyed by document: a newer job for a key replaces a queued older one (which resolves undefined),
+ * and stops a running older one that has already taken SUPERSEDE_AFTER_MS (a big file being edited: its old
+ * version's result would be thrown away anyway, and the next keystroke should not wait seconds for it).
  * One job runs at a time; a job that takes longer than the timeout, or crashes the worker, is answered with
  * an "analysis failed/stopped" diagnostic, the worker is restarted, and the queue goes on.
  */
@@ -12,6 +14,11 @@ import type { WorkerJob, WorkerReply } from '../compose/worker';
 
 /** A job running longer than this is stopped (the target is 2 s for 10 MB; a loaded machine takes far longer). */
 export const JOB_TIMEOUT_MS = 60_000;
+/**
+ * A running job of the same document younger than this is left to finish: stopping it costs a worker restart
+ * (tens of ms), more than a small file's whole analysis.
+ */
+export const SUPERSEDE_AFTER_MS = 200;
 /** The worker's heap: a hostile file exhausts the worker's, not the extension host's. */
 const WORKER_HEAP_MB = 1024;
 
@@ -35,13 +42,15 @@ export interface AnalysisWorkerOptions {
 export class AnalysisWorker {
   private worker: Worker | undefined;
   private readonly queue: Pending[] = [];
-  private running: (Pending & { id: number; timer: NodeJS.Timeout }) | undefined;
+  private running: (Pending & { id: number; timer: NodeJS.Timeout; started: number }) | undefined;
   private nextId = 1;
   private disposed = false;
   private readonly workerPath: string;
   private readonly timeoutMs: number;
   /** How many times the worker was restarted after a timeout or a crash (tests read it). */
   restarts = 0;
+  /** How many running jobs a newer version of their document stopped (tests read it). */
+  superseded = 0;
 
   constructor(options: AnalysisWorkerOptions = {}) {
     this.workerPath = options.workerPath ?? defaultWorkerPath();
@@ -49,8 +58,8 @@ export class AnalysisWorker {
   }
 
   /**
-   * Analyses in the worker. Resolves undefined when superseded by a newer job of the same key before it
-   * started, or when disposed; never rejects.
+   * Analyses in the worker. Resolves undefined when superseded by a newer job of the same key (queued, or
+   * running for longer than SUPERSEDE_AFTER_MS), or when disposed; never rejects.
    */
   analyze(key: string, request: AnalysisRequest, urgent = false): Promise<AnalysisResult | undefined> {
     if (this.disposed) return Promise.resolve(undefined);
@@ -59,6 +68,7 @@ export class AnalysisWorker {
       if (older >= 0) this.queue.splice(older, 1)[0].resolve(undefined);
       const job = { key, request, resolve };
       if (urgent) this.queue.unshift(job); else this.queue.push(job);
+      if (this.running?.key === key && performance.now() - this.running.started >= SUPERSEDE_AFTER_MS) this.supersede();
       this.pump();
     });
   }
@@ -85,7 +95,7 @@ export class AnalysisWorker {
     if (!next) return;
     const id = this.nextId++;
     const timer = setTimeout(() => this.timedOut(id), this.timeoutMs);
-    this.running = { ...next, id, timer };
+    this.running = { ...next, id, timer, started: performance.now() };
     try {
       this.ensureWorker().postMessage({ id, request: next.request } satisfies WorkerJob);
     } catch (e) {
@@ -111,6 +121,19 @@ export class AnalysisWorker {
     if (worker !== this.worker) return;
     this.worker = undefined;
     if (this.running) { this.restarts++; this.fail(reason); }
+  }
+
+  /** Stops the running job for a newer version of its document: it resolves undefined, like a queued one. */
+  private supersede(): void {
+    const job = this.running;
+    if (!job) return;
+    clearTimeout(job.timer);
+    this.running = undefined;
+    this.superseded++;
+    const worker = this.worker;
+    this.worker = undefined;
+    void worker?.terminate();
+    job.resolve(undefined);
   }
 
   /** Answers the running job with a failure diagnostic, replaces the worker, and goes on with the queue. */

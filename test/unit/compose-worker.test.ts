@@ -29,6 +29,7 @@ suite('compose worker', () => {
       const { parentPort } = require('node:worker_threads');
       parentPort.on('message', ({ id, request }) => {
         if (request.text === 'hang') for (;;) {}
+        if (request.text.startsWith('slow')) { const until = Date.now() + 1500; while (Date.now() < until) {} }
         if (request.text === 'crash') process.exit(3);
         parentPort.postMessage({ id, result: { diagnostics: [{ code: 'echo', severity: 'info', message: request.text, start: 0, end: 0, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, fixes: [] }] } });
       });`);
@@ -62,6 +63,31 @@ suite('compose worker', () => {
     assert.equal(await old, undefined);
     assert.equal((await newer)!.diagnostics![0].message, 'v2');
     assert.equal((await first)!.diagnostics![0].message, 'first');
+  });
+
+  test('a newer version of a document stops its older job that is still running after a while; a short one finishes', async function () {
+    this.timeout(20_000);
+    const worker = make({ workerPath: fakeWorker() });
+    const started = performance.now();
+    const old = worker.analyze('doc', { text: 'slow v1' });
+    await new Promise((r) => setTimeout(r, 400)); // past SUPERSEDE_AFTER_MS: v1 is running
+    const newer = worker.analyze('doc', { text: 'v2' });
+    assert.equal(await old, undefined, 'the old version resolves as superseded');
+    assert.equal((await newer)!.diagnostics![0].message, 'v2');
+    assert.ok(performance.now() - started < 1400, `v2 did not wait for v1's 1.5 s (${(performance.now() - started).toFixed(0)} ms)`);
+    assert.equal(worker.superseded, 1);
+    // Another document's running job is never stopped for this one, and a job just started is left to finish.
+    const other = worker.analyze('other', { text: 'slow other' });
+    await new Promise((r) => setTimeout(r, 400));
+    const mine = worker.analyze('doc', { text: 'v3' });
+    assert.equal((await other)!.diagnostics![0].message, 'slow other');
+    assert.equal((await mine)!.diagnostics![0].message, 'v3');
+    const quick = worker.analyze('doc', { text: 'slow v4' });
+    const quicker = worker.analyze('doc', { text: 'v5' });
+    assert.equal((await quick)!.diagnostics![0].message, 'slow v4', 'a job younger than the threshold finishes');
+    assert.equal((await quicker)!.diagnostics![0].message, 'v5');
+    assert.equal(worker.superseded, 1);
+    assert.equal(worker.restarts, 0, 'a superseded job is not counted as a failure');
   });
 
   test('a hanging file is stopped after the timeout and reported; the queue goes on in a new worker', async function () {
