@@ -38,11 +38,23 @@ const workerOptions = {
   outfile: 'dist/composeWorker.js',
 };
 
+// The topology panel's script runs in the webview (a browser page), where it lays out the graph with dagre:
+// off the extension host, which every extension shares.
+const webviewOptions = {
+  ...options,
+  entryPoints: ['src/views/topologyWebview.ts'],
+  outfile: 'dist/topologyWebview.js',
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  external: [],
+};
+
 if (watch) {
-  for (const o of [options, cliOptions, workerOptions]) await (await esbuild.context(o)).watch();
+  for (const o of [options, cliOptions, workerOptions, webviewOptions]) await (await esbuild.context(o)).watch();
   console.log('watching src/ ...');
 } else {
-  for (const o of [options, cliOptions, workerOptions]) {
+  for (const o of [options, cliOptions, workerOptions, webviewOptions]) {
     const result = await esbuild.build(o);
     const bytes = Object.values(result.metafile.outputs).reduce((n, out) => n + out.bytes, 0);
     console.log(`${o.outfile} ${(bytes / 1024).toFixed(0)} KiB${production ? ' (production)' : ''}`);

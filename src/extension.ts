@@ -20,6 +20,7 @@ import { EngineSet } from './model/engines';
 import type { ExplorerStore } from './model/store';
 import { createEngineStatus } from './views/engineStatus';
 import { createExplorer, type Explorer } from './views/explorer';
+import { createTopologyPanel, type TopologyPanelApi } from './views/topologyPanel';
 
 export interface ExtensionApi {
   /** The current engine's store. */
@@ -31,6 +32,8 @@ export interface ExtensionApi {
    * instead of a dialog; undefined puts the dialogs back. The commands still ask: only who answers changes.
    */
   setPrompts(prompts: Prompts | undefined): void;
+  /** The Network Topology panel (the host tests read what its webview drew). */
+  topology: TopologyPanelApi;
 }
 
 function discover(): DiscoveredEngine[] {
@@ -54,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const explorer = createExplorer(engines, explorerSettings, subscriptions);
   createEngineStatus(engines, subscriptions);
+  const topology = createTopologyPanel(engines, explorer, context.extensionUri, subscriptions);
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engines)));
 
   subscriptions.push(
@@ -71,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.sortByCreated, sortBy('created')),
     registerCommand(COMMAND.computeSizes, () => Promise.all(engines.entries().filter((e) => e.store.loaded).map((e) => computeSizes(e.store)))),
     registerCommand(COMMAND.reveal, (arg) => reveal(engines, explorer, arg)),
+    registerCommand(COMMAND.showTopology, (arg) => topology.show(arg)),
     ...registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources),
   );
 
@@ -90,7 +95,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
   recoverLeftoversOnConnect(engines, subscriptions);
   engines.start();
-  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted) };
+  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), topology };
 }
 
 export function deactivate(): void {

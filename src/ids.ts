@@ -26,6 +26,7 @@ export const COMMAND = {
   removeNetwork: 'dnv.network.remove',
   pruneNetworks: 'dnv.networks.prune',
   testConnectivity: 'dnv.network.testConnectivity',
+  showTopology: 'dnv.network.showTopology',
   createVolume: 'dnv.volume.create',
   removeVolume: 'dnv.volume.remove',
   pruneVolumes: 'dnv.volumes.prune',
