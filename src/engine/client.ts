@@ -64,11 +64,13 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
       return { ...none, socketPath: `//./pipe${decodeURIComponent(url.pathname).replace(/^\/+pipe/, '')}` } as Docker.DockerOptions;
     case 'ssh:': {
       const ssh = endpoint.ssh;
-      const port = url.port ? Number(url.port) : 22;
+      // ~/.ssh/config may make the URL's host an alias for another name, port and user (as for the CLI's ssh).
+      const hostName = ssh?.hostName ?? url.hostname;
+      const port = ssh?.port ?? (url.port ? Number(url.port) : 22);
       const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
-        const verdict = checkHostKey(ssh?.knownHostsFiles ?? [], url.hostname, port, key);
+        const verdict = checkHostKey(ssh?.knownHostsFiles ?? [], hostName, port, key);
         if (verdict === 'known') return verify(true);
-        const problem: HostKeyProblem = { verdict, fingerprint: fingerprint(key), host: hostPattern(url.hostname, port) };
+        const problem: HostKeyProblem = { verdict, fingerprint: fingerprint(key), host: hostPattern(hostName, port) };
         onHostKeyProblem(problem);
         if (verdict === 'unknown' && options.trustUnknownHostKey) {
           options.trustUnknownHostKey(problem.host, problem.fingerprint).then(verify, () => verify(false));
@@ -78,14 +80,14 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
       };
       // One SSH connection shared by every request (see sshTunnel.ts); docker-modem speaks plain HTTP over it.
       const agent = new SshTunnelAgent({
-        host: url.hostname, port,
-        username: decodeURIComponent(url.username) || undefined,
+        host: hostName, port,
+        username: decodeURIComponent(url.username) || ssh?.user || undefined,
         agent: ssh?.agent,
         privateKey: ssh?.identityFile ? readFileSync(ssh.identityFile) : undefined,
         readyTimeout: CONNECT_TIMEOUT_MS,
         hostVerifier,
       });
-      return { ...none, protocol: 'http', host: url.hostname, port, agent } as unknown as Docker.DockerOptions;
+      return { ...none, protocol: 'http', host: hostName, port, agent } as unknown as Docker.DockerOptions;
     }
     default: {
       const tls = endpoint.tls;

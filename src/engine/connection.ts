@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { readSshConfig } from './sshConfig';
 
 export const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
 
@@ -37,18 +38,36 @@ export interface EngineEndpoint {
 
 /** How an ssh:// engine authenticates and checks the server, found as OpenSSH finds them. */
 export interface SshMaterial {
-  /** The agent socket (SSH_AUTH_SOCK), tried first. */
+  /** The agent socket (SSH_AUTH_SOCK), tried first (not with IdentitiesOnly and an IdentityFile). */
   agent?: string;
-  /** The first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa that exists. */
+  /** The first IdentityFile of ~/.ssh/config that exists, else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
   identityFile?: string;
-  /** The user's and the system's known_hosts. */
+  /** The known_hosts files: UserKnownHostsFile / GlobalKnownHostsFile of the config, else OpenSSH's defaults. */
   knownHostsFiles: string[];
+  /** From ~/.ssh/config for the URL's host (an alias, say): where to connect, as which user. */
+  hostName?: string;
+  port?: number;
+  user?: string;
 }
 
-function sshMaterial(env: NodeJS.ProcessEnv, home: string): SshMaterial {
+function sshMaterial(host: string, env: NodeJS.ProcessEnv, home: string): SshMaterial {
   const dir = path.join(home, '.ssh');
-  const identityFile = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
-  return { agent: env.SSH_AUTH_SOCK || undefined, identityFile, knownHostsFiles: [path.join(dir, 'known_hosts'), '/etc/ssh/ssh_known_hosts'] };
+  const url = new URL(host);
+  const config = readSshConfig({
+    host: url.hostname, user: decodeURIComponent(url.username) || undefined, home, localUser: env.USER || env.LOGNAME,
+  });
+  const configured = config.identityFiles.find((f) => existsSync(f));
+  const identityFile = configured ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  const userKnownHosts = config.userKnownHostsFiles.length ? config.userKnownHostsFiles : [path.join(dir, 'known_hosts')];
+  const globalKnownHosts = config.globalKnownHostsFiles.length ? config.globalKnownHostsFiles : ['/etc/ssh/ssh_known_hosts'];
+  return {
+    agent: config.identitiesOnly && configured ? undefined : env.SSH_AUTH_SOCK || undefined,
+    identityFile,
+    knownHostsFiles: [...userKnownHosts, ...globalKnownHosts],
+    hostName: config.hostName,
+    port: url.port ? Number(url.port) : config.port,
+    user: config.user,
+  };
 }
 
 export interface EndpointInputs {
@@ -87,7 +106,7 @@ const SUPPORTED_SCHEMES = ['unix:', 'tcp:', 'http:', 'https:', 'ssh:', 'npipe:']
 export function resolveEndpoint(inputs: EndpointInputs = {}): EngineEndpoint {
   const endpoint = resolveHost(inputs);
   if (!endpoint.host.startsWith('ssh:')) return endpoint;
-  return { ...endpoint, ssh: sshMaterial(inputs.env ?? process.env, inputs.home ?? homedir()) };
+  return { ...endpoint, ssh: sshMaterial(endpoint.host, inputs.env ?? process.env, inputs.home ?? homedir()) };
 }
 
 function resolveHost(inputs: EndpointInputs): EngineEndpoint {

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -401,6 +401,31 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     const error = await refused(() => client.negotiate(),
       'a host key other than the one known_hosts holds for [127.0.0.1]:PORT must be refused (sshOptions.hostVerifier)');
     assert.ok(error.message.includes(ssh.hostKeyFingerprint), `the message shows the offered fingerprint: ${error.message}`);
+  });
+
+  test('~/.ssh/config is read as the CLI\'s ssh reads it: an alias with HostName, Port, User, IdentityFile and UserKnownHostsFile', async () => {
+    // A home with no default key and no default known_hosts: only the config can make the alias work.
+    const home = ssh.makeHome({ identity: false, knownHosts: 'none' });
+    const sshDir = path.join(home, '.ssh');
+    copyFileSync(ssh.keyPath, path.join(sshDir, 'engine-key'));
+    chmodSync(path.join(sshDir, 'engine-key'), 0o600);
+    writeFileSync(path.join(sshDir, 'hosts-of-engines'), `${ssh.knownHostsLine}\n`);
+    writeFileSync(path.join(sshDir, 'config'), [
+      'Host dnv-engine', '  HostName 127.0.0.1', `  Port ${ssh.port}`, `  User ${ssh.user}`, '  IdentityFile ~/.ssh/engine-key',
+      '  IdentitiesOnly yes', '  UserKnownHostsFile %d/.ssh/hosts-of-engines', '',
+    ].join('\n'));
+    const client = withProcessEnv({ SSH_AUTH_SOCK: undefined, DOCKER_HOST: undefined }, () => clientFor({ hostSetting: 'ssh://dnv-engine', env: {}, home }));
+    try {
+      await succeeded(() => client.negotiate(), 'negotiate() over ssh://dnv-engine (an alias of ~/.ssh/config)',
+        'src/engine/sshConfig.ts must give HostName, Port, User, IdentityFile and UserKnownHostsFile for the alias');
+      await assertLists(client, net, vol);
+    } finally {
+      client.close();
+    }
+    // Without the config the alias is only a name that resolves nowhere: what made it work is the config.
+    rmSync(path.join(sshDir, 'config'));
+    const bare = withProcessEnv({ SSH_AUTH_SOCK: undefined, DOCKER_HOST: undefined }, () => clientFor({ hostSetting: 'ssh://dnv-engine', env: {}, home }));
+    await refused(() => bare.negotiate(), 'ssh://dnv-engine without a config must not connect');
   });
 
   test('a user key the server does not accept is refused quickly, and no secret reaches the message', async () => {
