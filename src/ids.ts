@@ -62,6 +62,7 @@ export const SETTING = {
   sortBy: 'explorer.sortBy',
   composeRules: 'compose.rules',
   composeFiles: 'compose.files',
+  composeInlayHints: 'compose.inlayHints',
   backupFolder: 'backup.folder',
   backupFormat: 'backup.format',
   scheduleInterval: 'backup.schedule.interval',

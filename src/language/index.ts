@@ -1,4 +1,7 @@
-/** The Compose editor features: diagnostics, quick fixes, code lenses, hovers and go to definition. */
+/**
+ * The Compose editor features: diagnostics, quick fixes, code lenses, hovers and go to definition, and the
+ * editing ones (completion, outline, references, rename, inlay hints, links: editing.ts).
+ */
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
 import { ComposeCodeActions } from './codeActions';
@@ -6,6 +9,7 @@ import { ComposeCodeLenses } from './codeLens';
 import { DiagnosticsController } from './diagnostics';
 import { COMPOSE_SELECTOR, ComposeDocuments } from './documents';
 import { StoreSnapshot } from './engineSnapshot';
+import { registerComposeEditing } from './editing';
 import { ComposeDefinitions, ComposeHovers } from './hover';
 import { affectsCompose } from './settings';
 
@@ -17,6 +21,7 @@ export function registerComposeLanguageFeatures(context: vscode.ExtensionContext
   const documents = new ComposeDocuments(snapshot);
   const diagnostics = new DiagnosticsController(documents);
   const lenses = new ComposeCodeLenses(documents);
+  const editing = registerComposeEditing(documents);
 
   let timer: NodeJS.Timeout | undefined;
   const offEngine = snapshot.onDidChange(() => {
@@ -25,6 +30,7 @@ export function registerComposeLanguageFeatures(context: vscode.ExtensionContext
       documents.engineChanged();
       diagnostics.refreshAll();
       lenses.refresh();
+      editing.refresh();
     }, ENGINE_SETTLE_MS);
   });
 
@@ -36,12 +42,14 @@ export function registerComposeLanguageFeatures(context: vscode.ExtensionContext
     vscode.languages.registerCodeActionsProvider(COMPOSE_SELECTOR, new ComposeCodeActions(documents), ComposeCodeActions.metadata),
     vscode.languages.registerHoverProvider(COMPOSE_SELECTOR, new ComposeHovers(documents)),
     vscode.languages.registerDefinitionProvider(COMPOSE_SELECTOR, new ComposeDefinitions(documents)),
+    ...editing.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsCompose(e)) return;
       documents.invalidate();
       diagnostics.refreshAll();
       void diagnostics.rescanWorkspace();
       lenses.refresh();
+      editing.refresh();
     }),
   );
 }

@@ -29,7 +29,7 @@ function cursor(withBar: string): { text: string; offset: number } {
 function complete(withBar: string, engine?: EngineSnapshot) {
   const { text, offset } = cursor(withBar);
   const model = readModel(text);
-  return completions({ model, project: singleFileProject(model, '/proj'), offset, engine });
+  return completions({ text, lines: model.parsed.lines, project: singleFileProject(model, '/proj'), offset, engine });
 }
 
 const labels = (list: Array<{ label: string }>) => list.map((c) => c.label);

@@ -5,7 +5,8 @@
  */
 import { parseSubnet, overlaps, type Subnet } from '../../model/cidr';
 import type { EngineSnapshot } from '../engine';
-import type { ComposeModel, Section } from '../model';
+import type { Section } from '../model';
+import type { LineIndex } from '../parse';
 import type { ComposeProject } from '../project';
 import { cursorContext, siblingKeys, type CursorContext } from './context';
 import { keysAt, valuesOf } from './schema';
@@ -27,10 +28,20 @@ export interface CompletionEntry {
 }
 
 export interface CompletionInput {
-  model: ComposeModel;
+  /** The document's current text and its line index (no parse: the text may be half-typed). */
+  text: string;
+  lines: LineIndex;
+  /** The project from the last analysis (its names; it may be a version behind the text). */
   project: ComposeProject;
   offset: number;
   engine?: EngineSnapshot;
+  /** Typed a space: only value and sequence-item completions (not the key list while indenting). */
+  afterSpace?: boolean;
+}
+
+interface TextView {
+  text: string;
+  lines: LineIndex;
 }
 
 /** Snippets for blocks people look up every time. */
@@ -53,9 +64,10 @@ const REFERENCE_SECTIONS: Record<string, { section: Section | 'services'; kind: 
 
 /** Completions at `offset`. */
 export function completions(input: CompletionInput): CompletionEntry[] {
-  const { model } = input;
-  const text = model.parsed.text;
-  const ctx = cursorContext(text, model.parsed.lines, input.offset);
+  const model: TextView = { text: input.text, lines: input.lines };
+  const text = input.text;
+  const ctx = cursorContext(text, input.lines, input.offset);
+  if (input.afterSpace && ctx.kind === 'key' && !ctx.inSequence) return [];
   const out: CompletionEntry[] = [];
   const add = (e: Omit<CompletionEntry, 'start' | 'end'>) => out.push({ ...e, start: ctx.replaceStart, end: ctx.replaceEnd });
   const path = ctx.path;
@@ -102,7 +114,7 @@ export function completions(input: CompletionInput): CompletionEntry[] {
     out.push(...keyEntries(ctx, model, input.offset));
     const at = inService && path.length === 2 ? 'service' : path.length === 2 && path[0] === 'networks' ? 'network' : undefined;
     if (at) {
-      const present = siblingKeys(text, model.parsed.lines, model.parsed.lines.position(input.offset).line, ctx.column);
+      const present = siblingKeys(text, model.lines, model.lines.position(input.offset).line, ctx.column);
       for (const s of SNIPPETS) {
         if (s.at !== at || present.has(s.label.split(/[ .]/)[0])) continue;
         add({ label: s.label, kind: 'snippet', insertText: indentBody(s.body, ctx.column), snippet: true, detail: s.detail, sortText: `~${s.label}` });
@@ -146,9 +158,9 @@ export function completions(input: CompletionInput): CompletionEntry[] {
   return out;
 }
 
-function keyEntries(ctx: CursorContext, model: ComposeModel, offset: number): CompletionEntry[] {
-  const lines = model.parsed.lines;
-  const present = siblingKeys(model.parsed.text, lines, lines.position(offset).line, ctx.column);
+function keyEntries(ctx: CursorContext, model: TextView, offset: number): CompletionEntry[] {
+  const lines = model.lines;
+  const present = siblingKeys(model.text, lines, lines.position(offset).line, ctx.column);
   const out: CompletionEntry[] = [];
   for (const k of keysAt(ctx.path)) {
     if (present.has(k.key)) continue;
@@ -162,14 +174,14 @@ function keyEntries(ctx: CursorContext, model: ComposeModel, offset: number): Co
 }
 
 /** Names already listed in the sequence or mapping around the cursor. */
-function siblingNames(ctx: CursorContext, model: ComposeModel, offset: number): Set<string> {
-  const lines = model.parsed.lines;
+function siblingNames(ctx: CursorContext, model: TextView, offset: number): Set<string> {
+  const lines = model.lines;
   const line = lines.position(offset).line;
-  const names = siblingKeys(model.parsed.text, lines, line, ctx.column);
+  const names = siblingKeys(model.text, lines, line, ctx.column);
   // Sequence items: scan the `- name` lines next to the cursor's.
   for (const step of [-1, 1]) {
     for (let l = line + step; l >= 0 && l < lines.lineCount; l += step) {
-      const t = model.parsed.text.slice(lines.lineStart(l), lines.lineEnd(l));
+      const t = model.text.slice(lines.lineStart(l), lines.lineEnd(l));
       const m = /^(\s*)-\s+["']?([^"'\s#:]+)/.exec(t);
       if (!m) { if (t.trim() === '' || t.trim().startsWith('#')) continue; break; }
       names.add(m[2]);
