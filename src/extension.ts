@@ -34,6 +34,8 @@ export interface ExtensionApi {
   setPrompts(prompts: Prompts | undefined): void;
   /** The Network Topology panel (the host tests read what its webview drew). */
   topology: TopologyPanelApi;
+  /** When `activate` was called (ms since the epoch, this host's clock) and how long it took to return (ms). */
+  activation: { startedAt: number; durationMs: number };
 }
 
 function discover(): DiscoveredEngine[] {
@@ -42,6 +44,7 @@ function discover(): DiscoveredEngine[] {
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const subscriptions = context.subscriptions;
   subscriptions.push(log());
 
@@ -95,7 +98,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
   recoverLeftoversOnConnect(engines, subscriptions);
   engines.start();
-  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), topology };
+  const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started };
+  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology };
 }
 
 export function deactivate(): void {

@@ -1,0 +1,77 @@
+/**
+ * The in-host half of `npm run bench:scale` (scripts/bench-scale.mjs), loaded as the workbench's
+ * extensionTestsPath. It does not activate the extension (opening the view does) and changes nothing: it answers
+ * the benchmark's questions over HTTP on 127.0.0.1:$DNV_BENCH_AGENT_PORT — activation time, the store's
+ * request count, what the views asked the tree providers (getChildren of the root and of rows, getTreeItem),
+ * store changes with their times — until the benchmark asks it to finish.
+ */
+import * as http from 'http';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+
+const EXTENSION_ID = 'netvol.docker-networks-volumes';
+const now = () => performance.timeOrigin + performance.now();
+
+interface Calls { root: number; children: number; items: number }
+
+/** Counts the calls the workbench makes on a tree provider (the object VS Code holds). */
+function countCalls(tree: { getChildren(n?: unknown): unknown[]; getTreeItem(n: unknown): unknown }): Calls {
+  const calls: Calls = { root: 0, children: 0, items: 0 };
+  const getChildren = tree.getChildren.bind(tree);
+  const getTreeItem = tree.getTreeItem.bind(tree);
+  tree.getChildren = (n?: unknown) => { if (n) calls.children++; else calls.root++; return getChildren(n); };
+  tree.getTreeItem = (n: unknown) => { calls.items++; return getTreeItem(n); };
+  return calls;
+}
+
+export async function run(): Promise<void> {
+  const port = Number(process.env.DNV_BENCH_AGENT_PORT);
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  if (!ext || !port) throw new Error('scaleAgent: extension or DNV_BENCH_AGENT_PORT missing');
+  let api: ExtensionApi | undefined;
+  let calls: { networks: Calls; volumes: Calls } | undefined;
+  const changes: Array<{ t: number; kinds: string[]; status: string; loaded: boolean }> = [];
+  const attach = () => {
+    if (api || !ext.isActive) return;
+    api = ext.exports;
+    calls = { networks: countCalls(api.explorer.networksEngineTree), volumes: countCalls(api.explorer.volumesEngineTree) };
+    api.store.onDidChange((c) => changes.push({ t: now(), kinds: [...c.kinds], status: api!.store.state.status, loaded: api!.store.loaded }));
+  };
+  const timer = setInterval(attach, 5);
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => { finish = resolve; });
+
+  const answer = async (url: URL): Promise<unknown> => {
+    attach();
+    const q = (k: string) => url.searchParams.get(k) ?? '';
+    switch (url.pathname) {
+      case '/status': return {
+        active: Boolean(api), activation: api?.activation, status: api?.store.state.status, loaded: api?.store.loaded,
+        listed: api ? { networks: api.store.listed('networks'), volumes: api.store.listed('volumes'), containers: api.store.listed('containers') } : undefined,
+        counts: api ? { networks: api.store.networks().length, volumes: api.store.volumes().length, containers: api.store.containers().length } : undefined,
+        requests: api?.store.client.requestCount, events: api?.store.eventsReceived, memory: process.memoryUsage(), pid: process.pid, now: now(),
+      };
+      case '/calls': { const c = structuredClone(calls); if (calls && q('reset')) for (const v of Object.values(calls)) v.root = v.children = v.items = 0; return c; }
+      case '/changes': { const since = Number(q('since') || 0); return changes.filter((c) => c.t >= since); }
+      case '/reveal': return vscode.commands.executeCommand('dnv.reveal', { kind: q('kind'), name: q('name') });
+      case '/settled': await api?.store.whenSettled(); return { now: now() };
+      // The alternative to a row refresh, for the same count: what a whole-tree redraw asks of the providers.
+      case '/refresh-all': api?.explorer.networksTree.refresh(); api?.explorer.volumesTree.refresh(); return { now: now() };
+      case '/gc': (globalThis as { gc?: () => void }).gc?.(); return process.memoryUsage();
+      case '/finish': setTimeout(finish, 50); return {};
+      default: throw new Error(`unknown ${url.pathname}`);
+    }
+  };
+  const server = http.createServer((req, res) => {
+    answer(new URL(req.url ?? '/', 'http://agent')).then(
+      (body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body ?? null)); },
+      (e: unknown) => { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  console.log(`scale agent on 127.0.0.1:${port}`);
+  await finished;
+  clearInterval(timer);
+  server.close();
+  console.log('0 passed, 0 failed');
+}
