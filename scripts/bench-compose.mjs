@@ -26,7 +26,13 @@ const { analyzeText } = require(path.join(root, 'out/src/compose/analyze.js'));
 const { parseCompose } = require(path.join(root, 'out/src/compose/parse.js'));
 const { analyze } = require(path.join(root, 'out/src/compose/analyze.js'));
 const { modelOf } = require(path.join(root, 'out/src/compose/model.js'));
-const { isComposeFileName, loadProject, nodeFileHost } = require(path.join(root, 'out/src/compose/project.js'));
+const { isComposeFileName, loadProject, nodeFileHost, singleFileProject } = require(path.join(root, 'out/src/compose/project.js'));
+const { LineIndex } = require(path.join(root, 'out/src/compose/parse.js'));
+const { completions } = require(path.join(root, 'out/src/compose/editing/completion.js'));
+const { inlayHints } = require(path.join(root, 'out/src/compose/editing/inlayHints.js'));
+const { documentSymbols } = require(path.join(root, 'out/src/compose/editing/symbols.js'));
+const { checkRename, projectOccurrences } = require(path.join(root, 'out/src/compose/editing/references.js'));
+const { snapshotFromLists } = require(path.join(root, 'out/src/compose/engine.js'));
 const { DCLinter } = await import('dclint');
 
 /** A realistic service block (23 lines): image, ports, networks, volumes, depends_on, healthcheck, labels. */
@@ -144,6 +150,50 @@ try {
   console.log(row('after a one-character edit', oursEdit.toFixed(1), String(RUNS)));
   console.log(row('DCLint 3 lintFiles (same file, in-process)', theirs.toFixed(1), String(DCLINT_RUNS)));
   console.log(`\nDCLint / full analysis: ${(theirs / ours).toFixed(0)}x; DCLint / after an edit: ${(theirs / oursEdit).toFixed(0)}x`);
+
+  // ---- editing: what the providers do per request on the same file, from the analysis the editor already has
+  // (its model and project); completion gets the current text as typed (a line index, no parse).
+  const model = modelOf(parseCompose(text));
+  const project = singleFileProject(model, dir);
+  const engine = snapshotFromLists(
+    Array.from({ length: 200 }, (_, i) => ({ Id: `n${i}`, Name: `live-net-${i}`, Driver: 'bridge', Scope: 'local', IPAM: { Config: [{ Subnet: `10.${i}.0.0/16` }] } })),
+    Array.from({ length: 200 }, (_, i) => ({ Name: `live-vol-${i}`, Driver: 'local', Mountpoint: `/v/${i}` })),
+    [], false,
+  );
+  // Cursors near the end of the file (the longest walk up to the parent keys): a new service key, an enum value,
+  // a depends_on item (500 names), a new top-level network (engine names), an ipam subnet (free-subnet search).
+  const tail = text.indexOf('networks:\n  front: {}');
+  const cases = [
+    ['service key (schema keys)', text.slice(0, tail) + '    re\n' + text.slice(tail), tail + 6],
+    ['enum value (restart)', text.slice(0, tail) + '    restart: \n' + text.slice(tail), tail + 13],
+    ['depends_on item (project services)', text.slice(0, tail) + '    depends_on:\n      - \n' + text.slice(tail), tail + 24],
+    ['top-level network (engine networks)', `${text}  \n`, text.length + 2],
+    ['ipam subnet (free subnet)', `${text.replace('networks:\n  front: {}', 'networks:\n  front:\n    ipam:\n      config:\n        - subnet: ')}`, -1],
+  ];
+  const editRows = [];
+  for (const [what, edited, at] of cases) {
+    const offset = at >= 0 ? at : edited.indexOf('- subnet: ') + '- subnet: '.length;
+    const run = () => completions({ text: edited, lines: new LineIndex(edited), project, offset, engine });
+    const count = run().length;
+    if (count === 0) throw new Error(`no completion for ${what}`);
+    for (let i = 0; i < 5; i++) run();
+    editRows.push([`completion: ${what}, ${count} items`, median(Array.from({ length: RUNS }, () => time(run)))]);
+  }
+  const visibleEnd = model.parsed.lines.lineStart(Math.floor(lineCount / 2) + 60);
+  const visibleStart = model.parsed.lines.lineStart(Math.floor(lineCount / 2));
+  editRows.push(['inlay hints, 60 visible lines', median(Array.from({ length: RUNS }, () => time(() => inlayHints(model, project, { start: visibleStart, end: visibleEnd, engine }))))]);
+  editRows.push([`inlay hints, whole file (${inlayHints(model, project, { engine }).length} hints)`, median(Array.from({ length: RUNS }, () => time(() => inlayHints(model, project, { engine }))))]);
+  // What the hints and the outline stand on: the document's model, parsed once per version and shared with the
+  // lenses, hovers and quick fixes (completion does without it).
+  editRows.push(['(the model of a new version: parse, shared)', median(Array.from({ length: RUNS }, () => time(() => modelOf(parseCompose(text)))))]);
+  editRows.push(['outline (document symbols)', median(Array.from({ length: RUNS }, () => time(() => documentSymbols(model))))]);
+  const front = text.indexOf('  front: {}') + 3;
+  editRows.push(['rename check + references of a network (1,000 refs)', median(Array.from({ length: RUNS }, () => time(() => { checkRename(project, model, front, engine); projectOccurrences(project, 'network', 'front'); })))]);
+  console.log(`\nEditing on the same file (${RUNS} runs each; the engine has 200 networks and 200 volumes)`);
+  const wide = (a, b, c) => `| ${a.padEnd(62)} | ${b.padStart(11)} | ${c.padStart(4)} |`;
+  console.log(wide('request', 'median (ms)', 'runs'));
+  console.log(wide('-'.repeat(62), '-'.repeat(11), '-'.repeat(4)));
+  for (const [what, ms] of editRows) console.log(wide(what, ms.toFixed(2), String(RUNS)));
 
   // ---- the workspace scan: every Compose file of the corpus from disk, with its project, as for unopened files
   const corpus = process.env.COMPOSE_CORPUS || path.join(root, '..', 'shared', 'corpus');

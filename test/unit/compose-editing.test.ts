@@ -137,6 +137,9 @@ suite('Compose editing: completion', () => {
   test('freeSubnet with no engine avoids only declared subnets', () => {
     const model = readModel('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.16.0.0/12\n');
     assert.equal(freeSubnet(singleFileProject(model), undefined), '192.168.0.0/20');
+    // A subnet written with host bits, and a small one inside a candidate, still count as taken.
+    const partial = readModel('networks:\n  a:\n    ipam:\n      config:\n        - subnet: 172.20.5.7/16\n  b:\n    ipam:\n      config:\n        - subnet: 172.21.3.0/24\n        - subnet: fd00::/64\n');
+    assert.equal(freeSubnet(singleFileProject(partial), undefined), '172.22.0.0/16');
   });
 });
 

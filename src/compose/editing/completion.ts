@@ -3,7 +3,6 @@
  * a key takes, the project's own names where a reference goes, and what only the live engine knows: existing
  * networks and volumes, a free subnet, free host ports, the drivers in use.
  */
-import { parseSubnet, overlaps, type Subnet } from '../../model/cidr';
 import type { EngineSnapshot } from '../engine';
 import type { Section } from '../model';
 import type { LineIndex } from '../parse';
@@ -211,15 +210,32 @@ function* subnetCandidates(): Generator<string> {
   for (let b = 0; b < 256; b++) yield `10.${b}.0.0/16`;
 }
 
-/** The first subnet that overlaps no engine network and no subnet declared in the project. */
+/** An IPv4 subnet as [first, last] address numbers; undefined for IPv6 or anything else. */
+function ipv4Range(text: string): [number, number] | undefined {
+  const m = /^\s*(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})\s*$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+  const size = 2 ** (32 - prefix);
+  const first = address - (address % size);
+  return [first, first + size - 1];
+}
+
+/**
+ * The first subnet that overlaps no engine network and no subnet declared in the project. IPv4 only (the
+ * candidates are), compared as number ranges: a parse per engine network on every request would cost more than
+ * the rest of completion.
+ */
 export function freeSubnet(project: ComposeProject, engine: EngineSnapshot | undefined): string | undefined {
-  const taken: Subnet[] = [];
-  const push = (text: string | undefined) => { if (!text) return; const p = parseSubnet(text); if (p.ok) taken.push(p.subnet); };
+  const taken: Array<[number, number]> = [];
+  const push = (text: string | undefined) => { const r = text === undefined ? undefined : ipv4Range(text); if (r) taken.push(r); };
   for (const n of engine?.networks() ?? []) for (const s of n.subnets) push(s.subnet);
   for (const f of project.files) for (const d of f.model.resources.networks) for (const pool of d.ipam) push(pool.subnet?.text);
   for (const candidate of subnetCandidates()) {
-    const c = parseSubnet(candidate);
-    if (c.ok && !taken.some((t) => overlaps(t, c.subnet))) return candidate;
+    const [a, b] = ipv4Range(candidate)!;
+    if (!taken.some(([x, y]) => a <= y && x <= b)) return candidate;
   }
   return undefined;
 }
