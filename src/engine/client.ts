@@ -67,10 +67,11 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
       // ~/.ssh/config may make the URL's host an alias for another name, port and user (as for the CLI's ssh).
       const hostName = ssh?.hostName ?? url.hostname;
       const port = ssh?.port ?? (url.port ? Number(url.port) : 22);
-      const hostVerifier = (key: Buffer, verify: (ok: boolean) => void) => {
-        const verdict = checkHostKey(ssh?.knownHostsFiles ?? [], hostName, port, key);
+      /** Each server on the way (ProxyJump hosts, then the engine's) is checked against its known_hosts. */
+      const verifierFor = (knownHostsFiles: string[], name: string, hopPort: number) => (key: Buffer, verify: (ok: boolean) => void) => {
+        const verdict = checkHostKey(knownHostsFiles, name, hopPort, key);
         if (verdict === 'known') return verify(true);
-        const problem: HostKeyProblem = { verdict, fingerprint: fingerprint(key), host: hostPattern(hostName, port) };
+        const problem: HostKeyProblem = { verdict, fingerprint: fingerprint(key), host: hostPattern(name, hopPort) };
         onHostKeyProblem(problem);
         if (verdict === 'unknown' && options.trustUnknownHostKey) {
           options.trustUnknownHostKey(problem.host, problem.fingerprint).then(verify, () => verify(false));
@@ -78,6 +79,11 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
         }
         return verify(false);
       };
+      const jumps = (ssh?.jumps ?? []).map((j) => ({
+        host: j.hostName, port: j.port, username: j.user, agent: j.agent,
+        privateKey: j.identityFile ? readFileSync(j.identityFile) : undefined,
+        readyTimeout: CONNECT_TIMEOUT_MS, hostVerifier: verifierFor(j.knownHostsFiles, j.hostName, j.port),
+      }));
       // One SSH connection shared by every request (see sshTunnel.ts); docker-modem speaks plain HTTP over it.
       const agent = new SshTunnelAgent({
         host: hostName, port,
@@ -85,8 +91,8 @@ function dockerodeOptions(endpoint: EngineEndpoint, options: ClientOptions, onHo
         agent: ssh?.agent,
         privateKey: ssh?.identityFile ? readFileSync(ssh.identityFile) : undefined,
         readyTimeout: CONNECT_TIMEOUT_MS,
-        hostVerifier,
-      });
+        hostVerifier: verifierFor(ssh?.knownHostsFiles ?? [], hostName, port),
+      }, jumps);
       return { ...none, protocol: 'http', host: hostName, port, agent } as unknown as Docker.DockerOptions;
     }
     default: {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { readSshConfig } from './sshConfig';
+import { parseProxyJump, readSshConfig } from './sshConfig';
 
 export const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
 
@@ -36,26 +36,31 @@ export interface EngineEndpoint {
   ssh?: SshMaterial;
 }
 
-/** How an ssh:// engine authenticates and checks the server, found as OpenSSH finds them. */
-export interface SshMaterial {
+/** One SSH server on the way: where to connect, as whom, with which key, checked against which known_hosts. */
+export interface SshHop {
   /** The agent socket (SSH_AUTH_SOCK), tried first (not with IdentitiesOnly and an IdentityFile). */
   agent?: string;
   /** The first IdentityFile of ~/.ssh/config that exists, else the first of ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
   identityFile?: string;
   /** The known_hosts files: UserKnownHostsFile / GlobalKnownHostsFile of the config, else OpenSSH's defaults. */
   knownHostsFiles: string[];
-  /** From ~/.ssh/config for the URL's host (an alias, say): where to connect, as which user. */
+  /** From ~/.ssh/config for the host asked for (an alias, say): where to connect, as which user. */
   hostName?: string;
   port?: number;
   user?: string;
 }
 
-function sshMaterial(host: string, env: NodeJS.ProcessEnv, home: string): SshMaterial {
+/** How an ssh:// engine authenticates and checks the server, found as OpenSSH finds them. */
+export interface SshMaterial extends SshHop {
+  /** ProxyJump hosts, first to last, each with its own config (an empty list: a direct connection). */
+  jumps: Array<SshHop & { hostName: string; port: number }>;
+  /** Set when the configuration cannot be followed (a ProxyJump that is not a host list). */
+  problem?: string;
+}
+
+function sshHop(host: string, user: string | undefined, urlPort: number | undefined, env: NodeJS.ProcessEnv, home: string): SshHop & { proxyJump?: string } {
   const dir = path.join(home, '.ssh');
-  const url = new URL(host);
-  const config = readSshConfig({
-    host: url.hostname, user: decodeURIComponent(url.username) || undefined, home, localUser: env.USER || env.LOGNAME,
-  });
+  const config = readSshConfig({ host, user, home, localUser: env.USER || env.LOGNAME });
   const configured = config.identityFiles.find((f) => existsSync(f));
   const identityFile = configured ?? ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
   const userKnownHosts = config.userKnownHostsFiles.length ? config.userKnownHostsFiles : [path.join(dir, 'known_hosts')];
@@ -65,9 +70,26 @@ function sshMaterial(host: string, env: NodeJS.ProcessEnv, home: string): SshMat
     identityFile,
     knownHostsFiles: [...userKnownHosts, ...globalKnownHosts],
     hostName: config.hostName,
-    port: url.port ? Number(url.port) : config.port,
+    port: urlPort ?? config.port,
     user: config.user,
+    proxyJump: config.proxyJump,
   };
+}
+
+function sshMaterial(host: string, env: NodeJS.ProcessEnv, home: string): SshMaterial {
+  const url = new URL(host);
+  const { proxyJump, ...target } = sshHop(url.hostname, decodeURIComponent(url.username) || undefined, url.port ? Number(url.port) : undefined, env, home);
+  if (!proxyJump) return { ...target, jumps: [] };
+  try {
+    // Each jump host is looked up in the config too, as OpenSSH does (its own ProxyJump is not followed).
+    const jumps = parseProxyJump(proxyJump).map((j) => {
+      const { proxyJump: _nested, ...hop } = sshHop(j.host, j.user, j.port, env, home);
+      return { ...hop, hostName: hop.hostName ?? j.host, port: hop.port ?? 22 };
+    });
+    return { ...target, jumps };
+  } catch {
+    return { ...target, jumps: [], problem: `ProxyJump "${proxyJump}" in ~/.ssh/config for ${url.hostname} is not a list of [user@]host[:port].` };
+  }
 }
 
 export interface EndpointInputs {
@@ -106,7 +128,8 @@ const SUPPORTED_SCHEMES = ['unix:', 'tcp:', 'http:', 'https:', 'ssh:', 'npipe:']
 export function resolveEndpoint(inputs: EndpointInputs = {}): EngineEndpoint {
   const endpoint = resolveHost(inputs);
   if (!endpoint.host.startsWith('ssh:')) return endpoint;
-  return { ...endpoint, ssh: sshMaterial(endpoint.host, inputs.env ?? process.env, inputs.home ?? homedir()) };
+  const ssh = sshMaterial(endpoint.host, inputs.env ?? process.env, inputs.home ?? homedir());
+  return { ...endpoint, ssh, ...(ssh.problem ? { configError: ssh.problem } : {}) };
 }
 
 function resolveHost(inputs: EndpointInputs): EngineEndpoint {

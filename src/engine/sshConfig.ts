@@ -1,7 +1,7 @@
 /**
  * What OpenSSH would connect to for an ssh:// engine, from the user's ~/.ssh/config and the system's
  * /etc/ssh/ssh_config, as the docker CLI gets it by running `ssh`: Host aliases, HostName, Port, User,
- * IdentityFile, IdentitiesOnly, UserKnownHostsFile and GlobalKnownHostsFile. The files are parsed with
+ * IdentityFile, IdentitiesOnly, UserKnownHostsFile, GlobalKnownHostsFile and ProxyJump. The files are parsed with
  * `ssh-config` (first value wins, Host and Match blocks, as OpenSSH reads them). `Match exec` is not run: the
  * extension host does not start shell commands found in a file.
  */
@@ -21,8 +21,28 @@ export interface SshHostConfig {
   userKnownHostsFiles: string[];
   /** GlobalKnownHostsFile entries, expanded (empty: OpenSSH's default). */
   globalKnownHostsFiles: string[];
+  /** ProxyJump as written (`[user@]host[:port]`, comma-separated, or ssh:// URLs); undefined for none. */
+  proxyJump?: string;
   /** The files that were read, for messages. */
   files: string[];
+}
+
+export interface JumpHost {
+  host: string;
+  port?: number;
+  user?: string;
+}
+
+/** ProxyJump's list: `[user@]host[:port]` or `ssh://[user@]host[:port]`, comma-separated; `[v6]:port` too. */
+export function parseProxyJump(value: string): JumpHost[] {
+  return value.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const url = new URL(part.startsWith('ssh://') ? part : `ssh://${part}`);
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : undefined,
+      user: url.username ? decodeURIComponent(url.username) : undefined,
+    };
+  });
 }
 
 export interface SshConfigInputs {
@@ -83,6 +103,7 @@ export function readSshConfig(inputs: SshConfigInputs): SshHostConfig {
     identitiesOnly: first('IdentitiesOnly')?.toLowerCase() === 'yes',
     userKnownHostsFiles: list('UserKnownHostsFile'),
     globalKnownHostsFiles: list('GlobalKnownHostsFile'),
+    proxyJump: first('ProxyJump') && first('ProxyJump')!.toLowerCase() !== 'none' ? first('ProxyJump') : undefined,
     files: read,
   };
 }

@@ -5,7 +5,9 @@
  * for every request: about 250 ms each here, so loading the explorer took a second.
  *
  * The connection is made on the first request and again after it dropped; its errors (host key refused,
- * authentication failed, unreachable) reach the requests waiting for it.
+ * authentication failed, unreachable) reach the requests waiting for it. With ProxyJump hosts it goes through
+ * each in turn, as `ssh -J` does: a connection to the first, a forwarded TCP channel from it to the next, and
+ * the next SSH session over that channel.
  *
  * Reaching the engine has a time limit of its own here (the config's readyTimeout): the SSH handshake and the
  * server opening the channel. What follows is not "reaching" it: sshd runs the command
@@ -42,8 +44,10 @@ export const MAX_CHANNELS = 8;
 export class SshTunnelAgent extends Agent {
   private connection: Promise<Client> | undefined;
   private current: Client | undefined;
+  /** The ProxyJump connections under the current one, first to last. */
+  private jumpClients: Client[] = [];
 
-  constructor(private readonly config: ConnectConfig & { readyTimeout: number }) {
+  constructor(private readonly config: ConnectConfig & { readyTimeout: number }, private readonly jumps: Array<ConnectConfig & { host: string; port: number }> = []) {
     // Idle channels are kept up to the limit: a new one costs the server's login shell startup (above).
     super({ keepAlive: true, maxSockets: MAX_CHANNELS, maxFreeSockets: MAX_CHANNELS });
   }
@@ -76,6 +80,11 @@ export class SshTunnelAgent extends Agent {
     this.current?.end();
     this.current = undefined;
     this.connection = undefined;
+    this.endJumps();
+  }
+
+  private endJumps(): void {
+    for (const jump of this.jumpClients.splice(0).reverse()) jump.end();
   }
 
   /**
@@ -98,15 +107,39 @@ export class SshTunnelAgent extends Agent {
       this.current = undefined;
       this.connection = undefined;
       this.dropIdleChannels(); // all of them ran on this connection
+      this.endJumps();
     };
     this.current = client;
-    this.connection = new Promise<Client>((resolve, reject) => {
+    this.connection = this.throughJumps().then((sock) => new Promise<Client>((resolve, reject) => {
       client.once('ready', () => resolve(client));
       client.on('error', (error) => { forget(); reject(error); });
       client.once('close', () => { forget(); reject(new Error('The SSH connection closed before it was ready.')); });
-      client.connect(this.config);
-    });
+      client.connect(sock ? { ...this.config, sock } : this.config);
+    }), (error: Error) => { forget(); throw error; });
     this.connection.catch(() => undefined);
     return this.connection;
+  }
+
+  /** Connects through the ProxyJump hosts; resolves the channel to the engine's server (undefined: no jumps). */
+  private async throughJumps(): Promise<Duplex | undefined> {
+    let sock: Duplex | undefined;
+    for (const [i, jump] of this.jumps.entries()) {
+      const hop = new Client();
+      this.jumpClients.push(hop);
+      await new Promise<void>((resolve, reject) => {
+        hop.once('ready', () => resolve());
+        hop.on('error', (error) => reject(Object.assign(error, { message: `ProxyJump ${jump.host}:${jump.port}: ${error.message}` })));
+        hop.once('close', () => reject(new Error(`ProxyJump ${jump.host}:${jump.port}: the SSH connection closed before it was ready.`)));
+        hop.connect(sock ? { ...jump, sock } : jump);
+      });
+      const next = this.jumps[i + 1] ?? { host: this.config.host!, port: this.config.port! };
+      sock = await new Promise<Duplex>((resolve, reject) => {
+        hop.forwardOut('127.0.0.1', 0, next.host, next.port, (error, channel) => {
+          if (error) reject(new Error(`ProxyJump ${jump.host}:${jump.port} could not reach ${next.host}:${next.port}: ${error.message}`));
+          else resolve(channel);
+        });
+      });
+    }
+    return sock;
   }
 }

@@ -428,6 +428,28 @@ suite('remote engine: SSH (Debian sshd with a test key, docker system dial-stdio
     await refused(() => bare.negotiate(), 'ssh://dnv-engine without a config must not connect');
   });
 
+  test('ProxyJump of ~/.ssh/config is followed: the engine is reached through a jump host (this sshd forwarding to itself)', async () => {
+    const home = ssh.makeHome({ identity: false, knownHosts: 'right' });
+    const sshDir = path.join(home, '.ssh');
+    copyFileSync(ssh.keyPath, path.join(sshDir, 'engine-key'));
+    chmodSync(path.join(sshDir, 'engine-key'), 0o600);
+    const hostBlock = (alias: string) => [`Host ${alias}`, '  HostName 127.0.0.1', `  Port ${ssh.port}`, `  User ${ssh.user}`, '  IdentityFile ~/.ssh/engine-key'];
+    writeFileSync(path.join(sshDir, 'config'), [...hostBlock('dnv-behind'), '  ProxyJump dnv-bastion', ...hostBlock('dnv-bastion'), ''].join('\n'));
+    const logins = () => (readFileSync(path.join(ssh.dir, 'sshd.log'), 'utf8').match(/Accepted publickey/g) ?? []).length;
+    const before = logins();
+    const client = withProcessEnv({ SSH_AUTH_SOCK: undefined, DOCKER_HOST: undefined }, () => clientFor({ hostSetting: 'ssh://dnv-behind', env: {}, home }));
+    try {
+      assert.equal(client.endpoint.ssh?.jumps.length, 1);
+      await succeeded(() => client.negotiate(), 'negotiate() over ssh://dnv-behind with ProxyJump dnv-bastion',
+        'src/engine/sshTunnel.ts must connect to the jump host, forward a channel to the engine\'s server and run SSH over it');
+      await assertLists(client, net, vol);
+      await waitFor('sshd to log both logins', () => logins() >= before + 2, 5_000);
+      assert.equal(logins() - before, 2, 'two logins: the jump host and, through it, the engine\'s server');
+    } finally {
+      client.close();
+    }
+  });
+
   test('a user key the server does not accept is refused quickly, and no secret reaches the message', async () => {
     const client = withProcessEnv({ SSH_AUTH_SOCK: undefined, DOCKER_HOST: undefined },
       () => clientFor({ hostSetting: ssh.host, env: {}, home: ssh.makeHome({ identity: false, knownHosts: 'right' }) }));

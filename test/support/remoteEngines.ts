@@ -722,7 +722,7 @@ export async function startSshEngine(options: StartOptions & {
         'UsePAM no',
         'StrictModes no', // the key files live under /tmp
         'AllowAgentForwarding no',
-        'AllowTcpForwarding no',
+        'AllowTcpForwarding local', // this server is also the ProxyJump host of the jump test (a forward to itself)
         'X11Forwarding no',
         'PermitTTY no',
         'PrintMotd no',

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveEndpoint } from '../../src/engine/connection';
-import { readSshConfig } from '../../src/engine/sshConfig';
+import { parseProxyJump, readSshConfig } from '../../src/engine/sshConfig';
 
 suite('ssh config for ssh:// engines', () => {
   let home: string;
@@ -81,5 +81,23 @@ suite('ssh config for ssh:// engines', () => {
     assert.equal(plain.agent, '/tmp/agent.sock');
     assert.equal(plain.identityFile, undefined, 'no default key in this home');
     assert.equal(plain.knownHostsFiles[0], path.join(sshDir, 'known_hosts'));
+  });
+
+  test('ProxyJump: the list as OpenSSH writes it, each jump host looked up in the config; "none" and a bad list', () => {
+    assert.deepEqual(parseProxyJump('bastion, ops@jump2:2200,ssh://me@[fd00::1]:22'), [
+      { host: 'bastion', port: undefined, user: undefined },
+      { host: 'jump2', port: 2200, user: 'ops' },
+      { host: 'fd00::1', port: 22, user: 'me' },
+    ]);
+    writeFileSync(userFile(), [
+      'Host engine', '  HostName 10.0.0.9', '  ProxyJump bastion,deploy@inner:2022', 'Host bastion', '  HostName 198.51.100.7',
+      '  Port 2201', '  User jumper', 'Host direct', '  ProxyJump none', 'Host broken', '  ProxyJump a b c', '',
+    ].join('\n'));
+    const ssh = resolveEndpoint({ hostSetting: 'ssh://engine', env: {}, home }).ssh!;
+    assert.deepEqual(ssh.jumps.map((j) => [j.hostName, j.port, j.user]), [['198.51.100.7', 2201, 'jumper'], ['inner', 2022, 'deploy']]);
+    assert.equal(ssh.hostName, '10.0.0.9');
+    assert.deepEqual(resolveEndpoint({ hostSetting: 'ssh://direct', env: {}, home }).ssh!.jumps, []);
+    const broken = resolveEndpoint({ hostSetting: 'ssh://broken', env: {}, home });
+    assert.match(broken.configError ?? '', /ProxyJump "a b c" in ~\/\.ssh\/config for broken/);
   });
 });
