@@ -68,6 +68,9 @@ suite('Compose editing: cursor context', () => {
     // Blank lines and comments in between do not matter.
     assert.deepEqual(ctx('services:\n  web:\n    image: x\n\n    # note\n    |').path, ['services', 'web']);
     assert.deepEqual(ctx('|').path, []);
+    // After a key's colon with no space yet, in a comment, in a flow mapping: no completion at all.
+    assert.deepEqual(labels(complete('services:\n  web:\n    restart:|')), []);
+    assert.deepEqual(labels(complete('services:\n  web:\n    # restart |')), []);
   });
 });
 
@@ -231,6 +234,10 @@ suite('Compose editing: links, inlay hints, key hovers', () => {
     const fromEnv = loadProject(appFile, nodeFileHost, { NGINX_TAG: '1.28' });
     const inRange = inlayHints(fromEnv.files[0].model, fromEnv, { processEnv: { NGINX_TAG: '1.28' }, start: 0, end: text.indexOf('env_file') });
     assert.deepEqual(inRange.map((h) => h.label), ['= "1.28" (environment)']);
+    // A host port a running container of another project holds (the engine's container "busy" publishes 8080).
+    const ports = readModel('name: proj\nservices:\n  a:\n    ports:\n      - "8080:80"\n      - "8081:80"\n      - target: 80\n        published: 8080\n        protocol: udp\n');
+    const portLabels = inlayHints(ports, singleFileProject(ports), { engine: engine() }).map((h) => [ports.parsed.text.slice(0, h.offset).split('\n').length, h.label]);
+    assert.deepEqual(portLabels, [[5, '⚠ 8080 in use by busy']]);
     const unset = readModel('services:\n  a:\n    image: $NOPE\n    command: echo $$HOME # ${X}\n');
     assert.deepEqual(inlayHints(unset, singleFileProject(unset)).map((h) => h.label), ['= "" (unset)']);
   });

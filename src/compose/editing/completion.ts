@@ -123,7 +123,8 @@ export function completions(input: CompletionInput): CompletionEntry[] {
   }
 
   // Values.
-  const key = ctx.key!;
+  const key = ctx.key;
+  if (key === undefined) return out;
   if (inService && sub.length === 0 && key === 'network_mode') {
     for (const name of projectNames(input.project, 'services')) if (name !== service) add({ label: `service:${name}`, kind: 'service', insertText: `service:${name}`, detail: 'share this service\'s network stack' });
   }

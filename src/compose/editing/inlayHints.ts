@@ -1,10 +1,13 @@
 /**
  * Inlay hints: the engine name a declared network or volume gets (`<project>_backend`, with its subnet when
- * the engine has it), and what a `${VAR}` interpolates to and where the value comes from.
+ * the engine has it), what a `${VAR}` interpolates to and where the value comes from, and a published host port
+ * that a running container of another project already holds.
  */
 import type { EngineSnapshot } from '../engine';
+import { parsePortString, type Protocol } from '../mappings';
 import type { ComposeModel } from '../model';
-import type { ComposeProject } from '../project';
+import { child, scalarText } from '../parse';
+import { interpolate, type ComposeProject } from '../project';
 
 export interface InlayHint {
   /** Where the hint is shown (after this offset). */
@@ -43,6 +46,7 @@ export function inlayHints(model: ComposeModel, project: ComposeProject, options
       out.push({ offset: d.keyEnd + 1, label, tooltip });
     }
   }
+  if (options.engine?.publishedPorts) portHints(model, project, options.engine, start, end, out);
   const text = model.parsed.text;
   const from = Math.max(0, start);
   const slice = text.slice(from, Math.min(text.length, end));
@@ -78,6 +82,37 @@ export function inlayHints(model: ComposeModel, project: ComposeProject, options
     }
   }
   return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** `⚠ in use by <container>` after a host port a running container outside this project publishes. */
+function portHints(model: ComposeModel, project: ComposeProject, engine: EngineSnapshot, start: number, end: number, out: InlayHint[]): void {
+  const published = engine.publishedPorts?.() ?? [];
+  if (published.length === 0) return;
+  for (const s of model.services) {
+    for (const item of s.ports) {
+      if (item.end < start || item.start > end) continue;
+      let host: { start: number; end: number } | undefined;
+      let protocol: Protocol = 'tcp';
+      if (item.kind === 'scalar') {
+        const raw = scalarText(item);
+        const resolved = raw === undefined ? undefined : interpolate(raw, project.env);
+        const parsed = resolved === undefined ? undefined : parsePortString(resolved);
+        if (!parsed?.ok || !parsed.mapping.host) continue;
+        host = parsed.mapping.host;
+        protocol = parsed.mapping.protocol;
+      } else {
+        const raw = scalarText(child(item, 'published'));
+        const n = raw === undefined ? NaN : Number(interpolate(raw, project.env));
+        if (!Number.isInteger(n)) continue;
+        host = { start: n, end: n };
+        protocol = (scalarText(child(item, 'protocol')) ?? 'tcp') as Protocol;
+      }
+      const holder = published.find((p) => p.protocol === protocol && p.port >= host.start && p.port <= host.end && p.container.project !== project.name);
+      if (holder) {
+        out.push({ offset: item.end, label: `⚠ ${holder.port} in use by ${holder.container.name}`, tooltip: `A running container (${holder.container.name}) publishes host port ${holder.port}/${protocol}: docker compose up would fail to bind it.` });
+      }
+    }
+  }
 }
 
 /** Whether `offset` is after a `#` that starts a comment on its line. */
