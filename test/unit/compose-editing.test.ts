@@ -2,6 +2,7 @@
 // enum values, project names, engine names, free subnet and ports), outline, references and rename checks,
 // links, inlay hints and key hovers.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
 import { completions, freeSubnet } from '../../src/compose/editing/completion';
@@ -11,9 +12,11 @@ import { keyHoverAt } from '../../src/compose/editing/keyDocs';
 import { documentLinks } from '../../src/compose/editing/links';
 import { checkNewName, checkRename, occurrenceAt, projectOccurrences } from '../../src/compose/editing/references';
 import { documentSymbols } from '../../src/compose/editing/symbols';
-import { readModel, type ComposeModel } from '../../src/compose/model';
+import { modelOf, readModel, type ComposeModel } from '../../src/compose/model';
+import { isMapNode, isSeqNode, parseCompose, type CNode } from '../../src/compose/parse';
 import { interpolate, loadProject, nodeFileHost, singleFileProject } from '../../src/compose/project';
 import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../../src/engine/types';
+import { corpusOrSkip, yamlFilesUnder } from '../support/corpus';
 
 const root = path.resolve(__dirname, '../../..');
 const appDir = path.join(root, 'test/fixtures/editing/app');
@@ -254,5 +257,76 @@ suite('Compose editing: links, inlay hints, key hovers', () => {
     // A service name is not a schema key (its hover is the name hover).
     assert.equal(keyHoverAt(model, text.indexOf('web:') + 1), undefined);
     assert.equal(keyHoverAt(model, text.indexOf('nginx:') + 1), undefined);
+  });
+});
+
+/** Keys whose path read from indentation differs from the parsed tree's (block keys, unquoted). */
+function pathMismatches(files: string[]): { checked: number; wrong: string[] } {
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const file of files) {
+    const model = modelOf(parseCompose(readFileSync(file, 'utf8')));
+    const { text, lines } = model.parsed;
+    const walk = (node: CNode | undefined, at: string[]) => {
+      if (!node) return;
+      if (isMapNode(node)) {
+        if (node.flow) return;
+        for (const e of node.entries) {
+          // Quoted keys, explicit `? key` entries and aliases as keys are left out (their start is not the name).
+          const lineStart = lines.lineStart(lines.position(e.keyStart).line);
+          if (e.keyEnd > e.keyStart && !/["'?&*!]/.test(text[e.keyStart]) && !text.slice(lineStart, e.keyStart).includes('?')) {
+            const ctx = cursorContext(text, lines, e.keyStart + 1);
+            checked++;
+            if (ctx.kind !== 'key' || ctx.path.join('.') !== at.join('.')) {
+              wrong.push(`${path.basename(path.dirname(file))}:${lines.position(e.keyStart).line + 1} ${e.key}: ${ctx.kind} ${ctx.path.join('.')} (tree: ${at.join('.')})`);
+            }
+          }
+          walk(e.value, [...at, e.key]);
+        }
+      } else if (isSeqNode(node) && !node.flow) {
+        for (const item of node.items) walk(item, [...at, '[]']);
+      }
+    };
+    walk(model.root, []);
+  }
+  return { checked, wrong };
+}
+
+suite('Compose editing on the corpus and the fixtures', () => {
+  let files: string[] = [];
+
+  suiteSetup(function () {
+    files = yamlFilesUnder(corpusOrSkip(this));
+  });
+
+  test('the key path read from indentation is the parsed tree\'s path, at every block key of every rule fixture', () => {
+    const { checked, wrong } = pathMismatches(yamlFilesUnder(path.join(root, 'test/fixtures')));
+    assert.ok(checked > 500, `only ${checked} keys checked`);
+    assert.deepEqual(wrong, []);
+  });
+
+  test('the same at every block key of every corpus file', () => {
+    const { checked, wrong } = pathMismatches(files);
+    assert.ok(checked > 500, `only ${checked} keys checked`);
+    assert.deepEqual(wrong, []);
+  });
+
+  test('completion, hints, outline, links and references never throw, at every line end of every file', () => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const model = modelOf(parseCompose(text));
+      const proj = loadProject(file, nodeFileHost, {}, new Map([[file, model]]));
+      const { lines } = model.parsed;
+      for (let l = 0; l < lines.lineCount; l++) {
+        for (const offset of [lines.lineStart(l), lines.lineEnd(l)]) {
+          completions({ text, lines, project: proj, offset, engine: engine() });
+          occurrenceAt(model, offset);
+          keyHoverAt(model, offset);
+        }
+      }
+      inlayHints(model, proj, { engine: engine() });
+      documentSymbols(model);
+      documentLinks(model, { dir: path.dirname(file), resolve: (t) => interpolate(t, proj.env) });
+    }
   });
 });
