@@ -260,7 +260,7 @@ button:focus-visible{outline:1px solid var(--vscode-focusBorder);outline-offset:
 .edge.mount path{stroke:var(--vscode-charts-green)}
 .edge.ro path,.edge.shares path{stroke-dasharray:5 3}
 .edge.internal path{stroke:var(--vscode-charts-orange)}
-.edge text{fill:var(--vscode-descriptionForeground);font-size:11px}
+.edge-label{fill:var(--vscode-descriptionForeground);font-size:11px;paint-order:stroke;stroke:var(--vscode-editor-background);stroke-width:3px;stroke-linejoin:round}
 .node{cursor:pointer}
 .node rect,.node path{stroke-width:1.5;fill:var(--vscode-editorWidget-background,var(--vscode-editor-background))}
 .node.network rect{stroke:var(--vscode-charts-blue)}

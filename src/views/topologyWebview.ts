@@ -64,7 +64,7 @@ function select(id: string | undefined): void {
 
 function highlight(source: string | undefined, byName: ReachItem[], byAddress: ReachItem[], text: string): void {
   const nodes = viewport.querySelectorAll<SVGGElement>('.node');
-  const edges = viewport.querySelectorAll<SVGGElement>('.edge');
+  const edges = viewport.querySelectorAll<SVGElement>('.edge, .edge-label');
   const lit = new Set<string>();
   for (const el of [...nodes, ...edges]) el.classList.remove('dim', 'reach', 'ipOnly', 'selected');
   if (source && viewport.querySelector(`.node[data-id="${CSS.escape(source)}"]`)) {

@@ -11,7 +11,9 @@
 // Volume Backups…: how often),
 // compose.png (Compose diagnostics and code lenses),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
-// question about an ssh:// engine's unknown host key; trusting it must connect the views).
+// question about an ssh:// engine's unknown host key; trusting it must connect the views),
+// topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches).
+// DNV_SHOTS=name,name makes only those shots (and skips the sessions and waits that serve only others).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -30,7 +32,9 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const SHOTS = ['networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'topology-dark', 'unreachable', 'ssh-host-key'];
+const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
+const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
 const BACKUP_DIR = path.join(tmpdir(), 'dnvtest-vol-shots-backup');
 
@@ -128,6 +132,7 @@ async function runCommand(page, title) {
 const failures = [];
 const warnings = [];
 async function shot(page, name, fn, { keepMouse = false } = {}) {
+  if (!selected(name)) return;
   const file = path.join(outDir, `${name}.png`);
   try {
     await fn();
@@ -166,6 +171,22 @@ try {
   const volumes = paneRows(page, 'Volumes');
   await networks.filter({ hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 30000 });
   log('tree rows rendered');
+
+  // The topology panel's webview sits in two nested frames; the nodes are SVG groups with data-id.
+  const topology = () => page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const showTopology = async () => {
+    await runCommand(page, 'Show Network Topology');
+    await topology().locator('.node[data-id="ctr:dnvtest-db"]').first().waitFor({ timeout: 30000 });
+    // dnvtest-api selected: the containers it reaches by name light up, the status line says over which network.
+    await topology().locator('.node[data-id="ctr:dnvtest-api"]').first().click();
+    await topology().locator('#status', { hasText: 'dnvtest-api reaches' }).first().waitFor({ timeout: 10000 });
+  };
+  // The workbench's default theme is light here: checked, so a changed default does not mislabel the shot.
+  await shot(page, 'topology-light', async () => {
+    if (await page.evaluate(() => document.querySelector('.monaco-workbench.vs-dark, .monaco-workbench.hc-black'))) throw new Error('the default theme is not light');
+    await showTopology();
+  });
+  if (selected('topology-light')) await runCommand(page, 'View: Close All Editors');
 
   await shot(page, 'networks', async () => {
     await networks.filter({ hasText: 'dnvtest-backend' }).first().click();
@@ -252,8 +273,10 @@ try {
     await page.locator('.statusbar .codicon-bell, .statusbar .codicon-bell-dot').first().click();
     await page.locator('.notifications-center', { hasText: 'Backing up dnvtest-vol-media' }).filter({ hasText: 'MB/s' }).first().waitFor({ timeout: 20000 });
   });
-  await page.locator('.notifications-center', { hasText: 'Backed up dnvtest-vol-media' }).first().waitFor({ timeout: 120000 })
-    .catch(() => warnings.push('the backup in the backup-progress shot did not report its end'));
+  if (selected('backup-progress')) {
+    await page.locator('.notifications-center', { hasText: 'Backed up dnvtest-vol-media' }).first().waitFor({ timeout: 120000 })
+      .catch(() => warnings.push('the backup in the backup-progress shot did not report its end'));
+  }
   await runCommand(page, 'Notifications: Clear All Notifications');
   await page.keyboard.press('Escape');
 
@@ -294,41 +317,62 @@ try {
   });
   await closeAll(session);
   session = undefined;
-
-  // Only that engine (not the local socket too), so the views show its state instead of a row per engine.
-  session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
-  // Seen once in many runs: the extension host started with the default settings (discover on, so the machine's
-  // own socket is listed too) and no settings change followed. Said as a warning, and tried once more.
-  const oneEngine = () => pane(session.page, 'Networks').locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
-  if (!await oneEngine().then(() => true, () => false)) {
-    warnings.push('unreachable: the first workbench listed more than the DOCKER_HOST engine (engine.discover false not seen); opened again');
+  // The same panel in a dark theme (a workbench of its own: the theme is a setting, and the theme picker would
+  // search the marketplace for more).
+  if (selected('topology-dark')) {
+    session = await openWithExtension({}, { 'workbench.colorTheme': 'Default Dark Modern' });
+    const dark = session.page;
+    const panelFrame = () => dark.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await paneRows(dark, 'Networks').filter({ hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 30000 });
+    await shot(dark, 'topology-dark', async () => {
+      await runCommand(dark, 'Show Network Topology');
+      await panelFrame().locator('.node[data-id="ctr:dnvtest-db"]').first().waitFor({ timeout: 30000 });
+      await panelFrame().locator('.node[data-id="ctr:dnvtest-api"]').first().click();
+      await panelFrame().locator('#status', { hasText: 'dnvtest-api reaches' }).first().waitFor({ timeout: 10000 });
+      if (!await dark.evaluate(() => document.querySelector('.monaco-workbench.vs-dark'))) throw new Error('the workbench is not dark');
+    });
     await closeAll(session);
-    session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
+    session = undefined;
   }
-  await shot(session.page, 'unreachable', async () => {
-    const networksPane = pane(session.page, 'Networks');
-    // The header names the engine and why; the welcome content explains and offers Retry / Configure Engine.
-    await networksPane.locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
-    await networksPane.locator('.welcome-view-content', { hasText: 'no engine socket at that path' }).first().waitFor({ timeout: 10000 });
-    await networksPane.locator('.welcome-view-content', { hasText: 'Retry' }).first().waitFor({ timeout: 5000 });
-  });
-  await closeAll(session);
-  session = undefined;
 
-  // An ssh:// engine whose host key is in no known_hosts (a private dockerd behind a test sshd, on a random port
-  // that ~/.ssh/known_hosts cannot know): the modal shows the fingerprint; trusting it connects the views.
-  sshEngine = await startSshEngine({ testImage: false });
-  await dockerAt(sshEngine.backingHost, 'network', 'create', 'dnvtest-over-ssh');
-  session = await openWithExtension({ DOCKER_HOST: sshEngine.host, SSH_AUTH_SOCK: sshEngine.agentSocket }, { 'dockerNetworksVolumes.engine.discover': false });
-  const dialog = session.page.locator('.monaco-dialog-box', { hasText: 'is not in known_hosts' }).first();
-  await shot(session.page, 'ssh-host-key', async () => {
-    await dialog.waitFor({ timeout: 30000 });
-    await dialog.locator(':text("' + sshEngine.hostKeyFingerprint + '")').first().waitFor({ timeout: 5000 });
-  });
-  // Trust for This Session: the engine connects and its network shows.
-  await dialog.locator('.monaco-button', { hasText: 'Trust for This Session' }).first().click();
-  await paneRows(session.page, 'Networks').filter({ hasText: 'dnvtest-over-ssh' }).first().waitFor({ timeout: 30000 })
-    .catch(() => failures.push('ssh-host-key: after Trust for This Session the engine\'s network did not show'));
+  if (selected('unreachable')) {
+    // Only that engine (not the local socket too), so the views show its state instead of a row per engine.
+    session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
+    // Seen once in many runs: the extension host started with the default settings (discover on, so the machine's
+    // own socket is listed too) and no settings change followed. Said as a warning, and tried once more.
+    const oneEngine = () => pane(session.page, 'Networks').locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
+    if (!await oneEngine().then(() => true, () => false)) {
+      warnings.push('unreachable: the first workbench listed more than the DOCKER_HOST engine (engine.discover false not seen); opened again');
+      await closeAll(session);
+      session = await openWithExtension({ DOCKER_HOST: DEAD_SOCKET }, { 'dockerNetworksVolumes.engine.discover': false });
+    }
+    await shot(session.page, 'unreachable', async () => {
+      const networksPane = pane(session.page, 'Networks');
+      // The header names the engine and why; the welcome content explains and offers Retry / Configure Engine.
+      await networksPane.locator('.pane-header', { hasText: 'dnv-nonexistent.sock' }).first().waitFor({ timeout: 30000 });
+      await networksPane.locator('.welcome-view-content', { hasText: 'no engine socket at that path' }).first().waitFor({ timeout: 10000 });
+      await networksPane.locator('.welcome-view-content', { hasText: 'Retry' }).first().waitFor({ timeout: 5000 });
+    });
+    await closeAll(session);
+    session = undefined;
+  }
+
+  if (selected('ssh-host-key')) {
+    // An ssh:// engine whose host key is in no known_hosts (a private dockerd behind a test sshd, on a random port
+    // that ~/.ssh/known_hosts cannot know): the modal shows the fingerprint; trusting it connects the views.
+    sshEngine = await startSshEngine({ testImage: false });
+    await dockerAt(sshEngine.backingHost, 'network', 'create', 'dnvtest-over-ssh');
+    session = await openWithExtension({ DOCKER_HOST: sshEngine.host, SSH_AUTH_SOCK: sshEngine.agentSocket }, { 'dockerNetworksVolumes.engine.discover': false });
+    const dialog = session.page.locator('.monaco-dialog-box', { hasText: 'is not in known_hosts' }).first();
+    await shot(session.page, 'ssh-host-key', async () => {
+      await dialog.waitFor({ timeout: 30000 });
+      await dialog.locator(':text("' + sshEngine.hostKeyFingerprint + '")').first().waitFor({ timeout: 5000 });
+    });
+    // Trust for This Session: the engine connects and its network shows.
+    await dialog.locator('.monaco-button', { hasText: 'Trust for This Session' }).first().click();
+    await paneRows(session.page, 'Networks').filter({ hasText: 'dnvtest-over-ssh' }).first().waitFor({ timeout: 30000 })
+      .catch(() => failures.push('ssh-host-key: after Trust for This Session the engine\'s network did not show'));
+  }
 } catch (e) {
   console.error(e);
   failures.push(`setup: ${e.message.split('\n')[0]}`);

@@ -198,6 +198,8 @@ suite('Compose editing: outline, references, rename', () => {
     const refused = checkRename(singleFileProject(vol), vol, vol.parsed.text.indexOf('cache: {}'), engine());
     assert.match((refused as { reason: string }).reason, /proj_cache/);
     assert.equal(checkRename(singleFileProject(vol), vol, vol.parsed.text.indexOf('cache: {}')).ok, true);
+    const withDefault = readModel('services:\n  a:\n    image: x\nnetworks:\n  default:\n    name: shared\n');
+    assert.match((checkRename(singleFileProject(withDefault), withDefault, withDefault.parsed.text.indexOf('default:')) as { reason: string }).reason, /every service without/);
     assert.match(checkNewName(proj, 'network', 'front', 'back')!, /already has/);
     assert.match(checkNewName(proj, 'network', 'front', 'a b')!, /not a valid/);
     assert.equal(checkNewName(proj, 'network', 'front', 'edge'), undefined);
@@ -205,6 +207,12 @@ suite('Compose editing: outline, references, rename', () => {
 });
 
 suite('Compose editing: links, inlay hints, key hovers', () => {
+  test('links: label_file, one or a list', () => {
+    const model = readModel('services:\n  a:\n    label_file: ./a.labels\n  b:\n    label_file:\n      - ./b.labels\n');
+    const links = documentLinks(model, { dir: '/p', resolve: (t) => t });
+    assert.deepEqual(links.map((l) => [l.role, l.target]), [['label_file', '/p/a.labels'], ['label_file', '/p/b.labels']]);
+  });
+
   test('links: include, env_file, build context and dockerfile, bind sources, secret files', () => {
     const { model, proj } = project();
     const links = documentLinks(model, { dir: appDir, resolve: (t) => interpolate(t, proj.env), home: '/home/u' });

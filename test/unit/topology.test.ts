@@ -279,6 +279,11 @@ suite('topology: export', () => {
     }
     const x = (id: string) => layout.nodes.find((n) => n.id === id)!.x;
     assert.ok(x('net:shop_backend') < x('ctr:shop-db-1') && x('ctr:shop-db-1') < x('vol:shop_dbdata'));
-    for (const e of layout.edges) assert.ok(e.points.length >= 2, `${e.id} is drawn`);
+    for (const e of layout.edges) {
+      assert.equal(e.points.length, 4, `${e.id} is drawn`);
+      const from = layout.nodes.find((nd) => nd.id === e.from)!;
+      const to = layout.nodes.find((nd) => nd.id === e.to)!;
+      assert.ok([from.x, from.x + from.width].includes(e.points[0].x) && [to.x, to.x + to.width].includes(e.points[3].x), `${e.id} runs from side to side`);
+    }
   });
 });

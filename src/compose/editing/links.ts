@@ -1,5 +1,5 @@
 /**
- * Paths in a Compose file that name files or folders: `env_file`, `include`, `extends.file`, `build` (context
+ * Paths in a Compose file that name files or folders: `env_file`, `label_file`, `include`, `extends.file`, `build` (context
  * and dockerfile), `secrets`/`configs` `file:` and bind-mount sources. Relative to the file's folder, `~`
  * expanded, `${VAR}` interpolated; paths whose value is not known (an unset variable) are left out.
  */
@@ -14,7 +14,7 @@ export interface PathLink {
   /** Absolute path. */
   target: string;
   /** What the path is: a folder is revealed, a file opened. */
-  role: 'env_file' | 'include' | 'extends' | 'build.context' | 'build.dockerfile' | 'bind' | 'file';
+  role: 'env_file' | 'label_file' | 'include' | 'extends' | 'build.context' | 'build.dockerfile' | 'bind' | 'file';
 }
 
 export interface LinkOptions {
@@ -45,6 +45,8 @@ export function documentLinks(model: ComposeModel, options: LinkOptions): PathLi
     if (!node) continue;
     const env = child(node, 'env_file');
     for (const item of isSeqNode(env) ? env.items : env ? [env] : []) link(isMapNode(item) ? child(item, 'path') : item, 'env_file');
+    const labels = child(node, 'label_file');
+    for (const item of isSeqNode(labels) ? labels.items : labels ? [labels] : []) link(item, 'label_file');
     link(child(child(node, 'extends'), 'file'), 'extends');
     const build = child(node, 'build');
     if (build?.kind === 'scalar') link(build, 'build.context', undefined, isLocalPath);

@@ -94,6 +94,7 @@ export function checkRename(project: ComposeProject, model: ComposeModel, offset
   const all = projectOccurrences(project, o.kind, o.name);
   if (!all.some((x) => x.declaration)) return { ok: false, reason: `The ${o.kind} "${o.name}" is not declared in this project, so renaming would not follow its definition.` };
   if (o.kind === 'service') return { ok: true, occurrence: o };
+  if (o.kind === 'network' && o.name === 'default') return { ok: false, reason: 'The network "default" is the one every service without `networks:` joins: renaming the key would not move them.' };
   const section = SECTION_OF[o.kind];
   const decl = project.declared[section].get(o.name);
   if (decl?.external && !decl.explicitName) {

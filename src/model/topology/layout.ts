@@ -12,7 +12,7 @@ export interface Box { x: number; y: number; width: number; height: number }
 
 export type PlacedNode = TopologyNode & Box;
 export type PlacedCluster = TopologyCluster & Box;
-export type PlacedEdge = TopologyEdge & { points: Point[]; labelAt?: Point };
+export type PlacedEdge = TopologyEdge & { points: Point[]; labelAt?: Point; labelAnchor?: 'start' | 'end' };
 
 export interface TopologyLayout {
   width: number;
@@ -39,6 +39,53 @@ export function nodeSize(node: TopologyNode): { width: number; height: number } 
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** A cubic Bézier (start, two control points, end) between the facing sides of two boxes. */
+export function curve(from: Box, to: Box, fromY = from.y + from.height / 2, toY = to.y + to.height / 2): Point[] {
+  const fromCx = from.x + from.width / 2;
+  const toCx = to.x + to.width / 2;
+  const rightward = toCx >= fromCx;
+  const start = { x: rightward ? from.x + from.width : from.x, y: fromY };
+  const end = { x: rightward ? to.x : to.x + to.width, y: toY };
+  const bend = Math.max(20, Math.abs(end.x - start.x) / 2) * (rightward ? 1 : -1);
+  return [start, { x: start.x + bend, y: start.y }, { x: end.x - bend, y: end.y }, end].map((p) => ({ x: round(p.x), y: round(p.y) }));
+}
+
+/**
+ * Where each edge meets its nodes: the edges on one side of a node are spread along that side in the order of the
+ * nodes at their other end, so two edges into one container neither start at one point nor share a label spot.
+ * Keys: `<edge id>>from` and `<edge id>>to`.
+ */
+function spreadEnds(edges: readonly TopologyEdge[], placed: Map<string, Box>): Map<string, number> {
+  const sides = new Map<string, Array<{ key: string; otherY: number }>>();
+  const cy = (b: Box) => b.y + b.height / 2;
+  for (const edge of edges) {
+    const from = placed.get(edge.from)!;
+    const to = placed.get(edge.to)!;
+    const rightward = to.x + to.width / 2 >= from.x + from.width / 2;
+    const add = (side: string, key: string, otherY: number) => {
+      if (!sides.has(side)) sides.set(side, []);
+      sides.get(side)!.push({ key, otherY });
+    };
+    add(`${edge.from}|${rightward ? 'R' : 'L'}`, `${edge.id}>from`, cy(to));
+    add(`${edge.to}|${rightward ? 'L' : 'R'}`, `${edge.id}>to`, cy(from));
+  }
+  const out = new Map<string, number>();
+  for (const [side, list] of sides) {
+    const box = placed.get(side.slice(0, side.lastIndexOf('|')))!;
+    list.sort((a, b) => a.otherY - b.otherY || (a.key < b.key ? -1 : 1));
+    // Inside the middle 60 % of the side, clear of rounded corners.
+    list.forEach((item, i) => out.set(item.key, round(box.y + box.height * (0.2 + (0.6 * (i + 1)) / (list.length + 1)))));
+  }
+  return out;
+}
+
+/** The curve's point at `t` (0 at the start, 1 at the end). */
+export function bezierAt([p0, p1, p2, p3]: Point[], t: number): Point {
+  const u = 1 - t;
+  const at = (a: number, b: number, c: number, d: number) => u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d;
+  return { x: round(at(p0.x, p1.x, p2.x, p3.x)), y: round(at(p0.y, p1.y, p2.y, p3.y)) };
+}
+
 export function layoutTopology(graph: TopologyGraph): TopologyLayout {
   const g = new graphlib.Graph({ compound: true, multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 18, ranksep: 70, edgesep: 10, marginx: 20, marginy: 20 });
@@ -48,10 +95,9 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
     g.setNode(node.id, { ...nodeSize(node) });
     if (node.cluster) g.setParent(node.id, node.cluster);
   }
-  for (const edge of graph.edges) {
-    const label = edge.label ? { width: Math.min(edge.label.length, TEXT.maxChars) * TEXT.detailChar, height: TEXT.lineHeight, labelpos: 'c' } : {};
-    g.setEdge(edge.from, edge.to, { ...label, minlen: 1 }, edge.id);
-  }
+  // Edge labels (aliases, mount paths) are not given to dagre: as label nodes they bend every edge towards a
+  // label lane. They are put at the middle of the drawn edge instead.
+  for (const edge of graph.edges) g.setEdge(edge.from, edge.to, { minlen: 1 }, edge.id);
   dagreLayout(g);
 
   const nodes: PlacedNode[] = graph.nodes.map((node) => {
@@ -62,10 +108,17 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
     const n = g.node(cluster.id) as unknown as { x: number; y: number; width: number; height: number };
     return { ...cluster, x: round(n.x - n.width / 2), y: round(n.y - n.height / 2), width: round(n.width), height: round(n.height) };
   });
+  // Edges are drawn as one curve from the side of one node to the facing side of the other, not along dagre's
+  // routes: with Compose clusters those detour around cluster borders and cross the drawing.
+  const placed = new Map(nodes.map((nd) => [nd.id, nd]));
+  const ends = spreadEnds(graph.edges, placed);
   const edges: PlacedEdge[] = graph.edges.map((edge) => {
-    const e = g.edge({ v: edge.from, w: edge.to, name: edge.id }) as unknown as { points?: Point[]; x?: number; y?: number };
-    const points = (e.points ?? []).map((p) => ({ x: round(p.x), y: round(p.y) }));
-    return { ...edge, points, ...(edge.label && e.x !== undefined && e.y !== undefined ? { labelAt: { x: round(e.x), y: round(e.y) } } : {}) };
+    const points = curve(placed.get(edge.from)!, placed.get(edge.to)!, ends.get(`${edge.id}>from`), ends.get(`${edge.id}>to`));
+    // Labels sit beside the container they describe, in the gap (an alias is the container's name on the network,
+    // at the edge's end; a mount path is inside the container, at the start), where edges fan out.
+    const atStart = edge.kind !== 'attach';
+    const at = edge.label ? bezierAt(points, atStart ? 0.12 : 0.88) : undefined;
+    return { ...edge, points, ...(at ? { labelAt: at, labelAnchor: atStart ? 'start' as const : 'end' as const } : {}) };
   });
   const size = g.graph() as { width?: number; height?: number };
   return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges, clusters };

@@ -27,7 +27,7 @@ export const STANDALONE_STYLE = [
   '.edge.mount path{stroke:#1a7f37}',
   '.edge.ro path,.edge.shares path{stroke-dasharray:5 3}',
   '.edge.internal path{stroke:#bc4c00}',
-  '.edge text{fill:#57606a;font-size:11px}',
+  '.edge-label{fill:#57606a;font-size:11px;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}',
   '.node rect,.node path{stroke-width:1.5}',
   '.node.network rect{fill:#ddf4ff;stroke:#0969da}',
   '.node.network.internal rect{fill:#fff1e5;stroke:#bc4c00;stroke-dasharray:6 3}',
@@ -48,12 +48,17 @@ function cluster(c: PlacedCluster): string {
 }
 
 function edge(e: PlacedEdge): string {
-  if (e.points.length === 0) return '';
-  const d = e.points.map((p, i) => `${i ? 'L' : 'M'}${n(p.x)} ${n(p.y)}`).join(' ');
+  if (e.points.length !== 4) return '';
+  const [p0, p1, p2, p3] = e.points;
+  const d = `M${n(p0.x)} ${n(p0.y)}C${n(p1.x)} ${n(p1.y)} ${n(p2.x)} ${n(p2.y)} ${n(p3.x)} ${n(p3.y)}`;
   const classes = ['edge', e.kind, ...e.flags].join(' ');
-  const label = e.label && e.labelAt
-    ? `<text x="${n(e.labelAt.x)}" y="${n(e.labelAt.y + 4)}" text-anchor="middle">${escapeXml(clip(e.label))}</text>` : '';
-  return `<g class="${escapeXml(classes)}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}"><path d="${d}"/>${label}</g>`;
+  return `<g class="${escapeXml(classes)}" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}"><path d="${d}"/></g>`;
+}
+
+/** Labels go over the nodes (with a halo in the background colour), so a long one stays readable. */
+function edgeLabel(e: PlacedEdge): string {
+  if (!e.label || !e.labelAt) return '';
+  return `<text class="edge-label" data-from="${escapeXml(e.from)}" data-to="${escapeXml(e.to)}" x="${n(e.labelAt.x)}" y="${n(e.labelAt.y - 4)}" text-anchor="${e.labelAnchor ?? 'middle'}">${escapeXml(clip(e.label))}</text>`;
 }
 
 function shape(node: PlacedNode): string {
@@ -84,6 +89,7 @@ export function renderSvgBody(layout: TopologyLayout, options: SvgOptions = {}):
     `<g class="clusters">${layout.clusters.map(cluster).join('')}</g>`,
     `<g class="edges">${layout.edges.map(edge).join('')}</g>`,
     `<g class="nodes">${layout.nodes.map((nd) => node(nd, Boolean(options.interactive))).join('')}</g>`,
+    `<g class="edge-labels">${layout.edges.map(edgeLabel).join('')}</g>`,
   ].join('\n');
 }
 
