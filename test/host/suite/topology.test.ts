@@ -11,7 +11,7 @@ import { docker, dockerQuiet, extensionApi, TAG, waitFor, waitLoaded } from './h
 const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
 
 suite('Network topology panel', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let api: ExtensionApi;
   const NET = `${TAG}-topo`;
   const LATER = `${TAG}-topo-later`;
@@ -26,7 +26,8 @@ suite('Network topology panel', function () {
     docker('network', 'create', '--subnet', '10.237.0.0/24', NET);
     docker('run', '-d', '--name', A, '--network', NET, '--network-alias', 'alpha', IMAGE, 'sleep', '3600');
     docker('run', '-d', '--name', B, '--network', NET, IMAGE, 'sleep', '3600');
-    await waitFor('the store to see both containers with their aliases', () => api.store.containers().some((c) => c.name === A && c.attachments.some((x) => x.aliases.includes('alpha'))) && api.store.containers().some((c) => c.name === B), 20_000);
+    await waitFor('the store to see both containers with their aliases', () => api.store.containers().some((c) => c.name === A && c.attachments.some((x) => x.aliases.includes('alpha'))) && api.store.containers().some((c) => c.name === B), 60_000, 200,
+      () => JSON.stringify(api.store.containers().filter((c) => c.name === A || c.name === B).map((c) => [c.name, c.state, c.attachments.map((x) => x.aliases)])));
   });
 
   suiteTeardown(() => {
