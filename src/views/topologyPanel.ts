@@ -19,6 +19,8 @@ import { localize } from './items';
 export interface TopologyPanelState {
   renders: number;
   nodes: string[];
+  /** Nodes that carry a context menu (data-vscode-context). */
+  withMenus: number;
   transform: { x: number; y: number; k: number };
   layoutMs: number;
   selected?: string;
@@ -35,12 +37,14 @@ export interface TopologyPanelApi {
   /** Selects a node in the webview as Enter on it would. */
   select(id: string): void;
   mermaid(): string | undefined;
+  /** The command argument a node's context menu passes (the tree row's shape, plus the webview's menu keys). */
+  contextOf(id: string): Record<string, unknown> | undefined;
   close(): void;
 }
 
 type FromWebview =
   | { type: 'ready' }
-  | { type: 'rendered'; nodes: string[]; transform: { x: number; y: number; k: number }; layoutMs: number }
+  | { type: 'rendered'; nodes: string[]; withMenus: number; transform: { x: number; y: number; k: number }; layoutMs: number }
   | { type: 'view'; transform: { x: number; y: number; k: number } }
   | { type: 'select'; id?: string }
   | { type: 'highlighted'; ids: string[]; status: string }
@@ -90,10 +94,40 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
 
   const post = (message: unknown) => void panel?.webview.postMessage(message);
 
+  /**
+   * Each node's right-click menu is the tree row's: the same commands get the same argument shape as from the
+   * tree ({ kind, id | name | containerId, engine }), through the webview's data-vscode-context.
+   */
+  let contexts: Record<string, Record<string, unknown>> = {};
+  const contextsOf = (g: TopologyGraph) => {
+    const engine = engines.idOf(store) ?? engines.currentId;
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const node of g.nodes) {
+      const base = { preventDefaultContextMenuItems: true, engine };
+      if (node.ref?.kind === 'network') {
+        const network = store.networkByName(node.ref.name);
+        if (network) out[node.id] = { ...base, webviewSection: 'network', kind: 'network', id: network.id, name: network.name, dnvBuiltIn: network.builtIn };
+      } else if (node.ref?.kind === 'container') {
+        const name = node.ref.name;
+        const container = store.containers().find((c) => c.name === name);
+        if (container) {
+          out[node.id] = {
+            ...base, webviewSection: 'container', kind: 'member', containerId: container.id,
+            networkId: container.attachments.find((a) => store.network(a.networkId))?.networkId ?? '', dnvRunning: container.state === 'running',
+          };
+        }
+      } else if (node.ref?.kind === 'volume') {
+        out[node.id] = { ...base, webviewSection: 'volume', kind: 'volume', name: node.ref.name };
+      }
+    }
+    return out;
+  };
+
   const send = () => {
     if (!panel) return;
     graph = buildTopology({ networks: store.networks(), containers: store.containers(), volumes: store.volumes() }, { scope, expanded: [...expanded] });
-    post({ type: 'graph', graph, labels: { empty: localize('Nothing to show: no networks or containers in this scope.'), collapsed: graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '' } });
+    contexts = contextsOf(graph);
+    post({ type: 'graph', graph, contexts, labels: { empty: localize('Nothing to show: no networks or containers in this scope.'), collapsed: graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '' } });
     if (selected) sendReach(selected);
   };
   // Engine events come in bursts (compose up): one redraw per burst.
@@ -145,7 +179,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     switch (m.type) {
       case 'ready': send(); break;
       case 'rendered':
-        state = { renders: (state?.renders ?? 0) + 1, nodes: m.nodes, transform: m.transform, layoutMs: m.layoutMs, selected, highlighted: state?.highlighted ?? [], status: state?.status ?? '' };
+        state = { renders: (state?.renders ?? 0) + 1, nodes: m.nodes, withMenus: m.withMenus, transform: m.transform, layoutMs: m.layoutMs, selected, highlighted: state?.highlighted ?? [], status: state?.status ?? '' };
         break;
       case 'view': if (state) state.transform = m.transform; break;
       case 'select': sendReach(m.id); break;
@@ -239,6 +273,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     press: (key) => post({ type: 'press', key }),
     select: (id) => post({ type: 'press', key: 'Enter', id }),
     mermaid: () => (graph ? toMermaidMarkdown(graph, { title: scopeTitle(scope) }) : undefined),
+    contextOf: (id) => contexts[id],
     close: () => panel?.dispose(),
   };
 }

@@ -87,17 +87,23 @@ function highlight(source: string | undefined, byName: ReachItem[], byAddress: R
   api.postMessage({ type: 'highlighted', ids: [...lit].filter((id) => id !== source && !id.startsWith('net:')).sort(), status: status.textContent });
 }
 
-function draw(graph: TopologyGraph, labels: { empty: string; collapsed: string }): void {
+function draw(graph: TopologyGraph, labels: { empty: string; collapsed: string }, contexts: Record<string, unknown>): void {
   const t0 = performance.now();
   layout = layoutTopology(graph);
   const focused = (document.activeElement as HTMLElement | null)?.dataset?.id;
   viewport.innerHTML = renderSvgBody(layout, { interactive: true });
   const layoutMs = performance.now() - t0;
+  // The node's right-click menu (webview/context in package.json) reads this; the argument is the tree row's.
+  let withMenus = 0;
+  for (const el of viewport.querySelectorAll<SVGGElement>('.node')) {
+    const context = contexts[el.dataset.id ?? ''];
+    if (context) { el.setAttribute('data-vscode-context', JSON.stringify(context)); withMenus++; }
+  }
   baseStatus = graph.nodes.length === 0 ? labels.empty : labels.collapsed;
   status.textContent = baseStatus;
   if (!view.fitted) fit(); else apply();
   if (focused) viewport.querySelector<SVGGElement>(`.node[data-id="${CSS.escape(focused)}"]`)?.focus();
-  api.postMessage({ type: 'rendered', nodes: graph.nodes.map((n) => n.id), transform: { x: view.x, y: view.y, k: view.k }, layoutMs });
+  api.postMessage({ type: 'rendered', nodes: graph.nodes.map((n) => n.id), withMenus, transform: { x: view.x, y: view.y, k: view.k }, layoutMs });
 }
 
 function onKey(key: string, shift: boolean, target: Element | null, id?: string): boolean {
@@ -177,7 +183,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-a
 
 window.addEventListener('message', (e: MessageEvent) => {
   const m = e.data as { type: string; [key: string]: unknown };
-  if (m.type === 'graph') draw(m.graph as TopologyGraph, m.labels as { empty: string; collapsed: string });
+  if (m.type === 'graph') draw(m.graph as TopologyGraph, m.labels as { empty: string; collapsed: string }, (m.contexts ?? {}) as Record<string, unknown>);
   else if (m.type === 'reach') highlight(m.source as string | undefined, m.byName as ReachItem[], m.byAddress as ReachItem[], m.status as string);
   else if (m.type === 'press') onKey(m.key as string, false, null, m.id as string | undefined);
 });

@@ -91,4 +91,18 @@ suite('Network topology panel', function () {
     assert.ok(mermaid.includes(`{{"${NET}<br/>bridge · 10.237.0.0/24"}}`), mermaid);
     assert.ok(mermaid.includes('|"alpha"|'), mermaid);
   });
+
+  test("a node's right-click menu is the tree row's: every node carries it, and its argument works with the tree's commands", async () => {
+    const s = await waitFor('the nodes to carry their menus', () => {
+      const st = state();
+      return st && st.nodes.length > 0 && st.withMenus === st.nodes.length ? st : undefined;
+    }, 20_000, 100, describe);
+    assert.ok(s.nodes.includes(`ctr:${A}`));
+    const arg = api.topology.contextOf(`ctr:${A}`);
+    assert.ok(arg && arg.webviewSection === 'container' && arg.dnvRunning === true, JSON.stringify(arg));
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('dnv.inspect', arg);
+    assert.ok(editor, 'Inspect opened an editor');
+    assert.ok(editor.document.getText().includes(`"Name": "/${A}"`), 'the JSON of that container');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
 });
