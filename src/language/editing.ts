@@ -2,7 +2,7 @@
  * Compose editing: completion, outline, highlights, references, rename, inlay hints, links and key hovers.
  * Thin: each provider maps the core's answer (src/compose/editing) to the editor's types.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -55,6 +55,8 @@ class ComposeCompletions implements vscode.CompletionItemProvider {
     const entries = completions({
       text, lines, project: this.project(document), offset: document.offsetAt(position), engine: this.documents.engine.current,
       afterSpace: context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter && context.triggerCharacter === ' ',
+      dir: document.uri.scheme === 'file' ? path.dirname(document.uri.fsPath) : undefined,
+      readFile: readSmallFile,
     });
     return entries.map((e) => {
       const item = new vscode.CompletionItem(e.label, COMPLETION_KIND[e.kind]);
@@ -91,6 +93,15 @@ class ComposeCompletions implements vscode.CompletionItemProvider {
   dispose(): void {
     clearTimeout(this.refresh);
     this.projects.clear();
+  }
+}
+
+/** A Dockerfile's text for stage names (only at `build.target`; a Dockerfile is small, a huge file is not read). */
+function readSmallFile(file: string): string | undefined {
+  try {
+    return statSync(file).size > 1024 * 1024 ? undefined : readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
-import { completions, freeSubnet } from '../../src/compose/editing/completion';
+import { completions, dockerfileStages, freeSubnet } from '../../src/compose/editing/completion';
 import { cursorContext } from '../../src/compose/editing/context';
 import { inlayHints } from '../../src/compose/editing/inlayHints';
 import { keyHoverAt } from '../../src/compose/editing/keyDocs';
@@ -138,6 +138,15 @@ suite('Compose editing: completion', () => {
     assert.deepEqual(labels(ports).slice(0, 3), ['"8082:', '"8083:', '"8084:']);
     // Without an engine: no engine entries at all.
     assert.deepEqual(labels(complete('networks:\n  |')), []);
+  });
+
+  test('build.target: the stage names of the service\'s Dockerfile', () => {
+    const files: Record<string, string> = { '/proj/web/Dockerfile.dev': 'FROM node:22 AS deps\nRUN npm ci\nfrom --platform=$BUILDPLATFORM node:22 as build\nFROM nginx\n' };
+    const { text, offset } = cursor('services:\n  web:\n    build:\n      context: ./web\n      dockerfile: Dockerfile.dev\n      target: |\n');
+    const model = readModel(text);
+    const list = completions({ text, lines: model.parsed.lines, project: singleFileProject(model, '/proj'), offset, dir: '/proj', readFile: (f) => files[f] });
+    assert.deepEqual(labels(list), ['deps', 'build']);
+    assert.deepEqual(dockerfileStages('FROM a\n'), []);
   });
 
   test('freeSubnet with no engine avoids only declared subnets', () => {

@@ -3,9 +3,11 @@
  * a key takes, the project's own names where a reference goes, and what only the live engine knows: existing
  * networks and volumes, a free subnet, free host ports, the drivers in use.
  */
+import nodePath from 'node:path';
 import type { EngineSnapshot } from '../engine';
 import type { Section } from '../model';
-import type { LineIndex } from '../parse';
+import { child, isMapNode, scalarText, type LineIndex } from '../parse';
+import { interpolate } from '../project';
 import type { ComposeProject } from '../project';
 import { cursorContext, siblingKeys, type CursorContext } from './context';
 import { keysAt, valuesOf } from './schema';
@@ -36,6 +38,9 @@ export interface CompletionInput {
   engine?: EngineSnapshot;
   /** Typed a space: only value and sequence-item completions (not the key list while indenting). */
   afterSpace?: boolean;
+  /** The document's folder and a way to read a file there: build stage names for `build.target`. */
+  dir?: string;
+  readFile?: (file: string) => string | undefined;
 }
 
 interface TextView {
@@ -128,6 +133,12 @@ export function completions(input: CompletionInput): CompletionEntry[] {
   if (inService && sub.length === 0 && key === 'network_mode') {
     for (const name of projectNames(input.project, 'services')) if (name !== service) add({ label: `service:${name}`, kind: 'service', insertText: `service:${name}`, detail: 'share this service\'s network stack' });
   }
+  if (inService && key === 'target' && sub.length === 1 && sub[0] === 'build' && input.dir && input.readFile) {
+    const dockerfile = dockerfileOf(input.project, service!, input.dir);
+    const text = dockerfile === undefined ? undefined : input.readFile(dockerfile);
+    for (const stage of dockerfileStages(text ?? '')) add({ label: stage, kind: 'value', insertText: stage, detail: `build stage in ${nodePath.basename(dockerfile!)}` });
+    return out;
+  }
   if (inService && key === 'service' && sub.length === 1 && sub[0] === 'extends') {
     for (const name of projectNames(input.project, 'services')) if (name !== service) add({ label: name, kind: 'service', insertText: name });
     return out;
@@ -192,6 +203,35 @@ function siblingNames(ctx: CursorContext, model: TextView, offset: number): Set<
 
 function projectNames(project: ComposeProject, section: Section | 'services'): string[] {
   return section === 'services' ? [...project.services.keys()] : [...project.declared[section].keys()];
+}
+
+/** `FROM image AS name` stage names of a Dockerfile, in order. */
+export function dockerfileStages(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+([A-Za-z0-9_.-]+)\s*$/i.exec(line);
+    if (m && !out.includes(m[1])) out.push(m[1]);
+  }
+  return out;
+}
+
+/** The Dockerfile a service builds from (its build context and dockerfile, the last file's that sets them). */
+function dockerfileOf(project: ComposeProject, service: string, dir: string): string | undefined {
+  let context: string | undefined;
+  let dockerfile = 'Dockerfile';
+  for (const s of project.services.get(service) ?? []) {
+    const build = child(s.node, 'build');
+    if (build?.kind === 'scalar') context = scalarText(build) ?? context;
+    else if (isMapNode(build)) {
+      context = scalarText(child(build, 'context')) ?? context ?? '.';
+      dockerfile = scalarText(child(build, 'dockerfile')) ?? dockerfile;
+    }
+  }
+  if (context === undefined) return undefined;
+  const ctx = interpolate(context, project.env);
+  const file = interpolate(dockerfile, project.env);
+  if (ctx === undefined || file === undefined || /^[a-z][a-z0-9+.-]*:\/\//i.test(ctx)) return undefined;
+  return nodePath.resolve(dir, ctx, file);
 }
 
 /** Engine networks (not the built-in ones) or volumes, by name. */

@@ -59,6 +59,10 @@ suite('Compose editing', () => {
     const restart = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, positionOf('    restart: ', '    restart: '.length));
     const values = restart.items.map(labelOf);
     for (const v of ['no', 'always', 'on-failure', 'unless-stopped']) assert.ok(values.includes(v), `${v} in ${values.join(', ')}`);
+    // build.target: the stage names of the service's Dockerfile (web/Dockerfile).
+    await editor.edit((b) => b.insert(positionOf('    depends_on:'), '      target: \n'));
+    const target = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, positionOf('      target: ', '      target: '.length));
+    assert.deepStrictEqual(target.items.map(labelOf), ['base', 'dev']);
 
     docker('network', 'create', network);
     await editor.edit((b) => b.insert(positionOf('  legacy:'), '  \n'));
