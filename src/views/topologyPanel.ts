@@ -9,6 +9,8 @@ import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
 import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
+import { nodeFileHost, loadProject } from '../compose/project';
+import { compareWithEngine } from '../compose/topology';
 import { buildTopology, nodeId, type TopologyGraph, type TopologyScope } from '../model/topology/graph';
 import { toMermaidMarkdown } from '../model/topology/mermaid';
 import { networkLookup, reachableFrom } from '../model/topology/reachability';
@@ -61,7 +63,8 @@ function nonce(): string {
 }
 
 /** A tree row or command argument → the part of the engine to draw. */
-function scopeOf(arg: unknown, store: ExplorerStore): TopologyScope {
+function scopeOf(arg: unknown, store: ExplorerStore): PanelScope {
+  if (arg instanceof vscode.Uri && arg.scheme === 'file') return { kind: 'compose', file: arg.fsPath };
   const a = (arg ?? {}) as { kind?: string; id?: string; project?: string };
   if (a.kind === 'network' && a.id) {
     const network = store.network(a.id);
@@ -71,8 +74,12 @@ function scopeOf(arg: unknown, store: ExplorerStore): TopologyScope {
   return { kind: 'engine' };
 }
 
-function scopeTitle(scope: TopologyScope): string {
+/** A Compose file (from the Explorer or the editor): its project as declared, compared with the engine. */
+type PanelScope = TopologyScope | { kind: 'compose'; file: string };
+
+function scopeTitle(scope: PanelScope): string {
   switch (scope.kind) {
+    case 'compose': return localize('Topology: {0}', scope.file.split(/[\\/]/).slice(-2).join('/'));
     case 'network': return localize('Topology: {0}', scope.name);
     case 'project': return localize('Topology: {0}', scope.project);
     case 'selection': return localize('Topology: selection');
@@ -83,7 +90,7 @@ function scopeTitle(scope: TopologyScope): string {
 export function createTopologyPanel(engines: EngineSet, explorer: Explorer, extensionUri: vscode.Uri, subscriptions: vscode.Disposable[]): TopologyPanelApi {
   let panel: vscode.WebviewPanel | undefined;
   let store: ExplorerStore = engines.primary;
-  let scope: TopologyScope = { kind: 'engine' };
+  let scope: PanelScope = { kind: 'engine' };
   let graph: TopologyGraph | undefined;
   const expanded = new Set<string>();
   let state: TopologyPanelState | undefined;
@@ -125,9 +132,20 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
 
   const send = () => {
     if (!panel) return;
-    graph = buildTopology({ networks: store.networks(), containers: store.containers(), volumes: store.volumes() }, { scope, expanded: [...expanded] });
+    const source = { networks: store.networks(), containers: store.containers(), volumes: store.volumes() };
+    let problem = '';
+    if (scope.kind === 'compose') {
+      try {
+        graph = compareWithEngine(loadProject(scope.file, nodeFileHost, process.env), source);
+      } catch (e) {
+        graph = { nodes: [], edges: [], clusters: [], hiddenContainers: 0 };
+        problem = localize('{0} could not be read as a Compose file: {1}', scope.file, (e as Error).message);
+      }
+    } else {
+      graph = buildTopology(source, { scope, expanded: [...expanded] });
+    }
     contexts = contextsOf(graph);
-    post({ type: 'graph', graph, contexts, labels: { empty: localize('Nothing to show: no networks or containers in this scope.'), collapsed: graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '' } });
+    post({ type: 'graph', graph, contexts, labels: { empty: problem || localize('Nothing to show: no networks or containers in this scope.'), collapsed: graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '' } });
     if (selected) sendReach(selected);
   };
   // Engine events come in bursts (compose up): one redraw per burst.
@@ -250,6 +268,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
   };
 
   subscriptions.push({ dispose: () => panel?.dispose() });
+  subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => { if (scope.kind === 'compose' && doc.uri.fsPath === scope.file) schedule(); }));
 
   return {
     async show(arg?: unknown) {
@@ -315,6 +334,9 @@ button:focus-visible{outline:1px solid var(--vscode-focusBorder);outline-offset:
 .dim{opacity:.25}
 .node.reach rect{stroke:var(--vscode-charts-green);stroke-width:3}
 .node.ipOnly rect{stroke:var(--vscode-charts-yellow);stroke-width:3;stroke-dasharray:2 2}
+.node.missing rect,.node.missing path{stroke-dasharray:2 3}
+.node.missing text.detail,.node.extra text.detail,.node.subnetDiffers text.detail{fill:var(--vscode-charts-red)}
+.node.extra rect,.node.extra path{stroke:var(--vscode-charts-red)}
 .edge.reach path{stroke:var(--vscode-charts-green);stroke-width:2.5}
 body.vscode-high-contrast .node rect,body.vscode-high-contrast .node path{stroke:var(--vscode-contrastBorder)}
 body.vscode-high-contrast .node.reach rect{stroke:var(--vscode-contrastActiveBorder)}

@@ -169,11 +169,15 @@ suite('topology: scale (collapse instead of a hairball)', () => {
 
   test('building the graph for 300 containers fits in a frame; the layout of the collapsed graph is measured', () => {
     const src = large(20, 15, 10);
-    buildTopology(src);
-    let t = process.hrtime.bigint();
-    const graph = buildTopology(src);
-    const buildMs = Number(process.hrtime.bigint() - t) / 1e6;
-    t = process.hrtime.bigint();
+    // The best of five: on a machine shared with other jobs a single run measures the neighbours too.
+    let buildMs = Infinity;
+    let graph = buildTopology(src);
+    for (let i = 0; i < 5; i++) {
+      const t0 = process.hrtime.bigint();
+      graph = buildTopology(src);
+      buildMs = Math.min(buildMs, Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    const t = process.hrtime.bigint();
     const laid = layoutTopology(graph);
     const layoutMs = Number(process.hrtime.bigint() - t) / 1e6;
     const t2 = process.hrtime.bigint();

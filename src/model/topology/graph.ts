@@ -124,14 +124,14 @@ function networkNode(network: NetworkModel, clusterOf: (project: string | undefi
 function containerNode(container: ContainerModel, clusterOf: (project: string | undefined) => string | undefined): TopologyNode {
   const ports = portsOf(container);
   const running = container.state === 'running';
-  const detail = [container.image];
+  const detail = container.image ? [container.image] : [];
   if (ports.length) detail.push(ports.join(' '));
   const flags = [running ? 'running' : 'stopped'];
   if (ports.length) flags.push('published');
   return {
     id: nodeId.container(container.name), kind: 'container', label: container.name, detail, flags,
     cluster: clusterOf(container.project), ref: { kind: 'container', name: container.name },
-    title: `Container ${container.name} (${container.image}, ${container.state || 'unknown'}${ports.length ? `, publishes ${ports.join(', ')}` : ''})`,
+    title: `Container ${container.name} (${[container.image, container.status === 'declared' ? 'declared' : container.state || 'unknown'].filter(Boolean).join(', ')}${ports.length ? `, publishes ${ports.join(', ')}` : ''})`,
   };
 }
 

@@ -37,6 +37,8 @@ export const STANDALONE_STYLE = [
   '.node.container.stopped rect{stroke-dasharray:3 3}',
   '.node.volume path{fill:#dafbe1;stroke:#1a7f37}',
   '.node.collapsed rect{fill:#fbefff;stroke:#8250df}',
+  '.node.missing rect,.node.missing path{stroke-dasharray:2 3}',
+  '.node.extra rect,.node.extra path{stroke:#cf222e}',
   '.node text{fill:#24292f}',
   '.node text.label{font-weight:600}',
   '.node text.detail{fill:#57606a;font-size:11px}',

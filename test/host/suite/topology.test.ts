@@ -92,6 +92,22 @@ suite('Network topology panel', function () {
     assert.ok(mermaid.includes('|"alpha"|'), mermaid);
   });
 
+  test('from a Compose file: the project as declared (before up), what the engine lacks marked', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    await vscode.commands.executeCommand('dnv.network.showTopology', vscode.Uri.joinPath(folder, 'compose.yaml'));
+    const s = await waitFor('the declared project to be drawn', () => {
+      const st = state();
+      return st && st.nodes.includes('ctr:dnv-sample-web-1') ? st : undefined;
+    }, 20_000, 100, describe);
+    assert.deepStrictEqual([...s.nodes].sort(), ['ctr:dnv-sample-web-1', 'net:dnv-sample_frontend', 'vol:dnv-sample_web-data']);
+    const mermaid = api.topology.mermaid()!;
+    assert.ok(mermaid.includes('c_dnv_sample_web_1["dnv-sample-web-1<br/>not created"]'), mermaid);
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview);
+    assert.match(tab?.label ?? '', /^Topology: .+\/compose\.yaml$/);
+    // Back to a network's scope for the next test.
+    await vscode.commands.executeCommand('dnv.network.showTopology', { kind: 'network', id: api.store.networkByName(NET)!.id, engine: api.engines.currentId });
+  });
+
   test("a node's right-click menu is the tree row's: every node carries it, and its argument works with the tree's commands", async () => {
     const s = await waitFor('the nodes to carry their menus', () => {
       const st = state();
