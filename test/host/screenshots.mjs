@@ -9,14 +9,16 @@
 // volume-menu.png (right-click on a volume), backup-progress.png (a backup with bytes and rate),
 // restore-picker.png (Restore on a volume: its backups in the backup folder), backup-schedule.png (Schedule
 // Volume Backups…: how often),
-// compose.png (Compose diagnostics and code lenses),
+// compose.png (Compose diagnostics and code lenses), compose-inlay-hints.png (engine names after the declared
+// networks and volumes), compose-outline.png (Go to Symbol: the outline), compose-completion.png (completion under
+// top-level networks: the engine's networks, as external),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
 // question about an ssh:// engine's unknown host key; trusting it must connect the views),
 // topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches).
 // DNV_SHOTS=name,name makes only those shots (and skips the sessions and waits that serve only others).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -32,7 +34,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'topology-dark', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'topology-dark', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -315,6 +317,53 @@ try {
     await page.locator('.monaco-editor .codelens-decoration', { hasText: 'not created' }).first().waitFor({ timeout: 20000 });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 10000 });
   });
+
+  // Compose editing on the same file (opened again when the compose shot was not made).
+  const openChecksFile = async () => {
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('compose-checks/compose.yaml');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'compose.yaml' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+  };
+  await shot(page, 'compose-inlay-hints', async () => {
+    await openChecksFile();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'compose-checks_frontend' }).first().waitFor({ timeout: 20000 });
+  });
+  await shot(page, 'compose-outline', async () => {
+    await openChecksFile();
+    await page.keyboard.press('Control+Shift+O');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'frontend' }).first().waitFor({ timeout: 10000 });
+  });
+  await page.keyboard.press('Escape');
+  // The completion shot types into the fixture: it is put back as it was, whatever the editor did with it.
+  const checksFile = path.join(sampleWorkspace, 'compose-checks', 'compose.yaml');
+  const checksText = readFileSync(checksFile, 'utf8');
+  await shot(page, 'compose-completion', async () => {
+    // A new entry under top-level networks (the blank line 27): the engine's networks, offered as external.
+    await openChecksFile();
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(':27');
+    await page.keyboard.press('Enter');
+    // The line holds spaces already: select them and type the two of a network entry.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('  ');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible', { hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 15000 });
+  });
+  if (selected('compose-completion')) {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Revert File');
+    if (readFileSync(checksFile, 'utf8') !== checksText) {
+      writeFileSync(checksFile, checksText);
+      warnings.push('the completion shot changed compose-checks/compose.yaml on disk; it was put back');
+    }
+  }
   await closeAll(session);
   session = undefined;
   // The same panel in a dark theme (a workbench of its own: the theme is a setting, and the theme picker would
