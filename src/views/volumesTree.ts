@@ -64,6 +64,16 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   /** Volumes show as soon as their list is in (cold start), without waiting for containers or aliases. */
   getChildren(node?: VolumeNode): VolumeNode[] {
     if (!this.store.listed('volumes')) return [];
+    if (node?.kind === 'volume') {
+      const volume = this.store.volume(node.name);
+      if (!volume) return [];
+      return this.store.usersOf(volume)
+        .sort((a, b) => naturalOrder.compare(a.container.name, b.container.name))
+        .map((u) => ({ kind: 'user', volume: volume.name, containerId: u.container.id, destination: u.mount.destination }));
+    }
+    if (node?.kind === 'user') return [];
+    // Only the root and the groups walk the whole list: each volume row asks for its own children (to know whether
+    // it can be expanded), and doing this for each of 10,000 rows made one redraw take seconds.
     const all = this.store.volumes();
     const named = all.filter((v) => !v.anonymous);
     const anonymous = all.filter((v) => v.anonymous);
@@ -78,15 +88,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
       ];
     }
     if (node.kind === 'project') return this.sorted(named.filter((v) => v.project === node.project)).map((v) => this.volumeNode(v.name));
-    if (node.kind === 'anonymous') return this.sorted(anonymous).map((v) => this.volumeNode(v.name));
-    if (node.kind === 'volume') {
-      const volume = this.store.volume(node.name);
-      if (!volume) return [];
-      return this.store.usersOf(volume)
-        .sort((a, b) => naturalOrder.compare(a.container.name, b.container.name))
-        .map((u) => ({ kind: 'user', volume: volume.name, containerId: u.container.id, destination: u.mount.destination }));
-    }
-    return [];
+    return this.sorted(anonymous).map((v) => this.volumeNode(v.name));
   }
 
   getParent(node: VolumeNode): VolumeNode | undefined {

@@ -44,6 +44,15 @@ suite('Volumes view: one changed volume redraws one row (scripted fake engine)',
     assert.equal(shown.length, VOLUMES);
     const v42 = shown.find((n) => n.kind === 'volume' && n.name === 'v42')!;
     assert.match(String(tree.getTreeItem(v42).description), /1 container/);
+    // A whole redraw (the root's children, then every row's item, each asking for its own children) walks the
+    // list of volumes once, not once per row: 10,000 walks of 10,000 volumes made one redraw take 4 s.
+    const store = set.primary;
+    const volumes = store.volumes.bind(store);
+    let walks = 0;
+    store.volumes = () => { walks++; return volumes(); };
+    for (const node of tree.getChildren()) tree.getTreeItem(node);
+    store.volumes = volumes;
+    assert.ok(walks <= 2, `the list of volumes walked ${walks} times for one redraw`);
     await sleep(30);
     fired.length = 0;
 
