@@ -42,6 +42,16 @@ export function findTargets(target: string, containers: ContainerModel[]): Conta
   return containers.filter((c) => c.name === target || c.attachments.some((a) => a.aliases.includes(target)));
 }
 
+/**
+ * The container whose network stack `container` uses: itself, unless its network_mode is container:<name or id>,
+ * in which case it is on that container's networks (its own list is empty).
+ */
+export function stackOwner(container: ContainerModel, containers: readonly ContainerModel[]): ContainerModel {
+  if (!container.networkMode.startsWith('container:')) return container;
+  const ref = container.networkMode.slice('container:'.length);
+  return containers.find((c) => c.name === ref || c.id === ref || (ref.length >= 12 && c.id.startsWith(ref))) ?? container;
+}
+
 /** First address in getent or nslookup output for `name`. */
 export function parseResolvedAddress(output: string): string | undefined {
   // getent hosts: "10.0.0.3      db"
@@ -69,7 +79,8 @@ export async function testConnectivity(inputs: ConnectivityInputs): Promise<Conn
     return { ...base, ok: false, summary: `${source.name} is ${source.state || 'not running'}: start it to test from inside it.`, details };
   }
   const targets = findTargets(target, inputs.containers).filter((c) => c.id !== source.id);
-  const sourceNetworks = new Map(source.attachments.map((a) => [a.networkId || a.networkName, a]));
+  // A source with network_mode container:<other> is on the other's networks.
+  const sourceNetworks = new Map(stackOwner(source, inputs.containers).attachments.map((a) => [a.networkId || a.networkName, a]));
   const shared = targets.flatMap((t) => t.attachments.filter((a) => sourceNetworks.has(a.networkId || a.networkName)));
   const sharedNetworks = [...new Set(shared.map((a) => a.networkName))];
   const isDefaultBridge = (a: { networkId: string; networkName: string }) => {

@@ -106,6 +106,17 @@ suite('network actions on a real engine', function () {
     assert.match(result.summary, /reaches api \(10\.[\d.]+\) over dnvtest-app: 3\/3 replies/);
   });
 
+  test('a container on another\'s network stack (network_mode container:) is on its networks and reaches by name', async () => {
+    docker('run', '-d', '--name', `${PREFIX}sidecar`, '--network', `container:${PREFIX}client`, TEST_IMAGE, 'sleep', '3600');
+    const source = await waitFor('sidecar', () => store.containers().find((c) => c.name === `${PREFIX}sidecar` && c.state === 'running'));
+    assert.equal(source.attachments.length, 0, 'its own network list is empty: the engine lists it on none');
+    const result = await testConnectivity({ source, target: 'api', containers: store.containers(), network: (id) => store.network(id), exec });
+    assert.equal(result.ok, true, result.summary);
+    assert.deepEqual(result.sharedNetworks, [`${PREFIX}app`]);
+    assert.equal(result.reach, 'reached');
+    docker('rm', '-f', `${PREFIX}sidecar`);
+  });
+
   test('connectivity across isolated networks fails and says they share no network', async () => {
     docker('network', 'create', `${PREFIX}island`);
     docker('run', '-d', '--name', `${PREFIX}hermit`, '--network', `${PREFIX}island`, TEST_IMAGE, 'sleep', '3600');

@@ -9,7 +9,7 @@
  * - host and none networks have no container names at all.
  * - network_mode container:<other> shares the other container's network stack, so its networks.
  */
-import { findTargets } from '../connectivity';
+import { findTargets, stackOwner } from '../connectivity';
 import type { ContainerModel, NetworkModel } from '../types';
 import { hasNoDns } from './graph';
 
@@ -39,13 +39,6 @@ export function networkLookup(networks: readonly NetworkModel[]): NetworkLookup 
   const byId = new Map(networks.map((n) => [n.id, n]));
   const byName = new Map(networks.map((n) => [n.name, n]));
   return (a) => byId.get(a.networkId) ?? byName.get(a.networkName);
-}
-
-/** The container whose network stack `container` uses (itself unless network_mode is container:<ref>). */
-function stackOwner(container: ContainerModel, containers: readonly ContainerModel[]): ContainerModel {
-  if (!container.networkMode.startsWith('container:')) return container;
-  const ref = container.networkMode.slice('container:'.length);
-  return containers.find((c) => c.name === ref || c.id === ref || (ref.length >= 12 && c.id.startsWith(ref))) ?? container;
 }
 
 export function reachableFrom(source: ContainerModel, containers: readonly ContainerModel[], lookup: NetworkLookup): ReachAnswer {
