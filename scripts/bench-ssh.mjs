@@ -1,5 +1,5 @@
 // ssh:// engine latency (npm run bench:ssh, after tsc): a private dockerd behind Debian's sshd (the remote-engine
-// test harness, test/support/remoteEngines.ts), then, in the same run:
+// test harness, test/support/remoteEngines/), then, in the same run:
 //   this extension's client  one SSH connection, a `docker system dial-stdio` channel per HTTP connection, kept
 //   docker-modem's transport  dockerode with protocol 'ssh': a new SSH connection and dial-stdio per request
 // Medians of sequential `GET /volumes` and of a full explorer load (the store's first connect and load).
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = (p) => require(path.join(repo, 'out', p));
-const { startSshEngine, dockerAt } = out('test/support/remoteEngines.js');
+const { startSshEngine, dockerAt } = out('test/support/remoteEngines/index.js');
 const { EngineClient } = out('src/engine/client.js');
 const { resolveEndpoint } = out('src/engine/connection.js');
 const { ExplorerStore } = out('src/model/store.js');

@@ -10,8 +10,9 @@
 // restore-picker.png (Restore on a volume: its backups in the backup folder), backup-schedule.png (Schedule
 // Volume Backups…: how often),
 // compose.png (Compose diagnostics and code lenses), compose-inlay-hints.png (engine names after the declared
-// networks and volumes), compose-outline.png (Go to Symbol: the outline), compose-completion.png (completion under
-// top-level networks: the engine's networks, as external),
+// networks and volumes), compose-outline.png (Go to Symbol: the outline), compose-rename.png (a rename previewed
+// in the Refactor Preview), compose-completion.png (completion under top-level networks: the engine's networks,
+// as external),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
 // question about an ssh:// engine's unknown host key; trusting it must connect the views),
 // topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches).
@@ -25,7 +26,7 @@ import { createRequire } from 'node:module';
 import { startCodeServer, openWorkbench, log, repoRoot, sampleWorkspace } from './cs-harness.mjs';
 
 // The remote-engine harness of the engine tests (compiled by tsc), for the ssh host-key shot.
-const { startSshEngine, dockerAt } = createRequire(import.meta.url)(path.join(repoRoot, 'out/test/support/remoteEngines.js'));
+const { startSshEngine, dockerAt } = createRequire(import.meta.url)(path.join(repoRoot, 'out/test/support/remoteEngines/index.js'));
 
 const outDir = path.resolve(process.argv[2] || path.join(repoRoot, 'screenshots'));
 mkdirSync(outDir, { recursive: true });
@@ -34,7 +35,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'topology-dark', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -362,6 +363,33 @@ try {
     if (readFileSync(checksFile, 'utf8') !== checksText) {
       writeFileSync(checksFile, checksText);
       warnings.push('the completion shot changed compose-checks/compose.yaml on disk; it was put back');
+    }
+  }
+  await shot(page, 'compose-rename', async () => {
+    // Rename the backend network from a service's list, previewed (Ctrl+Enter): every place it changes, before
+    // anything is written. The preview is discarded afterwards.
+    await openChecksFile();
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10000 });
+    await input.fill(':14:28');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'line 14' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'compose-checks_backend' }).first().waitFor({ timeout: 20000 });
+    await page.keyboard.press('F2');
+    const rename = page.locator('.rename-box input').first();
+    await rename.waitFor({ timeout: 10000 });
+    await rename.fill('private');
+    await page.keyboard.press('Control+Enter'); // "Ctrl+Enter to Preview", as the rename box says
+    await page.locator('.refactor-preview, .monaco-tl-row', { hasText: 'compose.yaml' }).first().waitFor({ timeout: 15000 });
+    await page.waitForTimeout(500);
+  });
+  if (selected('compose-rename')) {
+    await runCommand(page, 'Discard Refactoring').catch(() => undefined);
+    if (readFileSync(checksFile, 'utf8') !== checksText) {
+      writeFileSync(checksFile, checksText);
+      warnings.push('the rename shot changed compose-checks/compose.yaml on disk; it was put back');
     }
   }
   await closeAll(session);
