@@ -12,6 +12,8 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly stopListening: () => void;
+  /** Row objects kept by key until the next whole redraw, so one row can be redrawn alone (see refreshRows). */
+  private rowsByKey = new Map<string, Node>();
 
   constructor(protected readonly store: ExplorerStore, private readonly shownKinds: ChangeKind[]) {
     this.stopListening = store.onDidChange((change) => this.onStoreChange(change));
@@ -22,9 +24,27 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
     if (this.shownKinds.some((k) => change.kinds.has(k)) || change.kinds.has('connection')) this.refresh();
   }
 
-  /** Redraws the whole tree. */
+  /** Redraws the whole tree (its rows are made anew). */
   refresh(): void {
+    this.rowsByKey = new Map();
     this.changed.fire(undefined);
+  }
+
+  /** The row for `key`: the same object on every call until the next whole redraw. */
+  protected keyedRow<R extends Node>(key: string, make: () => R): R {
+    let row = this.rowsByKey.get(key) as R | undefined;
+    if (!row) { row = make(); this.rowsByKey.set(key, row); }
+    return row;
+  }
+
+  /** Redraws the keyed rows of these keys that the workbench has (a row never shown has nothing to redraw). */
+  protected refreshKeyedRows(keys: Iterable<string>): void {
+    const rows: Node[] = [];
+    for (const key of keys) {
+      const row = this.rowsByKey.get(key);
+      if (row) rows.push(row);
+    }
+    this.refreshRows(rows);
   }
 
   /**

@@ -15,12 +15,6 @@ export type NetworkNode =
   | { kind: 'member'; networkId: string; containerId: string };
 
 export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
-  /**
-   * The network rows handed out, one object per id, so that one changed network (a container joining, leaving,
-   * starting) is redrawn on its own: VS Code finds a row to refresh by identity. Rebuilt on every full redraw.
-   */
-  private networkNodes = new Map<string, NetworkNode & { kind: 'network' }>();
-
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
     super(store, ['networks', 'containers', 'aliases']);
   }
@@ -33,23 +27,11 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
     const { kinds, networkRows } = change;
     if (!kinds.has('networks') && !kinds.has('containers') && !kinds.has('aliases') && !kinds.has('connection')) return;
     if (!networkRows || kinds.has('connection') || kinds.has('aliases')) { super.onStoreChange(change); return; }
-    const rows: NetworkNode[] = [];
-    for (const id of networkRows) {
-      const node = this.networkNodes.get(id);
-      if (node) rows.push(node);
-    }
-    this.refreshRows(rows);
-  }
-
-  override refresh(): void {
-    this.networkNodes = new Map();
-    super.refresh();
+    this.refreshKeyedRows(networkRows);
   }
 
   private networkNode(id: string): NetworkNode {
-    let node = this.networkNodes.get(id);
-    if (!node) { node = { kind: 'network', id }; this.networkNodes.set(id, node); }
-    return node;
+    return this.keyedRow(id, () => ({ kind: 'network', id }));
   }
 
   /** The networks shown, after the built-ins filter and sorting. */

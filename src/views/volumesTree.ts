@@ -19,12 +19,6 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   /** The last and next scheduled backup of a volume, from the backup scheduler (set once it exists). */
   scheduleTimes: (volume: string) => { last?: number; next?: number } | undefined = () => undefined;
 
-  /**
-   * The volume rows handed out, one object per name, so that one changed volume can be redrawn on its own (VS Code
-   * finds a row to refresh by identity). Rebuilt on every full redraw, so it holds only what was shown.
-   */
-  private volumeNodes = new Map<string, VolumeNode & { kind: 'volume' }>();
-
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
   constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true) {
     super(store, ['volumes', 'containers', 'sizes']);
@@ -38,23 +32,11 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
     const { kinds, volumeRows } = change;
     const full = !volumeRows || kinds.has('connection') || kinds.has('sizes');
     if (full) { super.onStoreChange(change); return; }
-    const rows: VolumeNode[] = [];
-    for (const name of volumeRows) {
-      const node = this.volumeNodes.get(name);
-      if (node) rows.push(node);
-    }
-    this.refreshRows(rows);
-  }
-
-  override refresh(): void {
-    this.volumeNodes = new Map();
-    super.refresh();
+    this.refreshKeyedRows(volumeRows);
   }
 
   private volumeNode(name: string): VolumeNode {
-    let node = this.volumeNodes.get(name);
-    if (!node) { node = { kind: 'volume', name }; this.volumeNodes.set(name, node); }
-    return node;
+    return this.keyedRow(name, () => ({ kind: 'volume', name }));
   }
 
   private sorted(volumes: VolumeModel[]): VolumeModel[] {
