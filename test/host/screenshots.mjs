@@ -341,41 +341,27 @@ try {
   // The completion shot types into the fixture: it is put back as it was, whatever the editor did with it.
   const checksFile = path.join(sampleWorkspace, 'compose-checks', 'compose.yaml');
   const checksText = readFileSync(checksFile, 'utf8');
-  await shot(page, 'compose-completion', async () => {
-    // A new entry under top-level networks (the blank line 27): the engine's networks, offered as external.
-    await openChecksFile();
+  const putBackChecksFile = (which) => {
+    if (readFileSync(checksFile, 'utf8') === checksText) return;
+    writeFileSync(checksFile, checksText);
+    warnings.push(`the ${which} shot changed compose-checks/compose.yaml on disk; it was put back`);
+  };
+  /** Go to Line in the active editor, once the widget has taken the line (an Enter sent earlier can be lost). */
+  const goToLine = async (line, column) => {
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input').first();
     await input.waitFor({ timeout: 10000 });
-    await input.fill(':27');
+    await input.fill(column ? `:${line}:${column}` : `:${line}`);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: `line ${line}` }).first().waitFor({ timeout: 10000 });
     await page.keyboard.press('Enter');
-    // The line holds spaces already: select them and type the two of a network entry.
-    await page.keyboard.press('End');
-    await page.keyboard.press('Shift+Home');
-    await page.keyboard.type('  ');
-    await page.waitForTimeout(500);
-    await page.keyboard.press('Control+Space');
-    await page.locator('.suggest-widget.visible', { hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 15000 });
-  });
-  if (selected('compose-completion')) {
-    await page.keyboard.press('Escape');
-    await runCommand(page, 'File: Revert File');
-    if (readFileSync(checksFile, 'utf8') !== checksText) {
-      writeFileSync(checksFile, checksText);
-      warnings.push('the completion shot changed compose-checks/compose.yaml on disk; it was put back');
-    }
-  }
+    await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 });
+  };
+  // Rename first: after the completion shot's typing and revert, the rename box was once left hidden.
   await shot(page, 'compose-rename', async () => {
     // Rename the backend network from a service's list, previewed (Ctrl+Enter): every place it changes, before
     // anything is written. The preview is discarded afterwards.
     await openChecksFile();
-    await page.keyboard.press('Control+G');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ timeout: 10000 });
-    await input.fill(':14:28');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'line 14' }).first().waitFor({ timeout: 10000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget').first().waitFor({ state: 'hidden', timeout: 10000 });
+    await goToLine(14, 28);
     await page.locator('.monaco-editor .view-lines', { hasText: 'compose-checks_backend' }).first().waitFor({ timeout: 20000 });
     await page.keyboard.press('F2');
     const rename = page.locator('.rename-box input').first();
@@ -387,10 +373,24 @@ try {
   });
   if (selected('compose-rename')) {
     await runCommand(page, 'Discard Refactoring').catch(() => undefined);
-    if (readFileSync(checksFile, 'utf8') !== checksText) {
-      writeFileSync(checksFile, checksText);
-      warnings.push('the rename shot changed compose-checks/compose.yaml on disk; it was put back');
-    }
+    putBackChecksFile('rename');
+  }
+  await shot(page, 'compose-completion', async () => {
+    // A new entry under top-level networks (the blank line 27): the engine's networks, offered as external.
+    await openChecksFile();
+    await goToLine(27);
+    // The line holds spaces already: select them and type the two of a network entry.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Shift+Home');
+    await page.keyboard.type('  ');
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+Space');
+    await page.locator('.suggest-widget.visible', { hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 15000 });
+  });
+  if (selected('compose-completion')) {
+    await page.keyboard.press('Escape');
+    await runCommand(page, 'File: Revert File');
+    putBackChecksFile('completion');
   }
   await closeAll(session);
   session = undefined;
