@@ -29,6 +29,20 @@ export default tseslint.config(
       ] }],
     },
   },
+  // The adapters (views, commands, language features) meet through the core and the shared modules at src/
+  // (l10n, config, log, ids), never through each other.
+  ...['views', 'commands', 'language'].map((adapter) => ({
+    files: [`src/${adapter}/**`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'dockerode', message: 'Only src/engine/client.ts talks to dockerode.' }],
+        patterns: ['views', 'commands', 'language'].filter((other) => other !== adapter).map((other) => ({
+          group: [`**/${other}`, `**/${other}/**`],
+          message: `An adapter does not import another adapter (${adapter} -> ${other}): share through the core or a module at src/.`,
+        })),
+      }],
+    },
+  })),
   { files: ['src/engine/**', 'src/model/**', 'src/compose/**', 'src/backup/**', 'src/views/describe.ts'], ignores: ['src/engine/client.ts'], rules: {
     'no-restricted-imports': ['error', { paths: [
       { name: 'vscode', message: 'The core (engine, model, compose, backup) must not depend on VS Code.' },

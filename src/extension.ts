@@ -4,7 +4,7 @@ import { registerCommand } from './commands';
 import { computeSizes, configureEngine, groupByProject, refresh, showBuiltIns, sortBy } from './commands/explorer';
 import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/inspect';
 import { registerNetworkCommands } from './commands/networks';
-import { reveal } from './commands/reveal';
+import { reveal } from './views/reveal';
 import { registerVolumeCommands } from './commands/volumes';
 import { recoverLeftoversOnConnect } from './commands/volumes/recoverLeftovers';
 import { type Prompts, SwitchablePrompts } from './commands/prompts';

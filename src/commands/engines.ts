@@ -1,6 +1,6 @@
 /** Choose the current engine: the one palette commands and Compose checks use. */
 import type { EngineSet } from '../model/engines';
-import { localize } from '../views/items';
+import { localize } from '../l10n';
 import type { Prompts } from './prompts';
 
 export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: unknown): Promise<string | undefined> {

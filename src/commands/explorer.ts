@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { updateExplorerSetting } from '../config';
 import { SETTING, SETTING_SECTION, VIEW } from '../ids';
 import type { ExplorerStore } from '../model/store';
-import { localize } from '../views/items';
+import { localize } from '../l10n';
 
 export const showBuiltIns = (show: boolean) => () => updateExplorerSetting(SETTING.showBuiltIns, show);
 export const groupByProject = (group: boolean) => () => updateExplorerSetting(SETTING.groupByProject, group);

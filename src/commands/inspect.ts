@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
-import { localize } from '../views/items';
+import { localize } from '../l10n';
 import type { Prompts } from './prompts';
 
 export const INSPECT_SCHEME = 'dnv-inspect';

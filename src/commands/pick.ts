@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
 import type { ContainerModel, NetworkModel } from '../model/types';
-import { localize } from '../views/items';
+import { localize } from '../l10n';
 import type { Prompts } from './prompts';
 
 export function networkFrom(store: ExplorerStore, ref: unknown): NetworkModel | undefined {

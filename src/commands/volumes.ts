@@ -1,7 +1,7 @@
 /** Registers the volume actions (create, remove, prune, backup, restore, clone, schedule) and the backup schedule. */
 import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
-import { localize } from '../views/items';
+import { localize } from '../l10n';
 import type { ExplorerStore } from '../model/store';
 import { registerCommand } from './index';
 import { nothingProtected, type ProtectedResourcesProvider } from './protection';

@@ -6,6 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { localize } from '../l10n';
 import { completions, type CompletionKind } from '../compose/editing/completion';
 import { inlayHints } from '../compose/editing/inlayHints';
 import { keyHoverAt } from '../compose/editing/keyDocs';
@@ -65,7 +66,7 @@ class ComposeCompletions implements vscode.CompletionItemProvider {
       if (e.detail) item.detail = e.detail;
       if (e.documentation) item.documentation = new vscode.MarkdownString(e.documentation);
       if (e.sortText) item.sortText = e.sortText;
-      if (e.kind === 'engine') item.label = { label: e.label, description: vscode.l10n.t('engine') };
+      if (e.kind === 'engine') item.label = { label: e.label, description: localize('engine') };
       // A key inserted with a line break for its block: suggest again inside it.
       if (e.kind === 'property' && e.insertText.includes('\n')) item.command = { command: 'editor.action.triggerSuggest', title: '' };
       return item;
@@ -144,7 +145,7 @@ class ComposeReferences implements vscode.DocumentHighlightProvider, vscode.Refe
   }
 
   prepareRename(document: vscode.TextDocument, position: vscode.Position): vscode.Range | { range: vscode.Range; placeholder: string } {
-    if (!this.documents.isComposeDocument(document)) throw new Error(vscode.l10n.t('Not a Compose file.'));
+    if (!this.documents.isComposeDocument(document)) throw new Error(localize('Not a Compose file.'));
     const analysis = this.documents.analysis(document);
     const check = checkRename(analysis.project, analysis.model, document.offsetAt(position), this.documents.engine.current);
     if (!check.ok) throw new Error(check.reason);
@@ -219,7 +220,7 @@ class ComposeLinks implements vscode.DocumentLinkProvider {
       const uri = vscode.Uri.file(l.target);
       const target = isDir ? vscode.Uri.parse(`command:revealInExplorer?${encodeURIComponent(JSON.stringify([uri]))}`) : uri;
       const link = new vscode.DocumentLink(spanRange(model, l.start, l.end), target);
-      link.tooltip = isDir ? vscode.l10n.t('Reveal {0} in the Explorer', l.target) : vscode.l10n.t('Open {0}', l.target);
+      link.tooltip = isDir ? localize('Reveal {0} in the Explorer', l.target) : localize('Open {0}', l.target);
       links.push(link);
     }
     return links;

@@ -8,3 +8,20 @@ export function formatBytes(bytes: number): string {
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
   return `${value >= 100 ? value.toFixed(0) : value.toFixed(1)} ${units[unit]}`;
 }
+
+/** vscode.l10n.t's shape: `{0}` placeholders filled from args. The core and tests use plainLocalize. */
+export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
+
+export const plainLocalize: Localize = (message, ...args) =>
+  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+
+export function formatDate(ms: number): string {
+  return ms ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—';
+}
+
+export type ScheduleInterval = 'hourly' | 'daily' | 'weekly';
+
+/** hourly / daily / weekly, as the volume row, its tooltip and the schedule's messages say it. */
+export function intervalWord(interval: ScheduleInterval, t: Localize = plainLocalize): string {
+  return { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[interval];
+}

@@ -4,15 +4,7 @@
  * vscode.l10n.t as `t`.
  */
 import type { NetworkMember, NetworkModel, VolumeModel, VolumeUsage, VolumeUser } from '../model/types';
-import { formatBytes } from '../model/format';
-
-export { formatBytes };
-
-/** vscode.l10n.t's shape: `{0}` placeholders filled from args. */
-export type Localize = (message: string, ...args: Array<string | number | boolean>) => string;
-
-export const plainLocalize: Localize = (message, ...args) =>
-  message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
+import { formatBytes, formatDate, intervalWord, type Localize, plainLocalize, type ScheduleInterval } from '../model/format';
 
 export interface Icon {
   /** A codicon id. */
@@ -28,10 +20,6 @@ export interface RowDescription {
   contextValue: string;
   /** Markdown, built only when VS Code asks for the tooltip. */
   tooltip: () => string;
-}
-
-export function formatDate(ms: number): string {
-  return ms ? new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '—';
 }
 
 /** Markdown-safe text: tooltips show user-controlled names and labels. */
@@ -157,16 +145,11 @@ export function describeNetworkMember(member: NetworkMember, t: Localize = plain
 
 /** How often a volume is backed up on the workspace's schedule, and how many of those backups are kept. */
 export interface VolumeScheduleInfo {
-  interval: 'hourly' | 'daily' | 'weekly';
+  interval: ScheduleInterval;
   keep: number;
   /** The last scheduled backup and the next due time (ms since the epoch), once known. */
   last?: number;
   next?: number;
-}
-
-/** hourly / daily / weekly, as the row, its tooltip and the schedule's messages say it. */
-export function intervalWord(interval: VolumeScheduleInfo['interval'], t: Localize = plainLocalize): string {
-  return { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[interval];
 }
 
 /** `users` undefined: the containers are not listed yet (a cold start), so the row does not say unused. */

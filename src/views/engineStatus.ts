@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
 import type { EngineSet } from '../model/engines';
-import { localize } from './items';
+import { localize } from '../l10n';
 
 export function createEngineStatus(engines: EngineSet, subscriptions: vscode.Disposable[]): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('dnv.engine', vscode.StatusBarAlignment.Left, 20);

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
 import type { ExplorerTree } from './explorerTree';
-import { localize } from './items';
+import { localize } from '../l10n';
 
 export type EngineRow = { kind: 'engine'; engine: string };
 export type Tagged<N> = (N & { engine: string }) | EngineRow;

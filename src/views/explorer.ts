@@ -9,7 +9,7 @@ import { type EngineError, type UnreachableReason, unreachableReason } from '../
 import { log } from '../log';
 import type { EngineSet } from '../model/engines';
 import { EngineTree, type Tagged } from './engineTree';
-import { localize } from './items';
+import { localize } from '../l10n';
 import { type NetworkNode, NetworksTreeProvider } from './networksTree';
 import { type VolumeNode, VolumesTreeProvider } from './volumesTree';
 

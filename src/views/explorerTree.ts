@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { ExplorerStore } from '../model/store';
 import type { ChangeKind, StoreChange } from '../model/types';
 import type { RowDescription } from './describe';
-import { localize, markdownTooltip, toTreeItem } from './items';
+import { localize } from '../l10n';
+import { markdownTooltip, toTreeItem } from './items';
 
 export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();

@@ -1,8 +1,6 @@
 /** Turns a pure row description into a vscode.TreeItem; tooltips are filled in lazily by resolveTreeItem. */
 import * as vscode from 'vscode';
-import type { Localize, RowDescription } from './describe';
-
-export const localize: Localize = (message, ...args) => vscode.l10n.t(message, ...args);
+import type { RowDescription } from './describe';
 
 export function toTreeItem(id: string, row: RowDescription, collapsible: vscode.TreeItemCollapsibleState): vscode.TreeItem {
   const item = new vscode.TreeItem(row.label, collapsible);

@@ -15,7 +15,7 @@ import { buildTopology, nodeId, type TopologyGraph, type TopologyScope } from '.
 import { toMermaidMarkdown } from '../model/topology/mermaid';
 import { networkLookup, reachableFrom } from '../model/topology/reachability';
 import type { Explorer } from './explorer';
-import { localize } from './items';
+import { localize } from '../l10n';
 
 /** What the webview last reported, for the extension-host tests. */
 export interface TopologyPanelState {

@@ -7,7 +7,8 @@ import {
   describeVolume, describeVolumeUser, groupByProject, naturalOrder, type RowDescription, sortBy,
 } from './describe';
 import { ExplorerTree } from './explorerTree';
-import { groupItem, localize } from './items';
+import { localize } from '../l10n';
+import { groupItem } from './items';
 
 export type VolumeNode =
   | { kind: 'project'; project: string }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { toNetwork, toVolume, containerFromInspect } from '../../src/model/mapping';
 import {
-  describeNetwork, describeNetworkMember, describeVolume, describeVolumeUser, escapeMarkdown, formatBytes, groupByProject,
+  describeNetwork, describeNetworkMember, describeVolume, describeVolumeUser, escapeMarkdown, groupByProject,
   nameResolution, sortBy,
 } from '../../src/views/describe';
+import { formatBytes } from '../../src/model/format';
 
 const backend = toNetwork({
   Id: 'f00dbabe12345678', Name: 'backend', Driver: 'bridge', Scope: 'local', Attachable: true,

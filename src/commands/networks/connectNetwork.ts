@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { checkAliases, checkConnectable, checkStaticAddress } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

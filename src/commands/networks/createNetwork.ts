@@ -9,7 +9,7 @@ import {
   checkAddressPlan, checkCreateSpec, checkIpv6Plan, checkNetworkName, checkSubnet, creatableDrivers, isAddressPoolExhausted, parseKeyValues,
 } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import { COMMAND } from '../../ids';
 import type { Prompts } from '../prompts';
 

@@ -1,7 +1,7 @@
 /** Disconnect a container from a network (forced for stopped containers, which the engine otherwise refuses). */
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../../model/store';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

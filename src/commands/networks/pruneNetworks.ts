@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { EngineError } from '../../engine/errors';
 import { prunePreview } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import type { ProtectedResourcesProvider } from '../protection';
 import type { Prompts } from '../prompts';
 

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { isRemovable } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import { networkFrom, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

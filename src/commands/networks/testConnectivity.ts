@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { type ConnectivityResult, testConnectivity as runTest } from '../../model/connectivity';
 import type { ExplorerStore } from '../../model/store';
 import { log } from '../../log';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import { containerFrom, pickContainers } from '../pick';
 import type { Prompts } from '../prompts';
 

@@ -10,8 +10,8 @@ import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
 import { volumeExists } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { cloneVolume as clone, type CloneResult } from '../../backup/clone';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { askPause, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 

@@ -12,8 +12,8 @@ import { runningWriters, type VolumeUserInfo } from '../../backup/volumes';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
 import type { VolumeModel } from '../../model/types';
-import { formatBytes } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 
 type Node = { kind?: string; name?: string; volume?: string; project?: string };

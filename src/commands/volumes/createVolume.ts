@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { volumeOptionRisks, type VolumeOptionRisk } from '../../backup/restore';
 import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { localize } from '../../views/items';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { givenArgs } from './common';
 

@@ -10,8 +10,8 @@
 import * as vscode from 'vscode';
 import { type PruneCandidate, type PruneOutcome, type PrunePreview, previewPrune, pruneVolumes as prune, reclaimable } from '../../backup/prune';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes } from '../../model/format';
+import { localize } from '../../l10n';
 import type { ProtectedResourcesProvider } from '../protection';
 import type { Prompts } from '../prompts';
 import { givenArgs } from './common';

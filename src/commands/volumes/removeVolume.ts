@@ -7,8 +7,8 @@ import * as vscode from 'vscode';
 import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
 import { EngineError } from '../../engine/errors';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { givenArgs, pickVolumes, volumeNamesFrom } from './common';
 

@@ -13,8 +13,8 @@ import { labelsFromManifest, manifestVolumeOptions, type RestoreMode, type Resto
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import { COMMAND } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes, formatDate } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes, formatDate } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
 

@@ -12,8 +12,8 @@ import { BACKUP_INTERVALS, type BackupInterval, type ScheduledVolumeOutcome } fr
 import { scheduleConfiguration, scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
-import { intervalWord } from '../../views/describe';
-import { localize } from '../../views/items';
+import { intervalWord } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import type { BackupScheduler } from './backupScheduler';
 import { scheduleState } from './backupScheduler';

@@ -10,8 +10,8 @@ import { listBackups } from '../../backup/catalog';
 import { type VerifyResult, verifyBackup as verify } from '../../backup/verify';
 import { log } from '../../log';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes, formatDate } from '../../views/describe';
-import { localize } from '../../views/items';
+import { formatBytes, formatDate } from '../../model/format';
+import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
 

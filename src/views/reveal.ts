@@ -1,7 +1,7 @@
 /** Reveal a network or volume in its tree (from Compose code lenses and hovers). */
 import type { EngineSet } from '../model/engines';
-import type { Explorer } from '../views/explorer';
-import { localize } from '../views/items';
+import type { Explorer } from './explorer';
+import { localize } from '../l10n';
 
 export interface RevealArgs {
   kind: 'network' | 'volume';
