@@ -18,6 +18,8 @@ export interface ExplorerSettings {
   showBuiltIns: boolean;
   groupByProject: boolean;
   sortBy: SortOrder;
+  /** Above this many rows under one parent, the Volumes view shows name ranges; 0 or undefined: never. */
+  groupAbove?: number;
   /** The workspace's backup schedule (of the current engine's volumes), shown on their rows. */
   backupSchedule?: { interval: BackupInterval; keep: number; volumes: ReadonlySet<string> };
 }
@@ -51,6 +53,7 @@ export function explorerSettings(): ExplorerSettings {
     showBuiltIns: config.get<boolean>(SETTING.showBuiltIns, true),
     groupByProject: config.get<boolean>(SETTING.groupByProject, false),
     sortBy: config.get<string>(SETTING.sortBy, 'name') === 'created' ? 'created' : 'name',
+    groupAbove: Math.max(0, Math.floor(config.get<number>(SETTING.groupLargeLists, 500)) || 0),
     backupSchedule: backupSchedule(),
   };
 }

@@ -60,6 +60,7 @@ export const SETTING = {
   showBuiltIns: 'networks.showBuiltIns',
   groupByProject: 'explorer.groupByProject',
   sortBy: 'explorer.sortBy',
+  groupLargeLists: 'explorer.groupLargeListsAbove',
   composeRules: 'compose.rules',
   composeFiles: 'compose.files',
   composeInlayHints: 'compose.inlayHints',

@@ -388,10 +388,10 @@ export class ExplorerStore {
     return run;
   }
 
-  private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>, networkRows?: ReadonlySet<string>): void {
+  private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>, networkRows?: ReadonlySet<string>, volumesTouched?: ReadonlySet<string>): void {
     if (kinds.length === 0) return;
     if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes' || k === 'aliases')) this.relationIndex = undefined;
-    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows, networkRows } satisfies StoreChange);
+    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows, networkRows, volumesTouched } satisfies StoreChange);
   }
 
   /**
@@ -507,11 +507,14 @@ export class ExplorerStore {
     // Which volume rows this flush can change: the volumes refetched and those the refetched containers mount
     // (before and after). Undefined once a volume comes or goes (the list itself changed).
     let volumeRows: Set<string> | undefined = new Set<string>();
+    // Every volume this flush touched, also those that came or went (a grouped view re-lists only their range);
+    // undefined after a prune's reload.
+    let volumesTouched: Set<string> | undefined = new Set<string>();
     // The same for network rows (by id): the networks refetched and those the refetched containers are on.
     // A created container's attachment has no network id yet, only the name.
     let networkRows: Set<string> | undefined = new Set<string>();
     const touchRowsOf = (container: ContainerModel | undefined) => {
-      for (const m of container?.mounts ?? []) if (m.type === 'volume' && m.name) volumeRows?.add(m.name);
+      for (const m of container?.mounts ?? []) if (m.type === 'volume' && m.name) { volumeRows?.add(m.name); volumesTouched?.add(m.name); }
       for (const a of container?.attachments ?? []) {
         if (!networkRows) break;
         if (a.networkId) networkRows.add(a.networkId);
@@ -544,15 +547,18 @@ export class ExplorerStore {
       tasks.push(() => this.client.listVolumes().then((list) => {
         this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
         volumeRows = undefined;
+        volumesTouched = undefined;
         changed.add('volumes');
       }));
     } else {
       for (const name of p.volumes) {
         tasks.push(() => this.refetch(() => this.client.inspectVolume(name), (raw) => {
+          volumesTouched?.add(raw.Name);
           if (!this.volumeByName.has(raw.Name)) volumeRows = undefined;
           else volumeRows?.add(raw.Name);
           this.volumeByName.set(raw.Name, toVolume(raw));
         }, () => {
+          volumesTouched?.add(name);
           if (this.volumeByName.delete(name)) volumeRows = undefined;
           this.usage.delete(name);
         }).then(() => { changed.add('volumes'); }));
@@ -572,7 +578,7 @@ export class ExplorerStore {
     const failures = (await mapLimit(tasks, this.concurrency, (task) => task().then(() => undefined, (e: unknown) => ({ reason: e }))))
       .filter((f): f is { reason: unknown } => f !== undefined);
     // A failed fetch leaves its object as it was: the rows touched so far are still all that changed.
-    this.emit([...changed], volumeRows, networkRows);
+    this.emit([...changed], volumeRows, networkRows, volumeRows ? undefined : volumesTouched);
     const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
       this.emitter.emit('failure', failure.reason);

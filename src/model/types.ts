@@ -116,6 +116,11 @@ export interface StoreChange {
    */
   volumeRows?: ReadonlySet<string>;
   /**
+   * Set when `volumeRows` is not because volumes came or went (not after a prune's reload): every volume the change
+   * touched, those created and removed included, so a view that groups volumes re-lists only the groups they are in.
+   */
+  volumesTouched?: ReadonlySet<string>;
+  /**
    * The same for networks: set when the change leaves the set of networks as it was, the ids of the only networks
    * whose row (data, members) may have changed. Undefined: any network may have changed.
    */
