@@ -30,7 +30,7 @@ export const OWNER_LABEL = `${HELPER_LABEL}.owner`;
 /** On a pause record: the id of the container this process paused. */
 export const PAUSED_LABEL = `${HELPER_LABEL}.paused`;
 /** HELPER_LABEL's value on a helper that mounts volumes, and on a pause record. */
-export const HELPER_KIND = { archive: 'volume-archive', pauseRecord: 'pause-record' } as const;
+export const HELPER_KIND = { archive: 'volume-archive', pauseRecord: 'pause-record', browse: 'volume-browse' } as const;
 
 export interface HelperOwner {
   host: string;
@@ -148,4 +148,28 @@ export async function withHelper<T>(client: EngineClient, mounts: HelperMount[],
   } finally {
     await client.removeContainer(id, { force: true }).catch(() => undefined);
   }
+}
+
+/**
+ * A helper that runs, for browsing a volume (src/browse/session.ts): the volume read-only at /data, no network,
+ * in a container of `image` (one that has sh, find, stat and readlink, already on the engine: nothing is pulled)
+ * running `sleep`, so listings can be run in it with exec. Labelled like every helper, so recovery removes it when
+ * the editor that made it is gone; the sleep bounds how long it can outlive that editor on an engine nobody
+ * reconnects to.
+ */
+export async function createRunningHelper(client: EngineClient, image: string, volume: string, signal?: AbortSignal, lifetimeSeconds = 3600): Promise<string> {
+  const id = await client.createContainer({
+    image,
+    name: `dnv-browse-${randomBytes(6).toString('hex')}`,
+    cmd: ['sleep', String(lifetimeSeconds)],
+    labels: { [HELPER_LABEL]: HELPER_KIND.browse, [OWNER_LABEL]: JSON.stringify(thisOwner()) },
+    mounts: [{ volume, target: MOUNT, readOnly: true }],
+  }, { signal });
+  try {
+    await client.startContainer(id, { signal });
+  } catch (e) {
+    await client.removeContainer(id, { force: true }).catch(() => undefined);
+    throw e;
+  }
+  return id;
 }

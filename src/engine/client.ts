@@ -353,6 +353,44 @@ export class EngineClient {
     }, { timeoutMs: 20_000, ...options });
   }
 
+  /**
+   * Runs a command in a running container and returns its stdout as bytes (a volume listing: names are bytes,
+   * any of which may be a newline). Output above `maxBytes` fails the call rather than filling memory.
+   */
+  async execBytes(container: string, cmd: string[], options: CallOptions & { maxBytes?: number } = {}): Promise<{ exitCode: number; stdout: Buffer; stderr: string }> {
+    const maxBytes = options.maxBytes ?? 64 << 20;
+    return this.call(`run ${cmd[0]} in ${container}`, async (abortSignal) => {
+      const exec = await this.api.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, abortSignal });
+      const stream = await exec.start({ Detach: false, Tty: false, abortSignal }) as NodeJS.ReadableStream & { destroy?(e?: Error): void };
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let err = '';
+      let tooBig = false;
+      stdout.on('data', (d: Buffer) => {
+        size += d.length;
+        if (size > maxBytes) { tooBig = true; stream.destroy?.(); return; }
+        chunks.push(d);
+      });
+      stderr.on('data', (d: Buffer) => { if (err.length < 4096) err += d.toString(); });
+      this.api.modem.demuxStream(stream, stdout, stderr);
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', (e) => (tooBig ? resolve() : reject(e)));
+      });
+      if (tooBig) throw new EngineError('engine', `The output of ${cmd[0]} in ${container} is larger than ${maxBytes} bytes.`, this.label);
+      const info = await exec.inspect({ abortSignal }) as { ExitCode?: number | null };
+      return { exitCode: info.ExitCode ?? -1, stdout: Buffer.concat(chunks), stderr: err };
+    }, { timeoutMs: 60_000, ...options });
+  }
+
+  /** Starts a created container. */
+  startContainer(id: string, options?: CallOptions): Promise<void> {
+    return this.call(`start container ${id}`, (abortSignal) => (this.docker as unknown as { getContainer(id: string): { start: Request } }).getContainer(id).start({ abortSignal }), options).then(() => undefined);
+  }
+
   // ---- volumes and archives
 
   /** dockerode's volume, image and container calls as used below (its typings lag, as for LooseDocker). */
