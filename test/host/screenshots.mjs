@@ -15,7 +15,8 @@
 // as external),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
 // question about an ssh:// engine's unknown host key; trusting it must connect the views),
-// topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches).
+// topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches),
+// volume-ranges.png (a large Volumes list in name ranges, the threshold lowered to 10, one range open).
 // DNV_SHOTS=name,name makes only those shots (and skips the sessions and waits that serve only others).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
@@ -35,7 +36,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'volume-ranges', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -410,6 +411,29 @@ try {
     });
     await closeAll(session);
     session = undefined;
+  }
+
+  // A large list in name ranges (a workbench of its own: the threshold lowered to 10, so 30 more volumes do it).
+  if (selected('volume-ranges')) {
+    const extra = Array.from({ length: 30 }, (_, i) => `dnvtest-range-${String(i).padStart(2, '0')}`);
+    try {
+      for (const v of extra) docker('volume', 'create', v);
+      session = await openWithExtension({}, { 'dockerNetworksVolumes.explorer.groupLargeListsAbove': 10 });
+      const rp = session.page;
+      const rows = paneRows(rp, 'Volumes');
+      await shot(rp, 'volume-ranges', async () => {
+        await rp.locator('.pane-header', { hasText: 'Networks' }).first().click();
+        // Which names bound the ranges depends on the engine's other volumes: open the second range of ours.
+        const range = rows.filter({ hasText: /dnvtest-range-\d+ … dnvtest-range-\d+/ }).nth(1);
+        await range.waitFor({ timeout: 30000 });
+        await range.click();
+        await rows.filter({ hasText: /unused/ }).first().waitFor({ timeout: 10000 });
+      });
+    } finally {
+      await closeAll(session || {});
+      session = undefined;
+      for (const v of extra) quiet('volume', 'rm', '-f', v);
+    }
   }
 
   if (selected('unreachable')) {
