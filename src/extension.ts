@@ -21,6 +21,7 @@ import type { ExplorerStore } from './model/store';
 import { createEngineStatus } from './views/engineStatus';
 import { createExplorer, type Explorer } from './views/explorer';
 import { createTopologyPanel, type TopologyPanelApi } from './views/topologyPanel';
+import { createVolumeBrowser, type VolumeBrowserApi } from './views/volumeBrowser';
 
 export interface ExtensionApi {
   /** The current engine's store. */
@@ -34,6 +35,8 @@ export interface ExtensionApi {
   setPrompts(prompts: Prompts | undefined): void;
   /** The Network Topology panel (the host tests read what its webview drew). */
   topology: TopologyPanelApi;
+  /** The volume browser (the host tests read through its file system). */
+  volumeBrowser: VolumeBrowserApi;
   /** When `activate` was called (ms since the epoch, this host's clock) and how long it took to return (ms). */
   activation: { startedAt: number; durationMs: number };
 }
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = createExplorer(engines, explorerSettings, subscriptions);
   createEngineStatus(engines, subscriptions);
   const topology = createTopologyPanel(engines, explorer, context.extensionUri, subscriptions);
+  const volumeBrowser = createVolumeBrowser(engines, prompts, context.globalState, subscriptions);
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engines)));
 
   subscriptions.push(
@@ -79,6 +83,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.computeSizes, () => Promise.all(engines.entries().filter((e) => e.store.loaded).map((e) => computeSizes(e.store)))),
     registerCommand(COMMAND.reveal, (arg) => reveal(engines, explorer, arg)),
     registerCommand(COMMAND.showTopology, (arg) => topology.show(arg)),
+    registerCommand(COMMAND.browseVolume, (arg) => volumeBrowser.browse(arg)),
+    registerCommand(COMMAND.downloadVolumeFile, (arg) => volumeBrowser.download(arg)),
+    registerCommand(COMMAND.compareVolumeFile, (arg) => volumeBrowser.compareWithFile(arg)),
+    registerCommand(COMMAND.stopBrowsing, (arg) => volumeBrowser.stop(arg)),
+    registerCommand(COMMAND.refreshVolumeFiles, () => volumeBrowser.refresh()),
     ...registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources),
   );
 
@@ -99,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   recoverLeftoversOnConnect(engines, subscriptions);
   engines.start();
   const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started };
-  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology };
+  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology, volumeBrowser };
 }
 
 export function deactivate(): void {

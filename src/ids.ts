@@ -3,6 +3,7 @@
 export const VIEW = {
   networks: 'dnv.networks',
   volumes: 'dnv.volumes',
+  volumeFiles: 'dnv.volumeFiles',
 } as const;
 
 export const COMMAND = {
@@ -36,6 +37,11 @@ export const COMMAND = {
   scheduleBackup: 'dnv.volume.scheduleBackup',
   runScheduledBackups: 'dnv.volume.runScheduledBackups',
   verifyBackup: 'dnv.volume.verifyBackup',
+  browseVolume: 'dnv.volume.browse',
+  downloadVolumeFile: 'dnv.volumeFiles.download',
+  compareVolumeFile: 'dnv.volumeFiles.compareWithFile',
+  stopBrowsing: 'dnv.volumeFiles.stop',
+  refreshVolumeFiles: 'dnv.volumeFiles.refresh',
 } as const;
 
 export const CONTEXT = {
@@ -47,6 +53,8 @@ export const CONTEXT = {
   showBuiltIns: 'dnv.showBuiltIns',
   groupByProject: 'dnv.groupByProject',
   sortBy: 'dnv.sortBy',
+  /** Some volume is shown in the Volume Files view. */
+  browsing: 'dnv.browsing',
 } as const;
 
 export const SETTING_SECTION = 'dockerNetworksVolumes';
@@ -71,6 +79,7 @@ export const SETTING = {
   scheduleKeep: 'backup.schedule.keep',
   schedulePauseWriters: 'backup.schedule.pauseWriters',
   scheduleVerify: 'backup.schedule.verify',
+  browseHelperImage: 'browse.helperImage',
 } as const;
 
 /**

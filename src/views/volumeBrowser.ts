@@ -1,0 +1,359 @@
+/**
+ * The volume browser's adapter: a read-only FileSystemProvider (scheme `dnv-volume`) and the Volume Files view
+ * over the core's browse sessions (src/browse). A URI names the engine (hex of its id, as the authority), the
+ * volume and the path: `dnv-volume://<engine>/<volume>/<path…>`. VS Code's own editors open what it reads (text,
+ * image preview, hex), read-only because the provider is registered so.
+ */
+import * as vscode from 'vscode';
+import { type EntryKind, modeString, type VolumeEntry } from '../browse/listing';
+import { BrowseError, DEFAULT_HELPER_IMAGES, findHelperImage, VolumeBrowseSession } from '../browse/session';
+import { downloadInto } from '../browse/download';
+import { COMMAND, CONTEXT, SETTING, SETTING_SECTION, VIEW } from '../ids';
+import { localize } from '../l10n';
+import type { EngineSet } from '../model/engines';
+import { formatBytes, formatDate } from '../model/format';
+import { naturalOrder } from './describe';
+
+export const VOLUME_SCHEME = 'dnv-volume';
+
+/** The questions the browser asks (the commands' injected Prompts has this shape). */
+export interface BrowserPrompts {
+  confirm(message: string, options: { detail?: string; modal?: boolean; actions: string[] }): Promise<string | undefined>;
+  pickFolder(options: { title: string; openLabel?: string }): Promise<string | undefined>;
+  pickFile(options: { title: string; openLabel?: string }): Promise<string | undefined>;
+}
+
+interface Place { engineId: string; volume: string; path: string }
+
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+const unhex = (s: string) => Buffer.from(s, 'hex').toString('utf8');
+
+export function volumeUri(engineId: string, volume: string, path = ''): vscode.Uri {
+  const rest = path ? `/${path}` : '';
+  return vscode.Uri.from({ scheme: VOLUME_SCHEME, authority: hex(engineId), path: `/${volume}${rest}` });
+}
+
+function placeOf(uri: vscode.Uri): Place {
+  const [volume = '', ...rest] = uri.path.split('/').filter((s) => s !== '');
+  return { engineId: unhex(uri.authority), volume, path: rest.join('/') };
+}
+
+const fileType = (kind: EntryKind | undefined): vscode.FileType => (kind === 'dir' ? vscode.FileType.Directory : kind === 'file' ? vscode.FileType.File : kind ? vscode.FileType.Unknown : vscode.FileType.Unknown);
+
+function typeOf(entry: VolumeEntry): vscode.FileType {
+  if (entry.kind !== 'symlink') return fileType(entry.kind);
+  return vscode.FileType.SymbolicLink | (entry.linkKind === 'dir' ? vscode.FileType.Directory : entry.linkKind === 'file' ? vscode.FileType.File : vscode.FileType.Unknown);
+}
+
+function fsError(e: unknown, uri: vscode.Uri): unknown {
+  if (e instanceof BrowseError) {
+    if (e.kind === 'notFound') return vscode.FileSystemError.FileNotFound(uri);
+    if (e.kind === 'notFolder') return vscode.FileSystemError.FileNotADirectory(uri);
+    if (e.kind === 'notFile') return vscode.FileSystemError.FileIsADirectory(uri);
+    return vscode.FileSystemError.NoPermissions(e.message);
+  }
+  return e;
+}
+
+export interface VolumeBrowserApi {
+  /** Browse Files: shows a volume in the Volume Files view (arg: a volume row, or { name, engine }). */
+  browse(arg: unknown): Promise<void>;
+  download(node: unknown): Promise<void>;
+  compareWithFile(node: unknown): Promise<void>;
+  stop(node: unknown): Promise<void>;
+  refresh(): void;
+  /** The sessions' file system (tests read through it). */
+  provider: VolumeFileSystem;
+  /** What the view shows (tests). */
+  tree: VolumeFilesTree;
+}
+
+/** One session per engine and volume; the helper image per engine, asked about once. */
+class Sessions {
+  private readonly sessions = new Map<string, VolumeBrowseSession>();
+  private readonly images = new Map<string, Promise<string>>();
+
+  constructor(private readonly engines: EngineSet, private readonly prompts: BrowserPrompts, private readonly memento: vscode.Memento) {}
+
+  private clientOf(engineId: string) {
+    const entry = this.engines.entries().find((e) => e.id === engineId);
+    if (!entry) throw new BrowseError('failed', localize('The engine of this volume is no longer configured.'));
+    return entry.store.client;
+  }
+
+  /** The helper image for an engine: the setting, else the first of the usual small images it already has. */
+  private async image(engineId: string): Promise<string> {
+    const client = this.clientOf(engineId);
+    const configured = vscode.workspace.getConfiguration(SETTING_SECTION).get<string>(SETTING.browseHelperImage, '').trim();
+    const image = await findHelperImage(client, configured ? [configured] : DEFAULT_HELPER_IMAGES);
+    if (!image) {
+      throw new BrowseError('noImage', configured
+        ? localize('The engine at {0} has no image {1} (set in {2}). Nothing is pulled: pull it yourself, or choose another image.', client.label, configured, `${SETTING_SECTION}.${SETTING.browseHelperImage}`)
+        : localize('Browsing a volume needs a small image with sh, find and stat on the engine at {0}, such as busybox or alpine, and it has none. Nothing is pulled: run `docker pull busybox` yourself, or name an image in {1}.', client.label, `${SETTING_SECTION}.${SETTING.browseHelperImage}`));
+    }
+    const key = `browse.allowed:${engineId}:${image}`;
+    if (!this.memento.get<boolean>(key)) {
+      const allow = localize('Allow');
+      const answer = await this.prompts.confirm(localize('Browse volumes with a helper container from image {0}?', image), {
+        modal: true,
+        detail: localize('The volume is mounted read-only, with no network, in a container of {0} on {1} (already there: nothing is pulled). Folders are listed with find and stat in it; files are read through the engine\'s archive API. The container is removed after two minutes without use.', image, client.label),
+        actions: [allow],
+      });
+      if (answer !== allow) throw new vscode.CancellationError();
+      await this.memento.update(key, true);
+    }
+    return image;
+  }
+
+  async session(engineId: string, volume: string): Promise<VolumeBrowseSession> {
+    const key = JSON.stringify([engineId, volume]);
+    const existing = this.sessions.get(key);
+    if (existing) return existing;
+    let image = this.images.get(engineId);
+    if (!image) {
+      image = this.image(engineId);
+      this.images.set(engineId, image);
+      image.catch(() => this.images.delete(engineId));
+    }
+    const made = new VolumeBrowseSession(this.clientOf(engineId), volume, await image);
+    const raced = this.sessions.get(key);
+    if (raced) return raced;
+    this.sessions.set(key, made);
+    return made;
+  }
+
+  async end(engineId: string, volume: string): Promise<void> {
+    const key = JSON.stringify([engineId, volume]);
+    const s = this.sessions.get(key);
+    this.sessions.delete(key);
+    await s?.dispose();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.dispose()));
+    this.sessions.clear();
+  }
+}
+
+export class VolumeFileSystem implements vscode.FileSystemProvider {
+  private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changes.event;
+
+  constructor(readonly sessions: Sessions, private readonly offerDownload: (uri: vscode.Uri, size: number) => void) {}
+
+  private async with<T>(uri: vscode.Uri, work: (s: VolumeBrowseSession, path: string) => Promise<T>): Promise<T> {
+    const { engineId, volume, path } = placeOf(uri);
+    try {
+      return await work(await this.sessions.session(engineId, volume), path);
+    } catch (e) {
+      throw fsError(e, uri);
+    }
+  }
+
+  watch(): vscode.Disposable {
+    // No events from inside a volume; Refresh lists again.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    return this.with(uri, async (s, path) => {
+      const entry = await s.stat(path);
+      return { type: typeOf(entry), size: entry.size, mtime: entry.mtimeMs, ctime: entry.mtimeMs, permissions: vscode.FilePermission.Readonly };
+    });
+  }
+
+  readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    return this.with(uri, async (s, path) => (await s.list(path)).map((e) => [e.name, typeOf(e)]));
+  }
+
+  readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    return this.with(uri, async (s, path) => {
+      try {
+        return await s.readFile(path);
+      } catch (e) {
+        if (e instanceof BrowseError && e.kind === 'tooLarge') this.offerDownload(uri, e.size ?? 0);
+        throw e;
+      }
+    });
+  }
+
+  private readOnly(): never {
+    throw vscode.FileSystemError.NoPermissions(localize('Volumes are browsed read-only.'));
+  }
+  createDirectory(): void { this.readOnly(); }
+  writeFile(): void { this.readOnly(); }
+  delete(): void { this.readOnly(); }
+  rename(): void { this.readOnly(); }
+}
+
+export type FileNode =
+  | { kind: 'root'; engineId: string; volume: string; engineLabel: string }
+  | { kind: 'entry'; engineId: string; volume: string; path: string; entry: VolumeEntry; parent: FileNode };
+
+const folderLike = (e: VolumeEntry) => e.kind === 'dir' || (e.kind === 'symlink' && e.linkKind === 'dir');
+
+export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
+  private readonly changed = new vscode.EventEmitter<FileNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  roots: Extract<FileNode, { kind: 'root' }>[] = [];
+
+  constructor(private readonly sessions: Sessions) {}
+
+  refresh(node?: FileNode): void {
+    this.changed.fire(node);
+  }
+
+  async getChildren(node?: FileNode): Promise<FileNode[]> {
+    if (!node) return this.roots;
+    const path = node.kind === 'root' ? '' : node.path;
+    const session = await this.sessions.session(node.engineId, node.volume);
+    let entries: VolumeEntry[];
+    try {
+      entries = await session.list(path);
+    } catch (e) {
+      if (e instanceof BrowseError) { void vscode.window.showWarningMessage(e.message); return []; }
+      throw e;
+    }
+    entries.sort((a, b) => Number(folderLike(b)) - Number(folderLike(a)) || naturalOrder.compare(a.name, b.name));
+    return entries.map((entry) => ({ kind: 'entry', engineId: node.engineId, volume: node.volume, path: path ? `${path}/${entry.name}` : entry.name, entry, parent: node }));
+  }
+
+  getParent(node: FileNode): FileNode | undefined {
+    return node.kind === 'entry' ? node.parent : undefined;
+  }
+
+  getTreeItem(node: FileNode): vscode.TreeItem {
+    if (node.kind === 'root') {
+      const item = new vscode.TreeItem(node.volume, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `root:${node.engineId}:${node.volume}`;
+      item.iconPath = new vscode.ThemeIcon('database');
+      item.description = node.engineLabel;
+      item.contextValue = 'volumeFiles.root';
+      item.resourceUri = volumeUri(node.engineId, node.volume);
+      return item;
+    }
+    const { entry } = node;
+    const uri = volumeUri(node.engineId, node.volume, node.path);
+    // A name may hold newlines and control characters: shown escaped, never as they are.
+    const shownName = JSON.stringify(entry.name).slice(1, -1) === entry.name ? entry.name : JSON.stringify(entry.name);
+    const item = new vscode.TreeItem(shownName, folderLike(entry) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = `entry:${node.engineId}:${node.volume}:${node.path}`;
+    item.resourceUri = uri;
+    const mode = modeString(entry.kind, entry.mode);
+    const size = entry.kind === 'file' ? formatBytes(entry.size) : '';
+    const owner = `${entry.uid}:${entry.gid}`;
+    item.description = [size, mode, owner].filter(Boolean).join(' · ');
+    const lines = [
+      `**${shownName}**`,
+      '',
+      `${localize('Size')}: ${formatBytes(entry.size)} (${entry.size.toLocaleString('en-US')} B)`,
+      `${localize('Mode')}: \`${mode}\` (${entry.mode.toString(8).padStart(4, '0')})`,
+      `${localize('Owner')}: ${localize('user {0}, group {1}', entry.uid, entry.gid)}`,
+      `${localize('Modified')}: ${formatDate(entry.mtimeMs)}`,
+    ];
+    if (entry.kind === 'symlink') {
+      lines.push(`${localize('Symlink to')}: \`${JSON.stringify(entry.linkTarget ?? '')}\`${entry.linkResolved === undefined ? ` (${localize('outside the volume, or missing: not followed')})` : ''}`);
+    }
+    if (!['file', 'dir', 'symlink'].includes(entry.kind)) lines.push(localize('A special file ({0}): not opened.', entry.kind));
+    const tooltip = new vscode.MarkdownString(lines.join('  \n'));
+    tooltip.supportHtml = false;
+    item.tooltip = tooltip;
+    item.contextValue = `volumeFiles.${folderLike(entry) ? 'folder' : entry.kind === 'file' || entry.linkKind === 'file' ? 'file' : 'special'}`;
+    if (item.contextValue === 'volumeFiles.file') {
+      item.command = { command: 'vscode.open', title: localize('Open'), arguments: [uri] };
+    } else if (item.contextValue === 'volumeFiles.special') {
+      item.iconPath = new vscode.ThemeIcon(entry.kind === 'symlink' ? 'file-symlink-file' : 'circle-slash');
+    }
+    return item;
+  }
+}
+
+function nodeOf(node: unknown, tree: VolumeFilesTree): FileNode | undefined {
+  if (node && typeof node === 'object' && 'kind' in node && (node.kind === 'root' || node.kind === 'entry')) return node as FileNode;
+  return tree.roots[0];
+}
+
+export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts, memento: vscode.Memento, subscriptions: { dispose(): unknown }[]): VolumeBrowserApi {
+  const sessions = new Sessions(engines, prompts, memento);
+  const downloadLabel = localize('Download…');
+  const provider = new VolumeFileSystem(sessions, (uri, size) => {
+    void vscode.window.showWarningMessage(localize('{0} is {1}, too large to open in the editor.', placeOf(uri).path, formatBytes(size)), downloadLabel).then((answer) => {
+      if (answer === downloadLabel) void vscode.commands.executeCommand(COMMAND.downloadVolumeFile, uri);
+    });
+  });
+  const tree = new VolumeFilesTree(sessions);
+  const view = vscode.window.createTreeView(VIEW.volumeFiles, { treeDataProvider: tree, showCollapseAll: true });
+  const setBrowsing = () => void vscode.commands.executeCommand('setContext', CONTEXT.browsing, tree.roots.length > 0);
+  subscriptions.push(
+    vscode.workspace.registerFileSystemProvider(VOLUME_SCHEME, provider, { isReadonly: true, isCaseSensitive: true }),
+    view,
+    { dispose: () => void sessions.dispose() },
+  );
+
+  /** A tree node, or a dnv-volume URI (the editor's title menu, the too-large message). */
+  const placeFrom = (arg: unknown): Place | undefined => {
+    if (arg instanceof vscode.Uri && arg.scheme === VOLUME_SCHEME) return placeOf(arg);
+    const node = nodeOf(arg, tree);
+    if (!node) return undefined;
+    return { engineId: node.engineId, volume: node.volume, path: node.kind === 'root' ? '' : node.path };
+  };
+
+  return {
+    provider,
+    tree,
+    refresh: () => tree.refresh(),
+    async browse(arg) {
+      const a = (arg ?? {}) as { name?: unknown; engine?: unknown };
+      const volume = typeof a.name === 'string' ? a.name : undefined;
+      const store = engines.storeFor(arg);
+      const entry = engines.entries().find((e) => e.store === store)!;
+      if (!volume) throw new Error(localize('Browse Files needs a volume: run it from a volume in the Volumes view.'));
+      if (!store.volume(volume) && store.listed('volumes')) throw new Error(localize('There is no volume {0} on {1}.', volume, store.client.label));
+      // Asks about the helper image (once) before the view shows anything.
+      const session = await sessions.session(entry.id, volume);
+      await session.stat('');
+      let root = tree.roots.find((r) => r.engineId === entry.id && r.volume === volume);
+      if (!root) {
+        root = { kind: 'root', engineId: entry.id, volume, engineLabel: entry.label };
+        tree.roots = [...tree.roots, root];
+        setBrowsing();
+        tree.refresh();
+      }
+      await view.reveal(root, { focus: true, select: true, expand: true }).then(undefined, () => undefined);
+    },
+    async stop(arg) {
+      const node = nodeOf(arg, tree);
+      if (!node) return;
+      tree.roots = tree.roots.filter((r) => !(r.engineId === node.engineId && r.volume === node.volume));
+      setBrowsing();
+      tree.refresh();
+      await sessions.end(node.engineId, node.volume);
+    },
+    async download(arg) {
+      const place = placeFrom(arg);
+      if (!place) return;
+      const folder = await prompts.pickFolder({ title: localize('Download {0} into…', place.path || place.volume), openLabel: localize('Download Here') });
+      if (!folder) return;
+      const session = await sessions.session(place.engineId, place.volume);
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: localize('Downloading {0}', place.path || place.volume), cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const tar = await session.archive(place.path, abort.signal);
+        return downloadInto(tar, folder, place.path ? place.path.split('/').pop()! : place.volume, {
+          signal: abort.signal,
+          onProgress: (bytes) => progress.report({ message: formatBytes(bytes) }),
+        });
+      });
+      const skipped = result.skipped.length ? ' ' + localize('Left out (not a file or folder): {0}.', result.skipped.length) : '';
+      void vscode.window.showInformationMessage(localize('Downloaded {0} files ({1}) into {2}.', result.files, formatBytes(result.bytes), result.target) + skipped);
+    },
+    async compareWithFile(arg) {
+      const place = placeFrom(arg);
+      if (!place?.path) return;
+      const file = await prompts.pickFile({ title: localize('Compare {0} with…', place.path), openLabel: localize('Compare') });
+      if (!file) return;
+      const left = volumeUri(place.engineId, place.volume, place.path);
+      await vscode.commands.executeCommand('vscode.diff', left, vscode.Uri.file(file), localize('{0} (volume {1}) ↔ {2}', place.path, place.volume, vscode.workspace.asRelativePath(file)));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The volume browser in the real workbench: Browse Files on a volume asks once about the helper image, shows the
+ * volume in the Volume Files view with size, mode and owner, and a file opens in VS Code's own read-only editor
+ * through the dnv-volume file system; a file too large for the editor is refused; Download writes into a new
+ * folder of the chosen one.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { docker, dockerQuiet, extensionApi, setSetting, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
+import { useScriptedPrompts } from './scriptedPrompts';
+
+const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
+
+suite('Volume browser', function () {
+  this.timeout(120_000);
+  let api: ExtensionApi;
+  let folder: string;
+  const VOL = `${TAG}-browse`;
+  const prompts = useScriptedPrompts(() => api);
+
+  suiteSetup(async () => {
+    api = await extensionApi();
+    await waitLoaded(api);
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'dnvtest-browse-host-'));
+    docker('volume', 'create', VOL);
+    docker('run', '--rm', '--network', 'none', '-v', `${VOL}:/data`, IMAGE, 'sh', '-c',
+      'mkdir -p /data/conf /data/logs && printf "server {\\n  listen 80;\\n}\\n" > /data/conf/site.conf && chown 101:101 /data/conf/site.conf && chmod 640 /data/conf/site.conf && head -c 60000000 /dev/zero > /data/logs/huge.log && ln -s /etc /data/outside && mkfifo /data/pipe');
+    await setSetting('browse.helperImage', IMAGE);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    for (const root of api?.volumeBrowser.tree.roots ?? []) await vscode.commands.executeCommand('dnv.volumeFiles.stop', root);
+    await setSetting('browse.helperImage', undefined);
+    dockerQuiet('volume', 'rm', '-f', VOL);
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('Browse Files asks once about the helper image, then the view lists the volume with size, mode and owner', async () => {
+    const row = await waitForRow(api.explorer.volumesTree, VOL);
+    prompts().expect('confirm', new RegExp(`helper container from image ${IMAGE.replace(/[/.]/g, '\\$&')}[\\s\\S]*nothing is pulled`), 'Allow');
+    await vscode.commands.executeCommand('dnv.volume.browse', row.node);
+    prompts().assertAllAnswered();
+    const tree = api.volumeBrowser.tree;
+    assert.deepStrictEqual(tree.roots.map((r) => r.volume), [VOL]);
+    const top = await tree.getChildren(tree.roots[0]);
+    assert.deepStrictEqual(top.map((n) => tree.getTreeItem(n).label), ['conf', 'logs', 'outside', 'pipe']);
+    const conf = (await tree.getChildren(top[0]))[0];
+    const item = tree.getTreeItem(conf);
+    assert.strictEqual(item.label, 'site.conf');
+    assert.match(String(item.description), /^\d+ B · -rw-r----- · 101:101$/);
+    assert.strictEqual(item.contextValue, 'volumeFiles.file');
+    assert.strictEqual(tree.getTreeItem(top[2]).contextValue, 'volumeFiles.special', 'a link out of the volume is not followed');
+    // A second engine-wide question is not asked for another volume of the same engine.
+    const helpers = docker('ps', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOL}`, '--format', '{{.Names}}');
+    assert.match(helpers, /^dnv-browse-/);
+  });
+
+  test('a file opens read-only in the editor through the dnv-volume file system', async () => {
+    const tree = api.volumeBrowser.tree;
+    const conf = (await tree.getChildren((await tree.getChildren(tree.roots[0]))[0]))[0];
+    const item = tree.getTreeItem(conf);
+    assert.strictEqual(item.command?.command, 'vscode.open');
+    await vscode.commands.executeCommand(item.command.command, ...(item.command.arguments ?? []));
+    const editor = await waitFor('the file in an editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'dnv-volume' ? vscode.window.activeTextEditor : undefined));
+    assert.strictEqual(editor.document.getText(), 'server {\n  listen 80;\n}\n');
+    assert.match(editor.document.uri.path, new RegExp(`^/${VOL}/conf/site.conf$`));
+    const stat = await vscode.workspace.fs.stat(editor.document.uri);
+    assert.strictEqual(stat.permissions, vscode.FilePermission.Readonly);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(editor.document.uri, Buffer.from('x'))), /read-only|NoPermissions|readonly/i);
+    assert.strictEqual(docker('run', '--rm', '-v', `${VOL}:/data:ro`, IMAGE, 'cat', '/data/conf/site.conf'), 'server {\n  listen 80;\n}');
+  });
+
+  test('a file too large for the editor is refused with its size; Download writes it into a new folder of the chosen one', async () => {
+    const root = api.volumeBrowser.tree.roots[0];
+    const uri = vscode.Uri.from({ scheme: 'dnv-volume', authority: Buffer.from(root.engineId).toString('hex'), path: `/${VOL}/logs/huge.log` });
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(uri)), /too large/);
+    prompts().expect('pickFolder', /Download conf into/, folder);
+    await vscode.commands.executeCommand('dnv.volumeFiles.download', (await api.volumeBrowser.tree.getChildren(root))[0]);
+    prompts().assertAllAnswered();
+    assert.strictEqual(fs.readFileSync(path.join(folder, 'conf', 'site.conf'), 'utf8'), 'server {\n  listen 80;\n}\n');
+  });
+
+  test('Stop Browsing removes the helper container and the view entry', async () => {
+    await vscode.commands.executeCommand('dnv.volumeFiles.stop', api.volumeBrowser.tree.roots[0]);
+    assert.deepStrictEqual(api.volumeBrowser.tree.roots, []);
+    await waitFor('no helper left', () => docker('ps', '-a', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOL}`, '--format', '{{.Names}}') === '');
+  });
+});
