@@ -8,6 +8,22 @@ import { chmodSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
+
+// dockerode requires its BuildKit session (@grpc/grpc-js, @grpc/proto-loader, protobufjs: about 400 KB, and their
+// module set-up at every start) at load, for buildImage with BuildKit, which this extension never calls. A stub
+// in their place answers such a call with an error; everything else of dockerode is untouched.
+const noBuildKit = {
+  name: 'no-buildkit',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (args) => (/[\\/]dockerode[\\/]lib$/.test(args.resolveDir) ? { path: args.path, namespace: 'no-buildkit' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'no-buildkit' }, () => ({
+      contents: "const no = () => new Error('BuildKit builds are not supported in this bundle');\n"
+        + 'module.exports = function withSession(docker, auth, handler) { handler(no(), null, () => undefined); };\n'
+        + 'module.exports.followProgress = function (stream, onFinished) { onFinished(no()); };\n',
+      loader: 'js',
+    }));
+  },
+};
 const watch = process.argv.includes('--watch');
 
 const options = {
@@ -22,6 +38,7 @@ const options = {
   minify: production,
   logLevel: 'warning',
   metafile: true,
+  plugins: [noBuildKit],
 };
 
 const cliOptions = {

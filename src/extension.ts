@@ -106,7 +106,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   explorer.volumesTree.scheduleTimes = (volume) => scheduler.timesOf(volume);
   subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
   recoverLeftoversOnConnect(engines, subscriptions);
-  engines.start();
+  // Connecting (the socket, the first requests) waits until activate has returned: the workbench asks the views for
+  // rows only after that anyway, and an activation that returns sooner holds up nothing else in the host.
+  const starting = setImmediate(() => engines.start());
+  subscriptions.push({ dispose: () => clearImmediate(starting) });
   const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started };
   return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology, volumeBrowser };
 }
