@@ -68,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engines)));
 
   subscriptions.push(
-    registerCommand(COMMAND.refresh, () => Promise.all(engines.entries().map((e) => refresh(e.store)))),
+    registerCommand(COMMAND.refresh, () => { volumeBrowser.refresh(); return Promise.all(engines.entries().map((e) => refresh(e.store))); }),
     registerCommand(COMMAND.retryConnection, (arg) => retryConnection(engines, arg)),
     registerCommand(COMMAND.selectEngine, (arg) => selectEngine(engines, prompts, arg)),
     registerCommand(COMMAND.configureEngine, configureEngine),
