@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
-import { type BackupFormat, compressor } from './formats';
+import { type BackupFormat, compressionStages } from './formats';
 import { countEntry, emptyCounts, TarGuard, UnsafeArchiveError } from './guard';
 import { MOUNT, withHelper } from './helper';
 import { archiveFileName, type BackupManifest, MANIFEST_KIND, manifestPathFor, type UnrestorableEntries } from './manifest';
@@ -153,7 +153,7 @@ export async function backupVolume(client: EngineClient, options: BackupOptions)
     await withHelper(client, [{ volume, readOnly: true }], async (helper) => {
       paused = await pauseWhile(client, options.pause ?? [], signal, async () => {
         const tar = await client.getArchive(helper, `${MOUNT}/.`, { signal });
-        await pipeline(tar, meter, counter, compressor(format, { level: options.level }), hash, out, { signal });
+        await pipeline([tar, meter, counter, ...compressionStages(format, { level: options.level }), hash, out], { signal });
       });
     }, signal);
   } catch (e) {
