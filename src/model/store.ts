@@ -89,6 +89,9 @@ export class ExplorerStore {
   private loadedOnce = false;
   /** Bumped by every full load and by a lost connection: an alias fill from an older one stops and is ignored. */
   private loadSeq = 0;
+  /** The containers the alias fill has yet to inspect (while it runs), and those a view asked for first. */
+  private aliasQueue: Map<string, ContainerModel> | undefined;
+  private readonly aliasWanted = new Set<string>();
   /** The alias fill in progress, if any (awaited by stop and engine switches). */
   private filling: Promise<void> = Promise.resolve();
   private pending = emptyPending();
@@ -261,6 +264,16 @@ export class ExplorerStore {
     if (byId.length === 0) return byName;
     const seen = new Set(byId.map((m) => m.container.id));
     return [...byId, ...byName.filter((m) => !seen.has(m.container.id))];
+  }
+
+  /**
+   * A view shows these containers (a network's members): while the aliases are being filled in after a load,
+   * they are inspected before the others. Afterwards (or for containers already inspected) it does nothing.
+   */
+  wantAliases(containerIds: Iterable<string>): void {
+    // Before the fill starts (the lists are in, the inspects not begun) the wish is kept for it.
+    if (!this.aliasQueue && this.loadedOnce) return;
+    for (const id of containerIds) if (!this.aliasQueue || this.aliasQueue.has(id)) this.aliasWanted.add(id);
   }
 
   usersOf(volume: VolumeModel): VolumeUser[] {
@@ -468,8 +481,21 @@ export class ExplorerStore {
     const targets = [...this.containerById.values()].filter(needsInspectForAliases);
     let changed = false;
     let retry = false;
-    await mapLimit(targets, this.concurrency, async (listed) => {
-      if (!current()) return;
+    // The containers a view is showing (wantAliases) are inspected first; the rest follow in list order.
+    const waiting = new Map(targets.map((c) => [c.id, c]));
+    this.aliasQueue = waiting;
+    const next = (): ContainerModel | undefined => {
+      for (const id of this.aliasWanted) {
+        this.aliasWanted.delete(id);
+        const wanted = waiting.get(id);
+        if (wanted) { waiting.delete(id); return wanted; }
+      }
+      for (const [id, c] of waiting) { waiting.delete(id); return c; }
+      return undefined;
+    };
+    await mapLimit(targets, this.concurrency, async () => {
+      const listed = next();
+      if (!listed || !current()) return;
       try {
         const raw = await this.client.inspectContainer(listed.id);
         if (current() && this.containerById.get(listed.id) === listed) {
@@ -486,6 +512,7 @@ export class ExplorerStore {
         }
       }
     });
+    if (this.aliasQueue === waiting) { this.aliasQueue = undefined; this.aliasWanted.clear(); }
     if (!current()) return;
     const settledNow = !this.loadedOnce;
     this.loadedOnce = true;

@@ -71,9 +71,14 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
   protected rowItem(id: string, node: Node, expandable: boolean): vscode.TreeItem {
     const row = this.describe(node);
     if (!row) return new vscode.TreeItem(localize('(gone)'));
-    const collapsible = expandable && this.getChildren(node).length
+    const collapsible = expandable && this.hasChildren(node)
       ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     return toTreeItem(id, row, collapsible);
+  }
+
+  /** Whether a row can be expanded (asked for every row drawn: a subclass can answer without listing them). */
+  protected hasChildren(node: Node): boolean {
+    return this.getChildren(node).length > 0;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {

@@ -59,11 +59,19 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
     if (node.kind === 'network') {
       const network = this.store.network(node.id);
       if (!network) return [];
-      return this.store.membersOf(network)
+      const members = this.store.membersOf(network);
+      this.store.wantAliases(members.map((m) => m.container.id));
+      return members
         .sort((a, b) => naturalOrder.compare(a.container.name, b.container.name))
         .map((m) => ({ kind: 'member', networkId: network.id, containerId: m.container.id }));
     }
     return [];
+  }
+
+  /** A network row can be expanded when it has members; asking does not count as showing them (wantAliases). */
+  protected override hasChildren(node: NetworkNode): boolean {
+    const network = node.kind === 'network' ? this.store.network(node.id) : undefined;
+    return network ? this.store.membersOf(network).length > 0 : this.getChildren(node).length > 0;
   }
 
   getParent(node: NetworkNode): NetworkNode | undefined {
