@@ -57,6 +57,8 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
   const seen = new Set<string>();
   const env = project.env;
   const lines = model.parsed.lines;
+  // One function for the whole analysis: rules share work cached by it (the parsed ports).
+  const resolve = (text: string) => interpolate(text, env);
   let complete = true;
   for (const rule of RULES) {
     if (options.isCancelled?.()) { complete = false; break; }
@@ -67,7 +69,7 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
     const severity = configured ?? rule.defaultSeverity;
     const ctx: RuleContext = {
       model, project, file: options.file, engine: options.engine, host: options.host,
-      resolve: (text) => interpolate(text, env),
+      resolve,
       report: (f: Finding) => {
         // An anchor used twice reports the same problem at the same place twice.
         const key = `${rule.id}:${f.start}:${f.end}:${f.message}`;

@@ -15,60 +15,89 @@ const HASH = 35;
 const DASH = 45;
 const COLON = 58;
 
-interface Line {
-  /** Offset of the first non-space character. */
-  start: number;
-  indent: number;
-  /** Offset of the line break (or end of text). */
-  end: number;
-}
-
-export function fastParse(text: string): CNode | undefined {
+/** `maxDepth`: collections nested deeper than this make it give up (the caller then checks the nesting itself). */
+export function fastParse(text: string, maxDepth = 1000): CNode | undefined {
   // Line endings other than \n, tabs, BOMs and directives go to the full parser.
   if (text.length === 0 || text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
   try {
-    return new Scanner(text).document();
+    return new Scanner(text, maxDepth).document();
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
   }
 }
 
-class Scanner {
-  private readonly lines: Line[] = [];
-  private i = 0;
+/** A map key as tryKey found it; one object reused by the scanner (a 10 MB file has half a million keys). */
+interface KeyAt {
+  key: string;
+  keyStart: number;
+  keyEnd: number;
+  colon: number;
+}
 
-  constructor(private readonly text: string) {
-    let pos = 0;
+/** Maps with more entries than this check duplicate keys with a Set; smaller ones by a scan (no allocation). */
+const SCAN_KEYS_BELOW = 12;
+
+class Scanner {
+  // The structural lines (not blank, not comment-only), in three parallel typed arrays rather than one object
+  // per line: offset of the first non-space character, its column, and the offset of the line break.
+  private readonly starts: Int32Array;
+  private readonly indents: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly count: number;
+  private i = 0;
+  /** Collections open around the current line: the scanner recurses, so it stops before the stack would. */
+  private depth = 0;
+  private readonly found: KeyAt = { key: '', keyStart: 0, keyEnd: 0, colon: 0 };
+
+  constructor(private readonly text: string, private readonly maxDepth: number) {
     const n = text.length;
+    let breaks = 0;
+    for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) breaks++;
+    this.starts = new Int32Array(breaks + 1);
+    this.indents = new Int32Array(breaks + 1);
+    this.ends = new Int32Array(breaks + 1);
+    let count = 0;
+    let pos = 0;
     while (pos <= n) {
       let end = text.indexOf('\n', pos);
       if (end === -1) end = n;
       let s = pos;
       while (s < end && text.charCodeAt(s) === SPACE) s++;
       // Blank and comment-only lines carry no structure.
-      if (s < end && text.charCodeAt(s) !== HASH) this.lines.push({ start: s, indent: s - pos, end });
+      if (s < end && text.charCodeAt(s) !== HASH) {
+        this.starts[count] = s;
+        this.indents[count] = s - pos;
+        this.ends[count] = end;
+        count++;
+      }
       pos = end + 1;
     }
+    this.count = count;
   }
 
   document(): CNode | undefined {
-    if (this.lines.length === 0) return undefined;
-    const first = this.lines[0];
-    if (first.indent !== 0) throw GIVE_UP;
-    const c = this.text.charCodeAt(first.start);
+    if (this.count === 0) return undefined;
+    if (this.indents[0] !== 0) throw GIVE_UP;
+    const first = this.starts[0];
+    const c = this.text.charCodeAt(first);
     // Directives, document markers.
-    if (c === 37 /* % */ || this.text.startsWith('---', first.start) || this.text.startsWith('...', first.start)) throw GIVE_UP;
+    if (c === 37 /* % */ || this.text.startsWith('---', first) || this.text.startsWith('...', first)) throw GIVE_UP;
     const root = this.block(0);
-    if (this.i < this.lines.length) throw GIVE_UP;
+    if (this.i < this.count) throw GIVE_UP;
     return root;
   }
 
   /** The block node whose first line is the current one (at `indent`). */
   private block(indent: number): CNode {
-    const line = this.lines[this.i];
-    if (this.isSeqItem(line.start, line.end)) return this.seq(indent);
-    return this.map(indent, line.start);
+    const i = this.i;
+    if (this.isSeqItem(this.starts[i], this.ends[i])) return this.seq(indent);
+    return this.map(indent, this.starts[i]);
+  }
+
+  /** Whether structural line `i` exists and starts a "- " item. */
+  private seqItemLine(i: number): boolean {
+    return i < this.count && this.isSeqItem(this.starts[i], this.ends[i]);
   }
 
   private isSeqItem(at: number, end: number): boolean {
@@ -78,75 +107,85 @@ class Scanner {
 
   /** A block map whose entries sit at column `indent`; the first one starts at `firstAt` (maybe after "- "). */
   private map(indent: number, firstAt: number): CMap {
+    if (++this.depth > this.maxDepth) throw GIVE_UP;
     const entries: CEntry[] = [];
-    const keys = new Set<string>();
+    let keys: Set<string> | undefined;
     let at = firstAt;
     for (;;) {
-      const line = this.lines[this.i];
-      const { key, keyStart, keyEnd, colon } = this.key(at, line.end);
-      if (keys.has(key)) throw GIVE_UP; // a duplicate key is an error: let yaml report it
-      keys.add(key);
-      const restAt = this.skipSpaces(colon + 1, line.end);
+      const lineEnd = this.ends[this.i];
+      const { key, keyStart, keyEnd, colon } = this.key(at, lineEnd);
+      // A duplicate key is an error: let yaml report it.
+      if (keys) {
+        if (keys.has(key)) throw GIVE_UP;
+        keys.add(key);
+      } else {
+        for (let k = 0; k < entries.length; k++) if (entries[k].key === key) throw GIVE_UP;
+        if (entries.length + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (const e of entries) keys.add(e.key); keys.add(key); }
+      }
+      const restAt = this.skipSpaces(colon + 1, lineEnd);
       let value: CNode;
-      if (restAt === line.end || this.text.charCodeAt(restAt) === HASH) {
-        this.i++;
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) value = this.block(next.indent);
-        else if (next && next.indent === indent && this.isSeqItem(next.start, next.end)) value = this.seq(indent);
+      if (restAt === lineEnd || this.text.charCodeAt(restAt) === HASH) {
+        const next = ++this.i;
+        if (next < this.count && this.indents[next] > indent) value = this.block(this.indents[next]);
+        else if (next < this.count && this.indents[next] === indent && this.seqItemLine(next)) value = this.seq(indent);
         else value = { kind: 'scalar', value: null, start: colon + 1, end: colon + 1 };
       } else {
-        value = this.inline(restAt, line.end);
+        value = this.inline(restAt, lineEnd);
         this.i++;
       }
       entries.push({ key, keyStart, keyEnd, value });
-      const next = this.lines[this.i];
-      if (!next || next.indent < indent) break;
-      if (next.indent > indent) throw GIVE_UP; // continuation lines of a multi-line scalar, or an error
-      if (this.isSeqItem(next.start, next.end)) break; // the caller decides (a parent's same-indent sequence, or an error)
-      at = next.start;
+      const next = this.i;
+      if (next >= this.count || this.indents[next] < indent) break;
+      if (this.indents[next] > indent) throw GIVE_UP; // continuation lines of a multi-line scalar, or an error
+      if (this.seqItemLine(next)) break; // the caller decides (a parent's same-indent sequence, or an error)
+      at = this.starts[next];
     }
+    this.depth--;
     return { kind: 'map', entries, start: entries[0].keyStart, end: entries[entries.length - 1].value.end };
   }
 
   private seq(indent: number): CSeq {
+    if (++this.depth > this.maxDepth) throw GIVE_UP;
     const items: CNode[] = [];
     let start = -1;
     for (;;) {
-      const line = this.lines[this.i];
-      if (line.indent !== indent || !this.isSeqItem(line.start, line.end)) break;
-      if (start < 0) start = line.start;
-      const restAt = this.skipSpaces(line.start + 1, line.end);
-      if (restAt === line.end || this.text.charCodeAt(restAt) === HASH) {
-        this.i++;
-        const next = this.lines[this.i];
-        if (next && next.indent > indent) items.push(this.block(next.indent));
-        else items.push({ kind: 'scalar', value: null, start: line.start + 1, end: line.start + 1 });
-      } else if (this.isSeqItem(restAt, line.end)) {
+      const i = this.i;
+      const lineStart = this.starts[i];
+      const lineEnd = this.ends[i];
+      if (this.indents[i] !== indent || !this.isSeqItem(lineStart, lineEnd)) break;
+      if (start < 0) start = lineStart;
+      const restAt = this.skipSpaces(lineStart + 1, lineEnd);
+      if (restAt === lineEnd || this.text.charCodeAt(restAt) === HASH) {
+        const next = ++this.i;
+        if (next < this.count && this.indents[next] > indent) items.push(this.block(this.indents[next]));
+        else items.push({ kind: 'scalar', value: null, start: lineStart + 1, end: lineStart + 1 });
+      } else if (this.isSeqItem(restAt, lineEnd)) {
         throw GIVE_UP; // "- - a": compact nested sequence
-      } else if (this.tryKey(restAt, line.end)) {
+      } else if (this.tryKey(restAt, lineEnd)) {
         // "- key: value" starts a map whose entries sit at the key's column.
-        const column = restAt - (line.start - line.indent);
+        const column = restAt - (lineStart - this.indents[i]);
         items.push(this.map(column, restAt));
       } else {
-        items.push(this.inline(restAt, line.end));
+        items.push(this.inline(restAt, lineEnd));
         this.i++;
       }
-      const next = this.lines[this.i];
-      if (!next || next.indent < indent) break;
-      if (next.indent > indent) throw GIVE_UP;
+      const next = this.i;
+      if (next >= this.count || this.indents[next] < indent) break;
+      if (this.indents[next] > indent) throw GIVE_UP;
     }
+    this.depth--;
     return { kind: 'seq', items, start, end: items[items.length - 1].end };
   }
 
   /** The map key (plain or quoted, then ":" and a space or the line's end) at `at`, if there is one there. */
-  private tryKey(at: number, end: number): { key: string; keyStart: number; keyEnd: number; colon: number } | undefined {
+  private tryKey(at: number, end: number): KeyAt | undefined {
     const c = this.text.charCodeAt(at);
     if (c === 34 /* " */ || c === 39 /* ' */) {
       const q = this.quotedOrUndefined(at, end);
       if (!q) return undefined;
       const colon = this.skipSpaces(q.end, end);
       if (this.text.charCodeAt(colon) !== COLON || !this.endsToken(colon + 1, end)) return undefined;
-      return { key: String(q.value), keyStart: at, keyEnd: q.end, colon };
+      return this.keyAt(String(q.value), at, q.end, colon);
     }
     if (isIndicator(c) || c === DASH || c === 63 /* ? */ || c === COLON) return undefined;
     // A plain key runs to the first ": " (or ":" at the end of the line).
@@ -162,10 +201,19 @@ class Scanner {
     const key = this.text.slice(at, keyEnd);
     // "<<" is a merge key: left to yaml.
     if (key.length === 0 || key === '<<' || key.includes(' #') || /[[\]{},]/.test(key)) return undefined;
-    return { key, keyStart: at, keyEnd, colon: p };
+    return this.keyAt(key, at, keyEnd, p);
   }
 
-  private key(at: number, end: number): { key: string; keyStart: number; keyEnd: number; colon: number } {
+  private keyAt(key: string, keyStart: number, keyEnd: number, colon: number): KeyAt {
+    const f = this.found;
+    f.key = key;
+    f.keyStart = keyStart;
+    f.keyEnd = keyEnd;
+    f.colon = colon;
+    return f;
+  }
+
+  private key(at: number, end: number): KeyAt {
     const k = this.tryKey(at, end);
     // Keys that the core schema reads as numbers, booleans or null would not round-trip as written.
     if (!k || (this.text.charCodeAt(at) !== 34 && this.text.charCodeAt(at) !== 39 && typeof resolvePlain(k.key) !== 'string')) throw GIVE_UP;

@@ -81,12 +81,18 @@ export interface ParsedCompose {
 
 /** Offsets to line/character positions, by binary search over line starts computed once per text. */
 export class LineIndex {
-  private readonly starts: number[];
+  private computed: number[] | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string) {}
+
+  /** Computed on first use: a file with nothing to report never needs a position. */
+  private get starts(): number[] {
+    if (this.computed) return this.computed;
     const starts = [0];
+    const text = this.text;
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    this.starts = starts;
+    this.computed = starts;
+    return starts;
   }
 
   get lineCount(): number {
@@ -131,6 +137,9 @@ export const MAX_NESTING = 200;
 
 export function parseCompose(text: string): ParsedCompose {
   const lines = new LineIndex(text);
+  // The fast scanner checks the nesting as it goes; the separate scan is needed only before the yaml library.
+  const fast = fastParse(text, MAX_NESTING);
+  if (fast) return { text, root: fast, problems: [], lines, parser: 'fast' };
   const deep = tooDeep(text);
   if (deep) {
     const end = text.indexOf('\n', deep.at);
@@ -142,8 +151,6 @@ export function parseCompose(text: string): ParsedCompose {
       }],
     };
   }
-  const fast = fastParse(text);
-  if (fast) return { text, root: fast, problems: [], lines, parser: 'fast' };
   const { root, problems } = parseWithYaml(text);
   return { text, root, problems, lines, parser: 'yaml' };
 }

@@ -10,13 +10,17 @@ export interface ServicePort {
   result: PortResult;
 }
 
-/** Per analysis (the context), per file's services: the environment may differ between analyses. */
-const cache = new WeakMap<RuleContext, Map<readonly ServiceDecl[], ServicePort[]>>();
+/**
+ * Per analysis, per file's services: the environment may differ between analyses. The key is the analysis's
+ * `resolve`, which every rule of one analysis shares (each rule gets a context of its own, so keying by the
+ * context parsed every port once per port rule).
+ */
+const cache = new WeakMap<RuleContext['resolve'], Map<readonly ServiceDecl[], ServicePort[]>>();
 
 /** Every port entry of the file's services whose value is known (variables resolved). */
 export function servicePorts(ctx: RuleContext, services: readonly ServiceDecl[] = ctx.model.services): ServicePort[] {
-  let perContext = cache.get(ctx);
-  if (!perContext) cache.set(ctx, perContext = new Map());
+  let perContext = cache.get(ctx.resolve);
+  if (!perContext) cache.set(ctx.resolve, perContext = new Map());
   const cached = perContext.get(services);
   if (cached) return cached;
   const out: ServicePort[] = [];
