@@ -3,11 +3,13 @@
  * writing into a new folder only. The engine test (test/engine/browse.test.ts) runs the real commands.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
+import { ArchiveBrowseError, indexArchive, readArchiveFile } from '../../src/browse/archiveSource';
+import { zstdAvailable } from '../../src/backup/formats';
 import { downloadInto, entrySegments, localName } from '../../src/browse/download';
 import { helperPath, insideVolume, ListingParseError, listCommand, modeString, parseListing, statCommand, volumePathSegments } from '../../src/browse/listing';
 
@@ -136,5 +138,64 @@ suite('volume browser: download', () => {
     assert.deepEqual(entrySegments('a/./b/'), ['a', 'b']);
     assert.equal(entrySegments('a/../b'), undefined);
     assert.equal(entrySegments('/a'), undefined);
+  });
+});
+
+suite('volume browser: backup archives', () => {
+  let dir: string;
+  setup(() => { dir = mkdtempSync(path.join(tmpdir(), 'dnv-archive-')); });
+  teardown(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function archive(format: 'tar' | 'tar.gz' | 'tar.zst'): Promise<string> {
+    const p = pack();
+    const entry = (h: Parameters<typeof p.entry>[0], body = '') => p.entry({ mode: 0o644, mtime: new Date(1_600_000_000_000), ...h }, body);
+    entry({ name: './', type: 'directory', mode: 0o755 });
+    entry({ name: './conf/', type: 'directory', mode: 0o750, uid: 101, gid: 102 });
+    entry({ name: './conf/site.conf', uid: 101, gid: 102, mode: 0o640 }, 'listen 80;\n');
+    entry({ name: './deep/a/b/c.txt' }, 'no folder entries above me');
+    entry({ name: './new\nline' }, 'x');
+    entry({ name: './link', type: 'symlink', linkname: '/etc/passwd' });
+    entry({ name: './hard', type: 'link', linkname: './conf/site.conf' });
+    entry({ name: '../escape' }, 'never');
+    entry({ name: '/abs' }, 'never');
+    entry({ name: './big' }, 'y'.repeat(5000));
+    entry({ name: './conf/site.conf', uid: 101, gid: 102, mode: 0o640 }, 'listen 8080;\n');
+    p.finalize();
+    const chunks: Buffer[] = [];
+    for await (const c of p) chunks.push(Buffer.from(c as Uint8Array));
+    const tar = Buffer.concat(chunks);
+    const zlib = await import('node:zlib');
+    const z = zlib as unknown as { zstdCompressSync?: (b: Buffer) => Buffer };
+    const bytes = format === 'tar' ? tar : format === 'tar.gz' ? zlib.gzipSync(tar) : z.zstdCompressSync!(tar);
+    const file = path.join(dir, `backup.${format}`);
+    writeFileSync(file, bytes);
+    return file;
+  }
+
+  for (const format of ['tar', 'tar.gz', 'tar.zst'] as const) {
+    test(`lists and reads a .${format} backup; escapes left out, links not followed`, async function () {
+      if (format === 'tar.zst' && !zstdAvailable()) this.skip();
+      const file = await archive(format);
+      const index = await indexArchive(file);
+      assert.deepEqual(index.list('').map((e) => e.name).sort(), ['big', 'conf', 'deep', 'hard', 'link', 'new\nline']);
+      assert.equal(index.skipped, 2);
+      const conf = index.list('conf');
+      assert.deepEqual(conf.map((e) => [e.name, e.kind, e.uid, e.gid, e.mode.toString(8)]), [['site.conf', 'file', 101, 102, '640']]);
+      assert.deepEqual(index.list('deep/a/b').map((e) => e.name), ['c.txt']);
+      assert.equal(index.stat('link')!.linkTarget, '/etc/passwd');
+      assert.equal(Buffer.from(await readArchiveFile(file, index, 'conf/site.conf', 1000)).toString(), 'listen 8080;\n', 'the later entry wins, as tar extracts');
+      assert.equal(Buffer.from(await readArchiveFile(file, index, 'new\nline', 1000)).toString(), 'x');
+      await assert.rejects(readArchiveFile(file, index, 'link', 1000), (e: ArchiveBrowseError) => e.kind === 'notFile');
+      await assert.rejects(readArchiveFile(file, index, 'big', 1000), (e: ArchiveBrowseError) => e.kind === 'tooLarge' && e.size === 5000);
+      assert.throws(() => index.list('nope'), (e: ArchiveBrowseError) => e.kind === 'notFound');
+      assert.throws(() => index.list('big'), (e: ArchiveBrowseError) => e.kind === 'notFolder');
+      assert.equal(index.stat('hard')!.kind, 'file');
+    });
+  }
+
+  test('a file that is not an archive is refused', async () => {
+    const file = path.join(dir, 'not.tar');
+    writeFileSync(file, 'hello');
+    await assert.rejects(indexArchive(file), (e: ArchiveBrowseError) => e.kind === 'unreadable');
   });
 });
