@@ -88,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.compareVolumeFile, (arg) => volumeBrowser.compareWithFile(arg)),
     registerCommand(COMMAND.stopBrowsing, (arg) => volumeBrowser.stop(arg)),
     registerCommand(COMMAND.refreshVolumeFiles, () => volumeBrowser.refresh()),
+    registerCommand(COMMAND.browseBackup, (arg) => volumeBrowser.browseBackup(arg)),
     ...registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources),
   );
 

@@ -42,6 +42,7 @@ export const COMMAND = {
   compareVolumeFile: 'dnv.volumeFiles.compareWithFile',
   stopBrowsing: 'dnv.volumeFiles.stop',
   refreshVolumeFiles: 'dnv.volumeFiles.refresh',
+  browseBackup: 'dnv.backup.browse',
 } as const;
 
 export const CONTEXT = {

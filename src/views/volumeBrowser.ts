@@ -6,8 +6,11 @@
  */
 import * as vscode from 'vscode';
 import { type EntryKind, modeString, type VolumeEntry } from '../browse/listing';
-import { BrowseError, DEFAULT_HELPER_IMAGES, findHelperImage, VolumeBrowseSession } from '../browse/session';
+import { BrowseError, DEFAULT_HELPER_IMAGES, DEFAULT_MAX_READ_BYTES, findHelperImage, VolumeBrowseSession } from '../browse/session';
 import { downloadInto } from '../browse/download';
+import { ArchiveBrowseError, type ArchiveIndex, indexArchive, readArchiveFile } from '../browse/archiveSource';
+import type { Readable } from 'node:stream';
+import * as path from 'node:path';
 import { COMMAND, CONTEXT, SETTING, SETTING_SECTION, VIEW } from '../ids';
 import { localize } from '../l10n';
 import type { EngineSet } from '../model/engines';
@@ -15,12 +18,17 @@ import { formatBytes, formatDate } from '../model/format';
 import { naturalOrder } from './describe';
 
 export const VOLUME_SCHEME = 'dnv-volume';
+/** A backup archive on disk, browsed like a volume: `dnv-backup://<archive path in hex>/<archive name>/<path…>`. */
+export const BACKUP_SCHEME = 'dnv-backup';
+/** The engine id of a backup's place: the archive's path after it. */
+const BACKUP_PREFIX = 'backup:';
+const isBackup = (engineId: string) => engineId.startsWith(BACKUP_PREFIX);
 
 /** The questions the browser asks (the commands' injected Prompts has this shape). */
 export interface BrowserPrompts {
   confirm(message: string, options: { detail?: string; modal?: boolean; actions: string[] }): Promise<string | undefined>;
   pickFolder(options: { title: string; openLabel?: string }): Promise<string | undefined>;
-  pickFile(options: { title: string; openLabel?: string }): Promise<string | undefined>;
+  pickFile(options: { title: string; openLabel?: string; defaultFolder?: string; filters?: Record<string, string[]> }): Promise<string | undefined>;
 }
 
 interface Place { engineId: string; volume: string; path: string }
@@ -30,12 +38,13 @@ const unhex = (s: string) => Buffer.from(s, 'hex').toString('utf8');
 
 export function volumeUri(engineId: string, volume: string, path = ''): vscode.Uri {
   const rest = path ? `/${path}` : '';
+  if (isBackup(engineId)) return vscode.Uri.from({ scheme: BACKUP_SCHEME, authority: hex(engineId.slice(BACKUP_PREFIX.length)), path: `/${volume}${rest}` });
   return vscode.Uri.from({ scheme: VOLUME_SCHEME, authority: hex(engineId), path: `/${volume}${rest}` });
 }
 
 function placeOf(uri: vscode.Uri): Place {
   const [volume = '', ...rest] = uri.path.split('/').filter((s) => s !== '');
-  return { engineId: unhex(uri.authority), volume, path: rest.join('/') };
+  return { engineId: uri.scheme === BACKUP_SCHEME ? BACKUP_PREFIX + unhex(uri.authority) : unhex(uri.authority), volume, path: rest.join('/') };
 }
 
 const fileType = (kind: EntryKind | undefined): vscode.FileType => (kind === 'dir' ? vscode.FileType.Directory : kind === 'file' ? vscode.FileType.File : kind ? vscode.FileType.Unknown : vscode.FileType.Unknown);
@@ -46,7 +55,7 @@ function typeOf(entry: VolumeEntry): vscode.FileType {
 }
 
 function fsError(e: unknown, uri: vscode.Uri): unknown {
-  if (e instanceof BrowseError) {
+  if (e instanceof BrowseError || e instanceof ArchiveBrowseError) {
     if (e.kind === 'notFound') return vscode.FileSystemError.FileNotFound(uri);
     if (e.kind === 'notFolder') return vscode.FileSystemError.FileNotADirectory(uri);
     if (e.kind === 'notFile') return vscode.FileSystemError.FileIsADirectory(uri);
@@ -61,6 +70,8 @@ export interface VolumeBrowserApi {
   download(node: unknown): Promise<void>;
   compareWithFile(node: unknown): Promise<void>;
   stop(node: unknown): Promise<void>;
+  /** Browse Backup Files: a backup archive on disk (arg { archive }, else a file picker), read-only. */
+  browseBackup(arg: unknown): Promise<void>;
   refresh(): void;
   /** The sessions' file system (tests read through it). */
   provider: VolumeFileSystem;
@@ -68,9 +79,36 @@ export interface VolumeBrowserApi {
   tree: VolumeFilesTree;
 }
 
-/** One session per engine and volume; the helper image per engine, asked about once. */
+/** What the view and the file system read: a volume's browse session, or a backup archive's index. */
+interface Source {
+  list(path: string): Promise<VolumeEntry[]>;
+  stat(path: string): Promise<VolumeEntry>;
+  readFile(path: string): Promise<Uint8Array>;
+  /** A tar stream of the path (volumes only: a backup is already an archive). */
+  archive?(path: string, signal?: AbortSignal): Promise<Readable>;
+  dispose(): Promise<void>;
+}
+
+class BackupSource implements Source {
+  private index: Promise<ArchiveIndex> | undefined;
+  constructor(readonly file: string) {}
+  private indexed(): Promise<ArchiveIndex> {
+    this.index ??= indexArchive(this.file);
+    return this.index;
+  }
+  async list(p: string) { return (await this.indexed()).list(p); }
+  async stat(p: string) {
+    const entry = (await this.indexed()).stat(p);
+    if (!entry) throw new ArchiveBrowseError('notFound', localize('{0} is not in the archive.', p));
+    return entry;
+  }
+  async readFile(p: string) { return readArchiveFile(this.file, await this.indexed(), p, DEFAULT_MAX_READ_BYTES); }
+  async dispose() { /* nothing held open between reads */ }
+}
+
+/** One session per engine and volume (or backup archive); the helper image per engine, asked about once. */
 class Sessions {
-  private readonly sessions = new Map<string, VolumeBrowseSession>();
+  private readonly sessions = new Map<string, Source>();
   private readonly images = new Map<string, Promise<string>>();
 
   constructor(private readonly engines: EngineSet, private readonly prompts: BrowserPrompts, private readonly memento: vscode.Memento) {}
@@ -105,10 +143,15 @@ class Sessions {
     return image;
   }
 
-  async session(engineId: string, volume: string): Promise<VolumeBrowseSession> {
+  async session(engineId: string, volume: string): Promise<Source> {
     const key = JSON.stringify([engineId, volume]);
     const existing = this.sessions.get(key);
     if (existing) return existing;
+    if (isBackup(engineId)) {
+      const source = new BackupSource(engineId.slice(BACKUP_PREFIX.length));
+      this.sessions.set(key, source);
+      return source;
+    }
     let image = this.images.get(engineId);
     if (!image) {
       image = this.image(engineId);
@@ -141,7 +184,7 @@ export class VolumeFileSystem implements vscode.FileSystemProvider {
 
   constructor(readonly sessions: Sessions, private readonly offerDownload: (uri: vscode.Uri, size: number) => void) {}
 
-  private async with<T>(uri: vscode.Uri, work: (s: VolumeBrowseSession, path: string) => Promise<T>): Promise<T> {
+  private async with<T>(uri: vscode.Uri, work: (s: Source, path: string) => Promise<T>): Promise<T> {
     const { engineId, volume, path } = placeOf(uri);
     try {
       return await work(await this.sessions.session(engineId, volume), path);
@@ -171,7 +214,7 @@ export class VolumeFileSystem implements vscode.FileSystemProvider {
       try {
         return await s.readFile(path);
       } catch (e) {
-        if (e instanceof BrowseError && e.kind === 'tooLarge') this.offerDownload(uri, e.size ?? 0);
+        if ((e instanceof BrowseError || e instanceof ArchiveBrowseError) && e.kind === 'tooLarge') this.offerDownload(uri, e.size ?? 0);
         throw e;
       }
     });
@@ -211,7 +254,7 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
     try {
       entries = await session.list(path);
     } catch (e) {
-      if (e instanceof BrowseError) { void vscode.window.showWarningMessage(e.message); return []; }
+      if (e instanceof BrowseError || e instanceof ArchiveBrowseError) { void vscode.window.showWarningMessage(e.message); return []; }
       throw e;
     }
     entries.sort((a, b) => Number(folderLike(b)) - Number(folderLike(a)) || naturalOrder.compare(a.name, b.name));
@@ -226,7 +269,7 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
     if (node.kind === 'root') {
       const item = new vscode.TreeItem(node.volume, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `root:${node.engineId}:${node.volume}`;
-      item.iconPath = new vscode.ThemeIcon('database');
+      item.iconPath = new vscode.ThemeIcon(isBackup(node.engineId) ? 'archive' : 'database');
       item.description = node.engineLabel;
       item.contextValue = 'volumeFiles.root';
       item.resourceUri = volumeUri(node.engineId, node.volume);
@@ -286,13 +329,14 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
   const setBrowsing = () => void vscode.commands.executeCommand('setContext', CONTEXT.browsing, tree.roots.length > 0);
   subscriptions.push(
     vscode.workspace.registerFileSystemProvider(VOLUME_SCHEME, provider, { isReadonly: true, isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(BACKUP_SCHEME, provider, { isReadonly: true, isCaseSensitive: true }),
     view,
     { dispose: () => void sessions.dispose() },
   );
 
   /** A tree node, or a dnv-volume URI (the editor's title menu, the too-large message). */
   const placeFrom = (arg: unknown): Place | undefined => {
-    if (arg instanceof vscode.Uri && arg.scheme === VOLUME_SCHEME) return placeOf(arg);
+    if (arg instanceof vscode.Uri && (arg.scheme === VOLUME_SCHEME || arg.scheme === BACKUP_SCHEME)) return placeOf(arg);
     const node = nodeOf(arg, tree);
     if (!node) return undefined;
     return { engineId: node.engineId, volume: node.volume, path: node.kind === 'root' ? '' : node.path };
@@ -321,12 +365,41 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       }
       await view.reveal(root, { focus: true, select: true, expand: true }).then(undefined, () => undefined);
     },
+    async browseBackup(arg) {
+      const given = arg && typeof arg === 'object' && typeof (arg as { archive?: unknown }).archive === 'string' ? (arg as { archive: string }).archive : undefined;
+      const file = given ?? await prompts.pickFile({
+        title: localize('Backup to browse'), openLabel: localize('Browse'),
+        filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+      });
+      if (!file) return;
+      const engineId = BACKUP_PREFIX + path.resolve(file);
+      const name = path.basename(file);
+      // Indexes the archive (one pass over its headers) before the view shows it: an unreadable file says so here.
+      await (await sessions.session(engineId, name)).list('');
+      let root = tree.roots.find((r) => r.engineId === engineId);
+      if (!root) {
+        root = { kind: 'root', engineId, volume: name, engineLabel: path.dirname(path.resolve(file)) };
+        tree.roots = [...tree.roots, root];
+        setBrowsing();
+        tree.refresh();
+      }
+      await view.reveal(root, { focus: true, select: true, expand: true }).then(undefined, () => undefined);
+    },
     async stop(arg) {
       const node = nodeOf(arg, tree);
       if (!node) return;
       tree.roots = tree.roots.filter((r) => !(r.engineId === node.engineId && r.volume === node.volume));
       setBrowsing();
       tree.refresh();
+      // Its editors close too: an open one would ask the file system again and start a new helper.
+      const rootUri = volumeUri(node.engineId, node.volume);
+      const within = (uri: unknown) => uri instanceof vscode.Uri && uri.scheme === rootUri.scheme && uri.authority === rootUri.authority
+        && (uri.path === rootUri.path || uri.path.startsWith(`${rootUri.path}/`));
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => {
+        const input = t.input as { uri?: unknown; original?: unknown; modified?: unknown } | undefined;
+        return within(input?.uri) || within(input?.original) || within(input?.modified);
+      });
+      if (tabs.length) await vscode.window.tabGroups.close(tabs);
       await sessions.end(node.engineId, node.volume);
     },
     async download(arg) {
@@ -335,10 +408,12 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       const folder = await prompts.pickFolder({ title: localize('Download {0} into…', place.path || place.volume), openLabel: localize('Download Here') });
       if (!folder) return;
       const session = await sessions.session(place.engineId, place.volume);
+      if (!session.archive) throw new Error(localize('A backup is already an archive: restore it (Restore Volume from Archive…) or extract it with tar.'));
+      const archive = session.archive.bind(session);
       const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: localize('Downloading {0}', place.path || place.volume), cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        const tar = await session.archive(place.path, abort.signal);
+        const tar = await archive(place.path, abort.signal);
         return downloadInto(tar, folder, place.path ? place.path.split('/').pop()! : place.volume, {
           signal: abort.signal,
           onProgress: (bytes) => progress.report({ message: formatBytes(bytes) }),

@@ -34,11 +34,11 @@ export function volumeNameFromArchive(file: string): string {
  * The archive to restore: the backups in the backup folder (of the row's volume, or of every volume from the
  * palette), newest first, with Browse… for any other archive; the file dialog alone when there are none.
  */
-async function pickArchive(prompts: Prompts, volume?: string): Promise<string | undefined> {
+async function pickArchive(prompts: Prompts, volume?: string, browsing = false): Promise<string | undefined> {
   const folder = configuredFolder();
   const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
   if (known.length) {
-    type Item = vscode.QuickPickItem & { archive?: string; verify?: boolean };
+    type Item = vscode.QuickPickItem & { archive?: string; verify?: boolean; browse?: boolean };
     const items: Item[] = [];
     let lastVolume: string | undefined;
     for (const b of known.sort((x, y) => (volume ? 0 : x.volume.localeCompare(y.volume)) || y.created.getTime() - x.created.getTime())) {
@@ -51,13 +51,22 @@ async function pickArchive(prompts: Prompts, volume?: string): Promise<string | 
       });
     }
     items.push({ label: `$(folder-opened) ${localize('Browse…')}`, description: localize('another archive, also one made with tar') });
-    items.push({ label: `$(verified) ${localize('Verify a Backup…')}`, description: localize('restore one into a scratch volume and compare, without touching yours'), verify: true });
+    if (!browsing) {
+      items.push({ label: `$(verified) ${localize('Verify a Backup…')}`, description: localize('restore one into a scratch volume and compare, without touching yours'), verify: true });
+      items.push({ label: `$(files) ${localize('Browse a Backup\'s Files…')}`, description: localize('look inside one, read-only, without restoring it'), browse: true });
+    }
     const picked = await prompts.pick(items, {
-      title: volume ? localize('Restore {0} from which backup?', volume) : localize('Restore which backup?'),
+      title: browsing ? localize('Browse which backup?') : volume ? localize('Restore {0} from which backup?', volume) : localize('Restore which backup?'),
       placeHolder: localize('Backups in {0}', folder!), matchOnDescription: true, matchOnDetail: true, ignoreFocusOut: true,
     });
     if (!picked) return undefined;
     if (picked.archive) return picked.archive;
+    if (picked.browse) {
+      // Browse this backup: the same list again; the chosen archive opens in the Volume Files view.
+      const archive = await pickArchive(prompts, volume, true);
+      if (archive) void vscode.commands.executeCommand(COMMAND.browseBackup, { archive });
+      return undefined;
+    }
     if (picked.verify) {
       void vscode.commands.executeCommand(COMMAND.verifyBackup, volume ? { kind: 'volume', name: volume } : undefined);
       return undefined;

@@ -9,6 +9,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import * as zlib from 'zlib';
+import { tarOf } from '../../support/tar';
 import type { ExtensionApi } from '../../../src/extension';
 import { docker, dockerQuiet, extensionApi, setSetting, TAG, waitFor, waitForRow, waitLoaded } from './helpers';
 import { useScriptedPrompts } from './scriptedPrompts';
@@ -85,8 +87,31 @@ suite('Volume browser', function () {
     assert.strictEqual(fs.readFileSync(path.join(folder, 'conf', 'site.conf'), 'utf8'), 'server {\n  listen 80;\n}\n');
   });
 
+  test('Browse Backup Files shows a .tar.gz backup from disk, read-only, through the dnv-backup file system', async () => {
+    const archive = path.join(folder, 'site-backup.tar.gz');
+    fs.writeFileSync(archive, zlib.gzipSync(await tarOf([
+      { name: './', type: 'directory' },
+      { name: './conf/', type: 'directory' },
+      { name: './conf/site.conf', body: 'from the backup\n', mode: 0o640, uid: 101, gid: 101 },
+      { name: '../escape', body: 'never shown' },
+    ])));
+    await vscode.commands.executeCommand('dnv.backup.browse', { archive });
+    const tree = api.volumeBrowser.tree;
+    const root = tree.roots.find((r) => r.volume === 'site-backup.tar.gz');
+    assert.ok(root, 'the backup is a root of the view');
+    const top = await tree.getChildren(root);
+    assert.deepStrictEqual(top.map((n) => tree.getTreeItem(n).label), ['conf']);
+    const file = (await tree.getChildren(top[0]))[0];
+    const item = tree.getTreeItem(file);
+    assert.match(String(item.description), /^16 B · -rw-r----- · 101:101$/);
+    const uri = item.resourceUri!;
+    assert.strictEqual(uri.scheme, 'dnv-backup');
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString(), 'from the backup\n');
+    await vscode.commands.executeCommand('dnv.volumeFiles.stop', root);
+  });
+
   test('Stop Browsing removes the helper container and the view entry', async () => {
-    await vscode.commands.executeCommand('dnv.volumeFiles.stop', api.volumeBrowser.tree.roots[0]);
+    await vscode.commands.executeCommand('dnv.volumeFiles.stop', api.volumeBrowser.tree.roots.find((r) => r.volume === VOL));
     assert.deepStrictEqual(api.volumeBrowser.tree.roots, []);
     await waitFor('no helper left', () => docker('ps', '-a', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOL}`, '--format', '{{.Names}}') === '');
   });
