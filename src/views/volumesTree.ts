@@ -49,7 +49,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
    */
   private relistChangedParents(touched: ReadonlySet<string>): void {
     const before = this.parentKeys;
-    const lists = this.parentLists();
+    const lists = this.patchedLists(touched);
     if (before === undefined || !sameKeys(before, [...lists.keys()])) { this.refresh(); return; }
     const rows: VolumeNode[] = [];
     const keys: string[] = [];
@@ -111,6 +111,54 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
     return this.counts.get(parent);
   }
 
+  /** The last lists parentLists made, for the settings they were made with (patched by patchedLists). */
+  private listsCache: { key: string; lists: Map<string, VolumeModel[]> } | undefined;
+
+  private listsKey(): string {
+    const { sortBy: order, groupByProject: grouped } = this.settings();
+    return `${order}|${grouped}`;
+  }
+
+  private parentOf(volume: VolumeModel): string {
+    if (volume.anonymous) return 'anonymous';
+    return volume.project && this.settings().groupByProject ? `project:${volume.project}` : '';
+  }
+
+  /**
+   * parentLists after a few volumes came, went or changed: the last lists with those moved (binary insertion),
+   * instead of sorting 10,000 names again (Intl.Collator: ~100 ms on a loaded machine). Many: sorted anew.
+   */
+  private patchedLists(touched: ReadonlySet<string>): Map<string, VolumeModel[]> {
+    const cache = this.listsCache;
+    if (!cache || cache.key !== this.listsKey() || touched.size > 64) return this.parentLists();
+    const lists = new Map(cache.lists);
+    const byName = (a: VolumeModel, b: VolumeModel) => naturalOrder.compare(a.name, b.name);
+    const compare = this.settings().sortBy === 'created' ? (a: VolumeModel, b: VolumeModel) => b.created - a.created || byName(a, b) : byName;
+    for (const name of touched) {
+      for (const [key, list] of lists) {
+        const i = list.findIndex((v) => v.name === name);
+        if (i < 0) continue;
+        const copy = list.slice();
+        copy.splice(i, 1);
+        if (copy.length) lists.set(key, copy); else lists.delete(key);
+        break;
+      }
+      const volume = this.store.volume(name);
+      if (!volume) continue;
+      const key = this.parentOf(volume);
+      const list = (lists.get(key) ?? []).slice();
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) { const mid = (lo + hi) >> 1; if (compare(list[mid], volume) < 0) lo = mid + 1; else hi = mid; }
+      list.splice(lo, 0, volume);
+      lists.set(key, list);
+    }
+    // The root's own list is there even when empty (parentLists always makes it).
+    if (!lists.has('')) lists.set('', []);
+    this.listsCache = { key: cache.key, lists };
+    return lists;
+  }
+
   /** Each parent's volumes, sorted: the root's own ('' : all named ones, or those in no project), projects, anonymous. */
   private parentLists(): Map<string, VolumeModel[]> {
     const all = this.store.volumes();
@@ -125,6 +173,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
       lists.set('', this.sorted(named));
     }
     if (anonymous.length) lists.set('anonymous', this.sorted(anonymous));
+    this.listsCache = { key: this.listsKey(), lists };
     return lists;
   }
 
