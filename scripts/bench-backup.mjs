@@ -11,6 +11,8 @@
 // costs on this machine, apart from the checks and the compression.
 //
 //   npm run bench:backup          (tsc first; BENCH_RUNS=3, BENCH_KEEP=1 keeps the volume for the next run)
+//   BENCH_COMPARE=DIR also times backups with another compiled tree (e.g. an out/ of an earlier commit), same run.
+//   BENCH_PHASES=backup runs the backups only; BENCH_RECIPE=0 leaves out the recipe (30+ s a run on a busy machine).
 import { execFile, execFileSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -30,11 +32,12 @@ const SPEC = 'v1 300M random, 500M log text, 5000 small files';
 // ---- child: one operation, then its time and peak memory as JSON on stdout --------------------------------
 if (process.argv[2] === '--child') {
   const [, , , op, ...args] = process.argv;
-  const { EngineClient } = require(path.join(repo, 'out/src/engine/client.js'));
-  const { resolveEndpoint } = require(path.join(repo, 'out/src/engine/connection.js'));
-  const { backupVolume } = require(path.join(repo, 'out/src/backup/backup.js'));
-  const { restoreVolume } = require(path.join(repo, 'out/src/backup/restore.js'));
-  const { withHelper, MOUNT } = require(path.join(repo, 'out/src/backup/helper.js'));
+  const out = process.env.BENCH_CHILD_OUT || path.join(repo, 'out');
+  const { EngineClient } = require(path.join(out, 'src/engine/client.js'));
+  const { resolveEndpoint } = require(path.join(out, 'src/engine/connection.js'));
+  const { backupVolume } = require(path.join(out, 'src/backup/backup.js'));
+  const { restoreVolume } = require(path.join(out, 'src/backup/restore.js'));
+  const { withHelper, MOUNT } = require(path.join(out, 'src/backup/helper.js'));
   const client = new EngineClient(resolveEndpoint());
   await client.negotiate();
   const nul = () => new Writable({ write(_c, _e, cb) { cb(); } });
@@ -68,6 +71,8 @@ if (process.argv[2] === '--child') {
 // ---- parent ---------------------------------------------------------------------------------------------
 const run = promisify(execFile);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
+const PHASES = (process.env.BENCH_PHASES || 'backup,restore').split(',');
+const RECIPE = process.env.BENCH_RECIPE !== '0';
 const docker = (...a) => execFileSync('docker', a, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 16 << 20 }).trim();
 const quiet = (...a) => { try { return docker(...a); } catch { return ''; } };
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
@@ -93,7 +98,11 @@ async function child(...args) {
 }
 
 async function childOn(node, ...args) {
-  const { stdout } = await run(node, [fileURLToPath(import.meta.url), '--child', ...args], { maxBuffer: 1 << 20 });
+  return childWith({}, node, ...args);
+}
+
+async function childWith(env, node, ...args) {
+  const { stdout } = await run(node, [fileURLToPath(import.meta.url), '--child', ...args], { maxBuffer: 1 << 20, env: { ...process.env, ...env } });
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
@@ -157,7 +166,7 @@ try {
   const archives = {};
   for (let i = 0; i < RUNS; i++) {
     rmSync(path.join(recipeDir, 'x.tar.gz'), { force: true });
-    add('backup recipe', await timed(() => run('docker', ['run', '--rm', '-v', `${VOLUME}:/data`, '-v', `${recipeDir}:/backup`, IMAGE, 'tar', 'czf', '/backup/x.tar.gz', '-C', '/data', '.'])));
+    if (RECIPE || i === 0) add('backup recipe', await timed(() => run('docker', ['run', '--rm', '-v', `${VOLUME}:/data`, '-v', `${recipeDir}:/backup`, IMAGE, 'tar', 'czf', '/backup/x.tar.gz', '-C', '/data', '.'])));
     add('backup raw', await child('raw-get', VOLUME));
     add('backup raw to file', await child('raw-file', VOLUME, path.join(scratch, 'raw.tar')));
     for (const format of formats) {
@@ -166,15 +175,21 @@ try {
       add(`backup .${format}`, r);
       if (i === 0) archives[format] = r.archive;
       else rmSync(folder, { recursive: true, force: true });
+      if (process.env.BENCH_COMPARE && format !== 'tar') {
+        const before = await childWith({ BENCH_CHILD_OUT: process.env.BENCH_COMPARE }, NODE, 'backup', VOLUME, format, path.join(scratch, `c-${format}-${i}`));
+        add(`backup .${format} (compared)`, before);
+        if (i === 0) archives[`${format} (compared)`] = before.archive;
+        rmSync(path.join(scratch, `c-${format}-${i}`), { recursive: true, force: true });
+      }
     }
     log(`backup run ${i + 1}/${RUNS}: ` + Object.entries(results).map(([k, v]) => `${k} ${secs(v[i].ms)}`).join(', '));
   }
   const recipeArchive = path.join(recipeDir, 'x.tar.gz');
 
   // ---- restores, each into a fresh volume
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < (PHASES.includes('restore') ? RUNS : 0); i++) {
     const recipeTarget = target('recipe', i);
-    add('restore recipe', await timed(() => run('docker', ['run', '--rm', '-v', `${recipeTarget}:/data`, '-v', `${recipeDir}:/backup:ro`, IMAGE, 'tar', 'xzf', '/backup/x.tar.gz', '-C', '/data'])));
+    if (RECIPE || i === 0) add('restore recipe', await timed(() => run('docker', ['run', '--rm', '-v', `${recipeTarget}:/data`, '-v', `${recipeDir}:/backup:ro`, IMAGE, 'tar', 'xzf', '/backup/x.tar.gz', '-C', '/data'])));
     quiet('volume', 'rm', '-f', recipeTarget);
     const rawTarget = target('raw', i);
     add('restore raw', await child('raw-put', archives.tar, rawTarget));
@@ -192,7 +207,7 @@ try {
   const rss = (name) => results[name][0].maxRssMB === undefined ? undefined : Math.max(...results[name].map((r) => r.maxRssMB));
   const sizes = { recipe: statSync(recipeArchive).size, ...Object.fromEntries(formats.map((f) => [f, statSync(archives[f]).size])) };
   const rows = [];
-  for (const kind of ['backup', 'restore']) {
+  for (const kind of ['backup', 'restore'].filter((k) => results[`${k} raw`])) {
     const recipe = med(`${kind} recipe`);
     const raw = med(`${kind} raw`);
     rows.push({ op: `${kind}: usual recipe (busybox tar ${kind === 'backup' ? 'czf' : 'xzf'})`, ms: recipe, runs: results[`${kind} recipe`].map((r) => r.ms), size: sizes.recipe });
@@ -201,6 +216,8 @@ try {
     for (const f of formats) {
       const name = `${kind} .${f}`;
       rows.push({ op: `${kind}: .${f}`, ms: med(name), runs: results[name].map((r) => r.ms), rss: rss(name), recipe, raw, size: sizes[f] });
+      const compared = results[`${name} (compared)`];
+      if (compared) rows.push({ op: `${kind}: .${f} (${process.env.BENCH_COMPARE})`, ms: med(`${name} (compared)`), runs: compared.map((r) => r.ms), rss: rss(`${name} (compared)`), recipe, raw, size: compared[0].archiveBytes });
     }
   }
   const line = (cells) => `| ${cells.join(' | ')} |`;
@@ -223,11 +240,21 @@ try {
     [`every format >= 8x faster than the recipe (backup)`, formats.every((f) => med('backup recipe') / med(`backup .${f}`) >= 8), formats.map((f) => `.${f} ${(med('backup recipe') / med(`backup .${f}`)).toFixed(1)}x`).join(', ')],
     [`fastest format within 1.5x of the raw stream (backup)`, fastest[1] / med('backup raw') <= 1.5, `.${fastest[0]} ${(fastest[1] / med('backup raw')).toFixed(2)}x`],
     ['peak RSS < 150 MB', maxRss < 150, `${maxRss.toFixed(0)} MB`],
+    // issue 11: compressed backups near stream speed, restores near the unchecked upload (ratios of this run)
+    ...formats.filter((f) => f !== 'tar').map((f) => {
+      const limit = f === 'tar.zst' ? 1.5 : 2;
+      const ratio = med(`backup .${f}`) / med('backup raw');
+      return [`.${f} backup within ${limit}x of the raw stream`, ratio <= limit, `${ratio.toFixed(2)}x`];
+    }),
+    ...(results['restore raw'] ? formats.map((f) => {
+      const ratio = med(`restore .${f}`) / med('restore raw');
+      return [`.${f} restore within 1.3x of the unchecked upload`, ratio <= 1.3, `${ratio.toFixed(2)}x`];
+    }) : []),
   ];
   console.log('\n' + checks.map(([what, ok, detail]) => `${ok ? 'PASS' : 'FAIL'}  ${what}: ${detail}`).join('\n'));
   // The same on this script's own Node (VS Code desktop's extension host is Node 20/22, code-server's 24), once.
   let other;
-  if (path.resolve(NODE) !== path.resolve(process.execPath)) {
+  if (PHASES.includes('restore') && path.resolve(NODE) !== path.resolve(process.execPath)) {
     other = { node: process.versions.node, rows: [] };
     const otherFormats = ['tar', 'tar.gz', ...(typeof (await import('node:zlib')).createZstdCompress === 'function' ? ['tar.zst'] : [])];
     for (const f of otherFormats) {
