@@ -151,8 +151,22 @@ export interface ProjectFile {
   included?: boolean;
 }
 
+/**
+ * A file that services of the project extend (`extends: {file, service}`) without it being one of the project's
+ * files: only the named services are copied into the project, so only their references are the project's.
+ */
+export interface ExtendedFile {
+  file: string;
+  model: ComposeModel;
+  /** The services of this file that the project's services extend (directly or down a chain). */
+  services: Set<string>;
+}
+
 /** The files of one project and what they declare together. */
 export class ComposeProject {
+  /** Files reached only through `extends: {file}` (see ExtendedFile); filled by loadProject. */
+  readonly extended: ExtendedFile[] = [];
+
   readonly declared: Record<Section, Map<string, ResourceDecl>> = {
     networks: new Map(), volumes: new Map(), configs: new Map(), secrets: new Map(),
   };
@@ -265,10 +279,50 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
       if (model) files.push({ file: inc.file, model, included: true });
     }
   }
-  return new ComposeProject(dir, files, name, env);
+  const project = new ComposeProject(dir, files, name, env);
+  project.extended.push(...extendedFiles(files, read, (t) => interpolate(t, env)));
+  return project;
 }
 
 const MAX_INCLUDED_FILES = 64;
+
+/**
+ * The other files the project's services extend, followed down each chain (a service of an extended file may
+ * extend another service of its own file or of a further file), each file read once, a bounded number of files.
+ */
+function extendedFiles(files: ProjectFile[], read: (file: string) => ComposeModel | undefined, resolve: (s: string) => string | undefined): ExtendedFile[] {
+  const own = new Set(files.map((f) => path.resolve(f.file)));
+  const byFile = new Map<string, ExtendedFile>();
+  const visited = new Set<string>();
+  const queue: Array<{ file: string; model: ComposeModel; service: ServiceDecl }> = [];
+  for (const f of files) for (const service of f.model.services) queue.push({ file: f.file, model: f.model, service });
+  while (queue.length > 0) {
+    const { file, model, service } = queue.shift()!;
+    const ext = child(service.node, 'extends');
+    const refText = scalarText(isMapNode(ext) ? child(ext, 'service') : ext);
+    const fileText = isMapNode(ext) ? scalarText(child(ext, 'file')) : undefined;
+    const ref = refText === undefined ? undefined : resolve(refText);
+    const target = fileText === undefined ? file : (() => { const t = resolve(fileText); return t ? path.resolve(path.dirname(file), t) : undefined; })();
+    if (!ref || !target) continue;
+    // A chain that stays in the project's own files is the project's already.
+    if (own.has(path.resolve(target))) continue;
+    const key = `${target}\0${ref}`;
+    if (visited.has(key)) continue;
+    visited.add(key);
+    let entry = byFile.get(target);
+    if (!entry) {
+      if (byFile.size >= MAX_INCLUDED_FILES) continue;
+      const targetModel = target === file ? model : read(target);
+      if (!targetModel) continue;
+      entry = { file: target, model: targetModel, services: new Set() };
+      byFile.set(target, entry);
+    }
+    entry.services.add(ref);
+    const next = entry.model.services.find((s) => s.name === ref);
+    if (next) queue.push({ file: target, model: entry.model, service: next });
+  }
+  return [...byFile.values()];
+}
 
 /** git, oci, http and ssh includes are fetched by docker compose; they are not read here. */
 export function isRemoteInclude(p: string): boolean {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { localize } from '../l10n';
 import { completions, type CompletionKind } from '../compose/editing/completion';
+import { anchorGroupAt } from '../compose/editing/anchors';
 import { inlayHints } from '../compose/editing/inlayHints';
 import { keyHoverAt } from '../compose/editing/keyDocs';
 import { documentLinks } from '../compose/editing/links';
@@ -127,7 +128,12 @@ class ComposeReferences implements vscode.DocumentHighlightProvider, vscode.Refe
   provideDocumentHighlights(document: vscode.TextDocument, position: vscode.Position): vscode.DocumentHighlight[] | undefined {
     if (!this.documents.isComposeDocument(document)) return undefined;
     const model = this.documents.model(document);
-    const o = occurrenceAt(model, document.offsetAt(position));
+    const offset = document.offsetAt(position);
+    const anchors = anchorGroupAt(model.parsed.text, offset);
+    if (anchors) {
+      return anchors.group.map((m) => new vscode.DocumentHighlight(spanRange(model, m.start, m.end), m.kind === 'anchor' ? vscode.DocumentHighlightKind.Write : vscode.DocumentHighlightKind.Read));
+    }
+    const o = occurrenceAt(model, offset);
     if (!o) return undefined;
     return occurrencesIn(model)
       .filter((x) => x.kind === o.kind && x.name === o.name)

@@ -2,9 +2,11 @@
 // enum values, project names, engine names, free subnet and ports), outline, references and rename checks,
 // links, inlay hints and key hovers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
+import { anchorGroupAt, anchorMarks } from '../../src/compose/editing/anchors';
 import { completions, dockerfileStages, freeSubnet } from '../../src/compose/editing/completion';
 import { cursorContext } from '../../src/compose/editing/context';
 import { inlayHints } from '../../src/compose/editing/inlayHints';
@@ -17,6 +19,7 @@ import { isMapNode, isSeqNode, parseCompose, type CNode } from '../../src/compos
 import { interpolate, loadProject, nodeFileHost, singleFileProject } from '../../src/compose/project';
 import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../../src/engine/types';
 import { corpusOrSkip, yamlFilesUnder } from '../support/corpus';
+import { isAlias, isNode, parseAllDocuments, visit } from 'yaml';
 
 const root = path.resolve(__dirname, '../../..');
 const appDir = path.join(root, 'test/fixtures/editing/app');
@@ -193,6 +196,47 @@ suite('Compose editing: outline, references, rename', () => {
     assert.equal(projectOccurrences(proj, 'secret', 'token').length, 2);
   });
 
+  test('references into the services extended from another file (down a chain), not into the rest of that file', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dnv-extends-'));
+    try {
+      writeFileSync(path.join(dir, 'compose.yaml'), [
+        'services:',
+        '  web:',
+        '    extends: { file: ./common/base.yaml, service: web-base }',
+        '    networks: [back]',
+        'networks:',
+        '  back: {}',
+        '',
+      ].join('\n'));
+      mkdirSync(path.join(dir, 'common'));
+      writeFileSync(path.join(dir, 'common', 'base.yaml'), [
+        'services:',
+        '  web-base:',
+        '    extends: root', // that file's own service: not a reference to the project's services
+        '    networks: [back]',
+        '  root:',
+        '    image: busybox',
+        '    networks:',
+        '      back: {}',
+        '  unrelated:',
+        '    networks: [back]', // not extended by the project
+        'networks:',
+        '  back: {}', // that file's declaration: not the project's
+        '',
+      ].join('\n'));
+      const proj = loadProject(path.join(dir, 'compose.yaml'), nodeFileHost);
+      assert.deepEqual(proj.extended.map((e) => [path.relative(dir, e.file), [...e.services]]), [['common/base.yaml', ['web-base', 'root']]]);
+      const found = projectOccurrences(proj, 'network', 'back').map((x) => {
+        const line = x.model.parsed.lines.position(x.start).line;
+        return `${path.relative(dir, x.file)}:${line}:${x.declaration}`;
+      });
+      assert.deepEqual(found, ['compose.yaml:3:false', 'compose.yaml:5:true', 'common/base.yaml:3:false', 'common/base.yaml:7:false']);
+      assert.deepEqual(projectOccurrences(proj, 'service', 'root').map((x) => path.relative(dir, x.file)), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('rename is refused for external names, undeclared names and engine volumes with data', () => {
     const { model, proj } = project();
     const text = model.parsed.text;
@@ -308,6 +352,77 @@ function pathMismatches(files: string[]): { checked: number; wrong: string[] } {
   }
   return { checked, wrong };
 }
+
+suite('Compose editing: YAML anchors and aliases', () => {
+  // The Compose Specification's own fragments example, with a redefined anchor and decoys in a string,
+  // a comment and a block scalar.
+  const text = [
+    'x-logging: &default-logging',
+    '  driver: json-file',
+    'services:',
+    '  frontend:',
+    '    image: "example/webapp &not-an-anchor *not-an-alias"',
+    '    logging: *default-logging',
+    '    # logging: *default-logging in a comment',
+    '  backend:',
+    '    image: example/database',
+    '    logging: *default-logging',
+    '    command: |',
+    '      echo *default-logging',
+    '    environment: &default-logging',
+    '      A: "1"',
+    '  worker:',
+    '    environment: *default-logging',
+    '    entrypoint: [run, *default-logging]',
+    '',
+  ].join('\n');
+  const at = (needle: string, nth = 0) => { let i = -1; for (let k = 0; k <= nth; k++) i = text.indexOf(needle, i + 1); return i; };
+
+  test('marks only real anchors and aliases, each alias bound to the nearest anchor before it', () => {
+    const marks = anchorMarks(text);
+    assert.deepEqual(marks.map((m) => `${m.kind} ${text.slice(m.start, m.end)} -> ${m.definition}`), [
+      `anchor default-logging -> ${at('&default-logging') + 1}`,
+      `alias default-logging -> ${at('&default-logging') + 1}`,
+      `alias default-logging -> ${at('&default-logging') + 1}`,
+      `anchor default-logging -> ${at('&default-logging', 1) + 1}`,
+      `alias default-logging -> ${at('&default-logging', 1) + 1}`,
+      `alias default-logging -> ${at('&default-logging', 1) + 1}`,
+    ]);
+  });
+
+  test('the group under the cursor is the anchor and the aliases that mean it, from the sigil or the name', () => {
+    const first = anchorGroupAt(text, at('*default-logging'));
+    assert.equal(first?.group.length, 3);
+    assert.equal(first?.group[0].kind, 'anchor');
+    const second = anchorGroupAt(text, at('*default-logging', 4) + 5);
+    assert.deepEqual(second?.group.map((m) => m.start), [at('&default-logging', 1) + 1, at('*default-logging', 4) + 1, at('*default-logging', 5) + 1]);
+    assert.equal(anchorGroupAt(text, at('&not-an-anchor') + 2), undefined);
+    assert.equal(anchorGroupAt(text, at('image: example')), undefined);
+    assert.deepEqual(anchorMarks('services: {}\n'), []);
+  });
+
+  test('on every fixture and corpus file: the same anchors and aliases, in the same order, as the yaml library finds', function () {
+    let corpus: string[] = [];
+    try { corpus = yamlFilesUnder(corpusOrSkip(this)); } catch { corpus = []; }
+    let checked = 0;
+    for (const file of [...yamlFilesUnder(path.join(root, 'test/fixtures')), ...corpus]) {
+      const source = readFileSync(file, 'utf8');
+      const expected: string[] = [];
+      for (const doc of parseAllDocuments(source)) {
+        if (!('contents' in doc)) continue;
+        visit(doc, (_key, node) => {
+          if (isAlias(node)) expected.push(`alias ${node.source}`);
+          else if (isNode(node) && node.anchor) expected.push(`anchor ${node.anchor}`);
+        });
+      }
+      const marks = anchorMarks(source);
+      assert.deepEqual(marks.map((m) => `${m.kind} ${m.name}`), expected, file);
+      for (const m of marks) assert.equal(source.slice(m.start, m.end), m.name, file);
+      checked += marks.length;
+    }
+    assert.ok(checked > 0, 'no anchors in the fixtures');
+  });
+});
 
 suite('Compose editing on the corpus and the fixtures', () => {
   let files: string[] = [];

@@ -82,6 +82,19 @@ export function projectOccurrences(project: ComposeProject, kind: NameKind, name
   for (const f of project.files) {
     for (const o of cachedOccurrences(f.model)) if (o.kind === kind && o.name === name) out.push({ ...o, file: f.file, model: f.model });
   }
+  // The services the project extends from other files are copied into it, references and all; their files'
+  // own declarations, and what their `extends:` names (that file's services), are not the project's.
+  for (const f of project.extended) {
+    const spans = f.model.services.filter((s) => f.services.has(s.name) && s.node).map((s) => {
+      const ext = child(s.node, 'extends');
+      return { start: s.node!.start, end: s.node!.end, extendsStart: ext?.start ?? -1, extendsEnd: ext?.end ?? -1 };
+    });
+    for (const o of cachedOccurrences(f.model)) {
+      if (o.kind !== kind || o.name !== name || o.declaration) continue;
+      const inside = spans.some((sp) => o.start >= sp.start && o.end <= sp.end && !(o.start >= sp.extendsStart && o.end <= sp.extendsEnd));
+      if (inside) out.push({ ...o, file: f.file, model: f.model });
+    }
+  }
   return out;
 }
 

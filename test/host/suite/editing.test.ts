@@ -99,6 +99,41 @@ suite('Compose editing', () => {
     assert.deepStrictEqual(files, ['compose.override.yaml', 'compose.yaml', 'compose.yaml', 'db/compose.yaml']);
   });
 
+  test('YAML anchors: an alias highlights its anchor and the other aliases of it, and goes to the anchor; references reach a service extended from another file', async function () {
+    this.timeout(30_000);
+    const other = path.join(dir, 'anchors');
+    fs.mkdirSync(path.join(other, 'common'), { recursive: true });
+    fs.writeFileSync(path.join(other, 'common', 'base.yaml'), 'services:\n  base:\n    networks: [back]\n');
+    fs.writeFileSync(path.join(other, 'compose.yaml'), [
+      'x-logging: &logging',
+      '  driver: json-file',
+      'services:',
+      '  a:',
+      '    image: busybox',
+      '    logging: *logging',
+      '    networks: [back]',
+      '  b:',
+      '    extends: { file: ./common/base.yaml, service: base }',
+      '    logging: *logging',
+      'networks:',
+      '  back: {}',
+      '',
+    ].join('\n'));
+    const anchorsUri = vscode.Uri.file(path.join(other, 'compose.yaml'));
+    const doc = await vscode.workspace.openTextDocument(anchorsUri);
+    const alias = doc.positionAt(doc.getText().indexOf('*logging') + 3);
+    const highlights = await vscode.commands.executeCommand<vscode.DocumentHighlight[]>('vscode.executeDocumentHighlights', anchorsUri, alias);
+    assert.deepStrictEqual(highlights.map((h) => [doc.offsetAt(h.range.start), doc.getText(h.range), h.kind]), [
+      [doc.getText().indexOf('&logging') + 1, 'logging', vscode.DocumentHighlightKind.Write],
+      [doc.getText().indexOf('*logging') + 1, 'logging', vscode.DocumentHighlightKind.Read],
+      [doc.getText().lastIndexOf('*logging') + 1, 'logging', vscode.DocumentHighlightKind.Read],
+    ]);
+    const definition = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeDefinitionProvider', anchorsUri, alias);
+    assert.deepStrictEqual(definition.map((d) => doc.offsetAt(d.range.start)), [doc.getText().indexOf('&logging') + 1]);
+    const refs = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', anchorsUri, doc.positionAt(doc.getText().indexOf('[back]') + 2));
+    assert.deepStrictEqual(refs.map((r) => path.relative(other, r.uri.fsPath)).sort(), ['common/base.yaml', 'compose.yaml', 'compose.yaml']);
+  });
+
   test('rename a network: edits in three files, applied; external and undeclared names refused', async function () {
     this.timeout(30_000);
     await assert.rejects(
