@@ -13,6 +13,7 @@ import { BrowseError, findHelperImage, VolumeBrowseSession } from '../../src/bro
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { docker, TEST_IMAGE } from '../support/docker';
+import { startPodmanService, type PodmanEngine } from '../support/remoteEngines';
 
 const RUN = randomBytes(3).toString('hex');
 const P = `dnvtest-browse-${RUN}-`;
@@ -185,5 +186,55 @@ with newline/f'
     assert.deepEqual(entries.map((e) => e.name).sort(), ['l', 'x\n81a4 1 0 0 5 .\nz']);
     assert.equal(entries.find((e) => e.name === 'l')!.linkTarget, 'tar\nget');
     assert.throws(() => parseListing(Buffer.from('81a4 1 0 0 5 ./a\n')), /without its end/);
+  });
+});
+
+suite('volume browser on Podman (engine)', function () {
+  this.timeout(300_000);
+  let podman: PodmanEngine | undefined;
+  let client: EngineClient;
+  let session: VolumeBrowseSession | undefined;
+  const vol = `${P}pod`;
+
+  suiteSetup(async function () {
+    // Not yet passing on this machine, so opt-in (DNV_BROWSE_PODMAN=1): Podman's service here cannot start a
+    // container without lowering its rlimits (runc: "error setting rlimit type 7/6: operation not permitted"; the
+    // filler below passes --ulimit, the helper cannot yet), and the client's first request after the filler got
+    // ECONNRESET. Listing needs a running helper, so Podman browsing is untested until that is understood.
+    if (!process.env.DNV_BROWSE_PODMAN) this.skip();
+    podman = await startPodmanService();
+    await podman.docker('volume', 'create', vol);
+    // Detached and waited for: Podman's service refuses the attach of a foreground `docker run` (409).
+    const filler = `${P}pod-fill`;
+    await podman.docker('run', '-d', '--name', filler, '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--network', 'none', '-v', `${vol}:/data`, TEST_IMAGE, 'sh', '-c',
+      `set -e; cd /data; mkdir d; echo 'hello podman' > d/a.txt; chown 70:71 d/a.txt; printf x > "$(printf 'new\\nline')"; ln -s /etc out; mkfifo fifo
+       mkdir many; cd many; i=0; while [ $i -lt 2000 ]; do : > "f-$i"; i=$((i+1)); done`);
+    assert.equal((await podman.docker('wait', filler)).trim(), '0');
+    await podman.docker('rm', filler);
+    client = new EngineClient(resolveEndpoint({ hostSetting: podman.host, env: {}, home: podman.dir }));
+    await client.negotiate();
+    assert.ok(client.isPodman);
+  });
+
+  suiteTeardown(async function () {
+    await session?.dispose();
+    client?.close();
+    await podman?.stop();
+  });
+
+  test('lists, stats and reads through a helper on Podman, and refuses the same hostile entries', async () => {
+    session = new VolumeBrowseSession(client, vol, TEST_IMAGE);
+    const root = await session.list('');
+    assert.deepEqual(root.map((e) => e.name).sort(), ['d', 'fifo', 'many', 'new\nline', 'out']);
+    const [a] = await session.list('d');
+    assert.deepEqual([a.name, a.kind, a.uid, a.gid, a.size], ['a.txt', 'file', 70, 71, 13]);
+    assert.equal(Buffer.from(await session.readFile('d/a.txt')).toString(), 'hello podman\n');
+    assert.equal(Buffer.from(await session.readFile('new\nline')).toString(), 'x');
+    assert.equal((await session.list('many')).length, 2000);
+    await assert.rejects(session.list('out'), (e: BrowseError) => e.kind === 'outside');
+    await assert.rejects(session.readFile('fifo'), (e: BrowseError) => e.kind === 'notFile');
+    const helper = (await session.helperId())!;
+    await session.dispose();
+    await assert.rejects(podman!.docker('inspect', helper), /no such/i);
   });
 });
