@@ -47,26 +47,6 @@ export function isComposeFileName(file: string): boolean {
   return COMPOSE_FILE.test(path.basename(file));
 }
 
-/** A glob (`**`, `*`, `?`, `{a,b}`) as a regular expression over forward-slash paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') re += '(?:';
-    else if (c === '}') re += ')';
-    else if (c === ',' && re.lastIndexOf('(?:') > re.lastIndexOf(')')) re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  // A glob without a folder part matches the file name anywhere.
-  return new RegExp(glob.includes('/') ? `(?:^|/)${re}$` : `(?:^|/)${re}$`);
-}
-
 /** Compose's normalisation of a project name: lowercase, only [a-z0-9_-], no leading `_` or `-`. */
 export function normalizeProjectName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[_-]+/, '');

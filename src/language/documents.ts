@@ -12,7 +12,8 @@ import { engineData, type EngineData } from '../compose/engine';
 import type { ComposeProject } from '../compose/project';
 import { modelOf, type ComposeModel } from '../compose/model';
 import { parseCompose } from '../compose/parse';
-import { globToRegExp, isComposeFileName, loadProject, singleFileProject, type FileHost } from '../compose/project';
+import picomatch from 'picomatch';
+import { isComposeFileName, loadProject, singleFileProject, type FileHost } from '../compose/project';
 import type { StoreSnapshot } from './engineSnapshot';
 import { extraComposeGlobs, ruleSeverities } from './settings';
 
@@ -78,8 +79,9 @@ export class ComposeDocuments {
     const globs = extraComposeGlobs(uri);
     if (globs.length === 0) return false;
     const folder = vscode.workspace.getWorkspaceFolder(uri);
+    // Relative to the workspace folder, as the workspace scan's RelativePattern reads the same globs.
     const relative = folder ? path.posix.relative(folder.uri.path, file) : file;
-    return globs.some((g) => globToRegExp(g).test(relative) || globToRegExp(g).test(file));
+    return picomatch(globs, { dot: true })(relative);
   }
 
   /**
