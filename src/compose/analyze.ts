@@ -35,16 +35,12 @@ export interface AnalyzeOptions {
   host?: FileHost;
   /** Rule id → severity or "off". */
   severities?: SeverityOverrides;
-  /** Checked between rules: analysis of an outdated document version stops early. */
-  isCancelled?: () => boolean;
 }
 
 export interface Analysis {
   model: ComposeModel;
   project: ComposeProject;
   diagnostics: ComposeDiagnostic[];
-  /** False when cancelled before every rule ran. */
-  complete: boolean;
 }
 
 export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
@@ -59,9 +55,7 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
   const lines = model.parsed.lines;
   // One function for the whole analysis: rules share work cached by it (the parsed ports).
   const resolve = (text: string) => interpolate(text, env);
-  let complete = true;
   for (const rule of RULES) {
-    if (options.isCancelled?.()) { complete = false; break; }
     const configured = options.severities?.[rule.id];
     if (configured === 'off') continue;
     if (rule.needsEngine && !options.engine) continue;
@@ -89,5 +83,5 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
     }
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { model, project, diagnostics, complete };
+  return { model, project, diagnostics };
 }

@@ -114,7 +114,7 @@ export class ComposeDocuments {
     }
     const published = this.published.get(document.uri.toString());
     const diagnostics = published && published.version === document.version ? published.diagnostics : [];
-    return { model, project: cached.project, diagnostics, complete: true };
+    return { model, project: cached.project, diagnostics };
   }
 
   /** Records what the worker found for a document version (quick fixes read the fixes from here). */
