@@ -182,7 +182,7 @@ try {
         rmSync(path.join(scratch, `c-${format}-${i}`), { recursive: true, force: true });
       }
     }
-    log(`backup run ${i + 1}/${RUNS}: ` + Object.entries(results).map(([k, v]) => `${k} ${secs(v[i].ms)}`).join(', '));
+    log(`backup run ${i + 1}/${RUNS}: ` + Object.entries(results).filter(([, v]) => v[i]).map(([k, v]) => `${k} ${secs(v[i].ms)}`).join(', '));
   }
   const recipeArchive = path.join(recipeDir, 'x.tar.gz');
 
