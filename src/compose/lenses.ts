@@ -8,7 +8,7 @@ import type { EngineSnapshot } from './engine';
 import { joinsNetwork, namedVolumeRefs, type ResourceDecl } from './model';
 import type { ComposeProject } from './project';
 import type { NetworkCreateArgs, VolumeCreateArgs } from './rules/rule';
-import { formatBytes } from '../model/format';
+import { formatBytes, plural } from '../model/format';
 
 export type LensAction =
   | { kind: 'reveal'; title: string; target: { kind: 'network' | 'volume'; name: string } }
@@ -24,10 +24,6 @@ export interface ComposeLens {
   text: string;
   tooltip?: string;
   actions: LensAction[];
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Labels Compose puts on what it creates, so `docker compose up` adopts a network or volume made here. */

@@ -25,3 +25,13 @@ export type ScheduleInterval = 'hourly' | 'daily' | 'weekly';
 export function intervalWord(interval: ScheduleInterval, t: Localize = plainLocalize): string {
   return { hourly: t('hourly'), daily: t('daily'), weekly: t('weekly') }[interval];
 }
+
+/** "1 container", "3 containers": a count with its noun. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A duration as the backup, restore and clone messages say it: "12.3 s". */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -12,12 +12,12 @@ import { scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import { log } from '../../log';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../model/format';
+import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import { userMessage } from '../index';
 import { unrestorableWarning } from './backupVolume';
 import { verificationMessage } from './verifyBackup';
-import { chosenFormat, configuredFolder, seconds } from './common';
+import { chosenFormat, configuredFolder } from './common';
 
 /** Longest a Node timer can wait; a later due time is reached by waking up and planning again. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -195,7 +195,7 @@ export class BackupScheduler implements vscode.Disposable {
           this.lastFailure.delete(o.volume);
           this.told.delete(o.volume);
           const r = o.result!;
-          log().info(`backup schedule: ${o.volume} → ${r.archive} (${formatBytes(r.manifest.archive.bytes)}, ${r.manifest.content.files} files, ${seconds(r.manifest.durationMs)})`
+          log().info(`backup schedule: ${o.volume} → ${r.archive} (${formatBytes(r.manifest.archive.bytes)}, ${r.manifest.content.files} files, ${formatSeconds(r.manifest.durationMs)})`
             + (o.removed.length ? `; deleted ${o.removed.length} older: ${o.removed.map((b) => b.archive).join(', ')}` : ''));
           if (o.verification) {
             const verified = verificationMessage(o.verification);

@@ -10,10 +10,10 @@ import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
 import { volumeExists } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../model/format';
+import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
+import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface BackupArgs {
   volumes: string[];
@@ -51,7 +51,7 @@ export async function backupVolumes(store: ExplorerStore, prompts: Prompts, arg?
     }
   });
 
-  const describe = (r: BackupResult) => localize('{0} → {1} ({2}, {3} files, {4})', r.manifest.volume.name, r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, seconds(r.manifest.durationMs));
+  const describe = (r: BackupResult) => localize('{0} → {1} ({2}, {3} files, {4})', r.manifest.volume.name, r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, formatSeconds(r.manifest.durationMs));
   const paused = [...new Set(results.flatMap((r) => r.manifest.paused))].length;
   const pausedText = (paused ? ` ${localize('{0} container(s) were paused during the copy and resumed.', paused)}` : '')
     + (store.client.isPodman ? ` ${localize('Podman reads every file as owned by root: the archive keeps contents, modes, times and links, not owners.')}` : '');

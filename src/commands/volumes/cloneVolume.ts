@@ -6,10 +6,10 @@ import * as vscode from 'vscode';
 import { cloneVolume as clone, type CloneResult } from '../../backup/clone';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes } from '../../model/format';
+import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { askPause, givenArgs, pickVolumes, seconds, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
+import { askPause, givenArgs, pickVolumes, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface CloneArgs {
   source: string;
@@ -42,6 +42,6 @@ export async function cloneVolume(store: ExplorerStore, prompts: Prompts, arg?: 
     pause: (writers.get(source) ?? []).map((w) => w.id),
     onProgress: (p) => progress.report({ ...p, total: p.total ?? sizeOf(source) }),
   }));
-  void vscode.window.showInformationMessage(localize('Cloned {0} to {1} ({2} in {3}).', source, target, formatBytes(result.bytes), seconds(result.durationMs)));
+  void vscode.window.showInformationMessage(localize('Cloned {0} to {1} ({2} in {3}).', source, target, formatBytes(result.bytes), formatSeconds(result.durationMs)));
   return result;
 }

@@ -189,10 +189,3 @@ export function withTransferProgress<T>(title: string, work: (signal: AbortSigna
   });
 }
 
-export function plural(count: number, one: string, many: string): string {
-  return count === 1 ? one : many;
-}
-
-export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}

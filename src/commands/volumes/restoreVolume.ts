@@ -13,10 +13,10 @@ import { labelsFromManifest, manifestVolumeOptions, type RestoreMode, type Resto
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import { COMMAND } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes, formatDate } from '../../model/format';
+import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
+import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
 
 export interface RestoreArgs {
   archive: string;
@@ -205,6 +205,6 @@ export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?
   const how = { new: localize('new volume'), empty: localize('empty volume'), replace: localize('replaced'), merge: localize('merged') }[result.mode];
   const verified = result.verified ? localize('checksum verified against its manifest') : localize('no manifest to verify against');
   void vscode.window.showInformationMessage(localize('Restored {0} files ({1}) into volume {2} ({3}; {4}; {5}).',
-    result.counts.files, formatBytes(result.counts.bytes), volume, how, verified, seconds(result.durationMs)));
+    result.counts.files, formatBytes(result.counts.bytes), volume, how, verified, formatSeconds(result.durationMs)));
   return result;
 }

@@ -10,10 +10,10 @@ import { listBackups } from '../../backup/catalog';
 import { type VerifyResult, verifyBackup as verify } from '../../backup/verify';
 import { log } from '../../log';
 import type { ExplorerStore } from '../../model/store';
-import { formatBytes, formatDate } from '../../model/format';
+import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { configuredFolder, givenArgs, seconds, volumeNamesFrom, withTransferProgress } from './common';
+import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
 
 async function pickBackup(prompts: Prompts, volume?: string): Promise<string | undefined> {
   const folder = configuredFolder();
@@ -43,8 +43,8 @@ export function verificationMessage(r: VerifyResult): string {
   if (r.restoreError) return localize('{0} does not restore: {1}', name, r.restoreError) + scratch;
   if (r.ok) {
     return (r.manifest === 'matches'
-      ? localize('{0} restores: all {1} entries read back identical, matching its manifest ({2}).', name, r.entries, seconds(r.durationMs))
-      : localize('{0} restores: all {1} entries read back identical; there is no manifest to compare with ({2}).', name, r.entries, seconds(r.durationMs))) + scratch;
+      ? localize('{0} restores: all {1} entries read back identical, matching its manifest ({2}).', name, r.entries, formatSeconds(r.durationMs))
+      : localize('{0} restores: all {1} entries read back identical; there is no manifest to compare with ({2}).', name, r.entries, formatSeconds(r.durationMs))) + scratch;
   }
   const shown = r.differences.slice(0, 5).map((d) => `${d.path || localize('(the volume)')}: ${d.what}`).join('; ');
   return localize('{0} restores, but {1} difference(s) were found: {2}', name, r.differenceCount, shown + (r.differenceCount > 5 ? '; …' : '')) + scratch;
