@@ -165,7 +165,7 @@ try {
   mkdirSync(recipeDir);
   const archives = {};
   for (let i = 0; i < RUNS; i++) {
-    rmSync(path.join(recipeDir, 'x.tar.gz'), { force: true });
+    if (RECIPE || i === 0) rmSync(path.join(recipeDir, 'x.tar.gz'), { force: true });
     if (RECIPE || i === 0) add('backup recipe', await timed(() => run('docker', ['run', '--rm', '-v', `${VOLUME}:/data`, '-v', `${recipeDir}:/backup`, IMAGE, 'tar', 'czf', '/backup/x.tar.gz', '-C', '/data', '.'])));
     add('backup raw', await child('raw-get', VOLUME));
     add('backup raw to file', await child('raw-file', VOLUME, path.join(scratch, 'raw.tar')));
