@@ -58,7 +58,9 @@ export async function startCodeServer({ workspace, env = {}, settings = {}, exte
   // engine.discover is machine-scoped: a remote window (code-server's) may read it from the server's machine
   // settings rather than the user's, so it goes in both.
   mkdirSync(path.join(work, 'data/Machine'), { recursive: true });
-  writeFileSync(path.join(work, 'data/Machine/settings.json'), JSON.stringify({ 'dockerNetworksVolumes.engine.discover': false }, null, 2));
+  // The same for the extension's settings a caller passes (browse.helperImage is machine-scoped too).
+  const ours = Object.fromEntries(Object.entries(settings).filter(([key]) => key.startsWith('dockerNetworksVolumes.')));
+  writeFileSync(path.join(work, 'data/Machine/settings.json'), JSON.stringify({ 'dockerNetworksVolumes.engine.discover': false, ...ours }, null, 2));
   const proc = spawn(nodeBin, [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
     '--disable-getting-started-override', '--ignore-last-opened',
