@@ -6,6 +6,7 @@ import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/ins
 import { registerNetworkCommands } from './commands/networks';
 import { reveal } from './views/reveal';
 import { registerVolumeCommands } from './commands/volumes';
+import { BackupScheduler } from './commands/volumes/backupScheduler';
 import { recoverLeftoversOnConnect } from './commands/volumes/recoverLeftovers';
 import { type Prompts, SwitchablePrompts } from './commands/prompts';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
@@ -59,9 +60,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const store = engines.primary;
   const storeFor = (arg: unknown) => engines.storeFor(arg);
   subscriptions.push({ dispose: () => void engines.stop() });
-  subscriptions.push({ dispose: store.onDidFail((e) => log().error('engine', e instanceof Error ? e : new Error(String(e)))) });
+  subscriptions.push(store.onDidFail((e) => log().error('engine', e instanceof Error ? e : new Error(String(e)))));
 
-  const explorer = createExplorer(engines, explorerSettings, subscriptions);
+  // The schedule backs up the current engine's volumes; its rows show when they were last and are next backed up.
+  const scheduler = new BackupScheduler(store);
+  subscriptions.push(scheduler);
+  const explorer = createExplorer(engines, explorerSettings, (volume) => scheduler.timesOf(volume), subscriptions);
   createEngineStatus(engines, subscriptions);
   const topology = createTopologyPanel(engines, explorer, context.extensionUri, subscriptions);
   const volumeBrowser = createVolumeBrowser(engines, prompts, context.globalState, subscriptions);
@@ -89,8 +93,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.stopBrowsing, (arg) => volumeBrowser.stop(arg)),
     registerCommand(COMMAND.refreshVolumeFiles, () => volumeBrowser.refresh()),
     registerCommand(COMMAND.browseBackup, (arg) => volumeBrowser.browseBackup(arg)),
-    ...registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources),
   );
+  registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources, subscriptions);
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsExplorer(e)) explorer.applySettings();
@@ -102,10 +106,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   }));
 
-  registerComposeLanguageFeatures(context, store);
-  const scheduler = registerVolumeCommands(context, storeFor, prompts, workspaceDeclaredResources);
-  explorer.volumesTree.scheduleTimes = (volume) => scheduler.timesOf(volume);
-  subscriptions.push({ dispose: scheduler.onDidChange(() => explorer.volumesTree.refresh()) });
+  registerComposeLanguageFeatures(store, subscriptions);
+  registerVolumeCommands(storeFor, prompts, scheduler, workspaceDeclaredResources, subscriptions);
+  subscriptions.push(scheduler.onDidChange(() => explorer.volumesTree.refresh()));
   recoverLeftoversOnConnect(engines, subscriptions);
   // Connecting (the socket, the first requests) waits until activate has returned: the workbench asks the views for
   // rows only after that anyway, and an activation that returns sooner holds up nothing else in the host.

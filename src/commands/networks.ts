@@ -12,14 +12,17 @@ import { testConnectivity } from './networks/testConnectivity';
 import type { ProtectedResourcesProvider } from './protection';
 import type { Prompts } from './prompts';
 
-/** `storeFor` picks the engine a command acts on: its tree row's engine, or the current one; every question goes through `prompts`. */
-export function registerNetworkCommands(storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider): vscode.Disposable[] {
-  return [
+/**
+ * `storeFor` picks the engine a command acts on: its tree row's engine, or the current one; every question goes
+ * through `prompts`; what is registered goes into `subscriptions`.
+ */
+export function registerNetworkCommands(storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
+  subscriptions.push(
     registerCommand(COMMAND.createNetwork, (arg) => createNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.connectNetwork, (arg) => connectNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.disconnectNetwork, (arg) => disconnectNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.removeNetwork, (arg) => removeNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.pruneNetworks, (arg) => pruneNetworks(storeFor(arg), prompts, protectedResources, arg)),
     registerCommand(COMMAND.testConnectivity, (arg) => testConnectivity(storeFor(arg), prompts, arg)),
-  ];
+  );
 }

@@ -7,5 +7,3 @@ import type { DeclaredResources } from '../compose/declaredResources';
 export type ProtectedResources = DeclaredResources;
 
 export type ProtectedResourcesProvider = () => Promise<ProtectedResources>;
-
-export const nothingProtected: ProtectedResourcesProvider = async () => ({ networks: new Map(), volumes: new Map() });

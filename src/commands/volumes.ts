@@ -4,7 +4,7 @@ import { COMMAND } from '../ids';
 import { localize } from '../l10n';
 import type { ExplorerStore } from '../model/store';
 import { registerCommand } from './index';
-import { nothingProtected, type ProtectedResourcesProvider } from './protection';
+import type { ProtectedResourcesProvider } from './protection';
 import type { Prompts } from './prompts';
 import { affectsSchedule, BackupScheduler } from './volumes/backupScheduler';
 import { backupVolumes } from './volumes/backupVolume';
@@ -18,15 +18,14 @@ import { runScheduledBackupsNow, scheduleBackup } from './volumes/scheduleBackup
 
 /**
  * `storeFor` picks the engine a command acts on (its tree row's engine, or the current one);
+ * `scheduler` runs the backup schedule of the current engine (started here, once its commands exist);
  * `protectedResources` names the volumes prune keeps unless the user ticks them (the workspace's Compose volumes);
- * every question goes through `prompts`.
+ * every question goes through `prompts`; what is registered goes into `subscriptions`.
  */
-export function registerVolumeCommands(context: vscode.ExtensionContext, storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider = nothingProtected): BackupScheduler {
+export function registerVolumeCommands(storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, scheduler: BackupScheduler, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
   // The schedule backs up volumes of the current engine.
   const current = storeFor(undefined);
-  const scheduler = new BackupScheduler(current);
-  context.subscriptions.push(
-    scheduler,
+  subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => { if (affectsSchedule(e)) scheduler.settingsChanged(); }),
     // Trusting the workspace makes its own schedule settings count (package.json restricts them until then).
     vscode.workspace.onDidGrantWorkspaceTrust(() => scheduler.settingsChanged()),
@@ -44,5 +43,4 @@ export function registerVolumeCommands(context: vscode.ExtensionContext, storeFo
     registerCommand(COMMAND.runScheduledBackups, () => runScheduledBackupsNow(current, scheduler)),
   );
   scheduler.start();
-  return scheduler;
 }

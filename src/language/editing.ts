@@ -244,24 +244,22 @@ class ComposeKeyHovers implements vscode.HoverProvider {
   }
 }
 
-/** Registers the editing providers; returns what to call when the engine or the settings change. */
-export function registerComposeEditing(documents: ComposeDocuments): { disposables: vscode.Disposable[]; refresh(): void } {
+/** Registers the editing providers into `subscriptions`; returns what to call when the engine or the settings change. */
+export function registerComposeEditing(documents: ComposeDocuments, subscriptions: vscode.Disposable[]): { refresh(): void } {
   const completion = new ComposeCompletions(documents);
   const references = new ComposeReferences(documents);
   const hints = new ComposeInlayHints(documents);
-  return {
-    refresh: () => hints.refresh(),
-    disposables: [
-      completion,
-      hints,
-      vscode.languages.registerCompletionItemProvider(COMPOSE_SELECTOR, completion, ':', ' '),
-      vscode.languages.registerDocumentSymbolProvider(COMPOSE_SELECTOR, new ComposeSymbols(documents), { label: 'Compose' }),
-      vscode.languages.registerDocumentHighlightProvider(COMPOSE_SELECTOR, references),
-      vscode.languages.registerReferenceProvider(COMPOSE_SELECTOR, references),
-      vscode.languages.registerRenameProvider(COMPOSE_SELECTOR, references),
-      vscode.languages.registerInlayHintsProvider(COMPOSE_SELECTOR, hints),
-      vscode.languages.registerDocumentLinkProvider(COMPOSE_SELECTOR, new ComposeLinks(documents)),
-      vscode.languages.registerHoverProvider(COMPOSE_SELECTOR, new ComposeKeyHovers(documents)),
-    ],
-  };
+  subscriptions.push(
+    completion,
+    hints,
+    vscode.languages.registerCompletionItemProvider(COMPOSE_SELECTOR, completion, ':', ' '),
+    vscode.languages.registerDocumentSymbolProvider(COMPOSE_SELECTOR, new ComposeSymbols(documents), { label: 'Compose' }),
+    vscode.languages.registerDocumentHighlightProvider(COMPOSE_SELECTOR, references),
+    vscode.languages.registerReferenceProvider(COMPOSE_SELECTOR, references),
+    vscode.languages.registerRenameProvider(COMPOSE_SELECTOR, references),
+    vscode.languages.registerInlayHintsProvider(COMPOSE_SELECTOR, hints),
+    vscode.languages.registerDocumentLinkProvider(COMPOSE_SELECTOR, new ComposeLinks(documents)),
+    vscode.languages.registerHoverProvider(COMPOSE_SELECTOR, new ComposeKeyHovers(documents)),
+  );
+  return { refresh: () => hints.refresh() };
 }

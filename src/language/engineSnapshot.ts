@@ -5,16 +5,17 @@
 import { publishedPortsOf, type EngineSnapshot, type PublishedPort } from '../compose/engine';
 import type { ExplorerStore } from '../model/store';
 import type { StoreChange } from '../model/types';
+import { Emitter, type Disposable } from '../model/events';
 
 export class StoreSnapshot implements EngineSnapshot {
   private ports: PublishedPort[] | undefined;
   private swarm: boolean | undefined;
-  private readonly listeners = new Set<() => void>();
-  private readonly off: () => void;
+  private readonly changes = new Emitter<void>();
+  private readonly storeSubscription: Disposable;
   private disposed = false;
 
   constructor(private readonly store: ExplorerStore) {
-    this.off = store.onDidChange((change) => this.onStoreChange(change));
+    this.storeSubscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 
   /** The snapshot when the store has loaded the engine, else undefined (engine rules and lenses wait). */
@@ -22,15 +23,14 @@ export class StoreSnapshot implements EngineSnapshot {
     return this.store.loaded ? this : undefined;
   }
 
-  onDidChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.on(listener);
   }
 
   dispose(): void {
     this.disposed = true;
-    this.off();
-    this.listeners.clear();
+    this.storeSubscription.dispose();
+    this.changes.dispose();
   }
 
   networks = () => this.store.networks();
@@ -51,7 +51,7 @@ export class StoreSnapshot implements EngineSnapshot {
   }
 
   private fire(): void {
-    for (const l of this.listeners) l();
+    this.changes.fire();
   }
 
   private async refreshSwarm(): Promise<void> {

@@ -16,15 +16,15 @@ import { affectsCompose } from './settings';
 /** Engine events come in bursts (compose up): lenses and engine rules follow after a short pause. */
 const ENGINE_SETTLE_MS = 250;
 
-export function registerComposeLanguageFeatures(context: vscode.ExtensionContext, store: ExplorerStore): void {
+export function registerComposeLanguageFeatures(store: ExplorerStore, subscriptions: vscode.Disposable[]): void {
   const snapshot = new StoreSnapshot(store);
   const documents = new ComposeDocuments(snapshot);
   const diagnostics = new DiagnosticsController(documents);
   const lenses = new ComposeCodeLenses(documents);
-  const editing = registerComposeEditing(documents);
+  const editing = registerComposeEditing(documents, subscriptions);
 
   let timer: NodeJS.Timeout | undefined;
-  const offEngine = snapshot.onDidChange(() => {
+  const engineSubscription = snapshot.onDidChange(() => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       documents.engineChanged();
@@ -34,15 +34,14 @@ export function registerComposeLanguageFeatures(context: vscode.ExtensionContext
     }, ENGINE_SETTLE_MS);
   });
 
-  context.subscriptions.push(
-    { dispose: () => { clearTimeout(timer); offEngine(); snapshot.dispose(); } },
+  subscriptions.push(
+    { dispose: () => { clearTimeout(timer); engineSubscription.dispose(); snapshot.dispose(); } },
     diagnostics,
     lenses,
     vscode.languages.registerCodeLensProvider(COMPOSE_SELECTOR, lenses),
     vscode.languages.registerCodeActionsProvider(COMPOSE_SELECTOR, new ComposeCodeActions(documents), ComposeCodeActions.metadata),
     vscode.languages.registerHoverProvider(COMPOSE_SELECTOR, new ComposeHovers(documents)),
     vscode.languages.registerDefinitionProvider(COMPOSE_SELECTOR, new ComposeDefinitions(documents)),
-    ...editing.disposables,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!affectsCompose(e)) return;
       documents.invalidate();

@@ -3,10 +3,10 @@
  * and the Compose checks follow (switching engines points it at another client); every other engine has a
  * store of its own, so the trees can show them all and one engine going down leaves the others working.
  */
-import { EventEmitter } from 'node:events';
 import type { EngineClient } from '../engine/client';
 import type { DiscoveredEngine } from '../engine/discovery';
 import { ExplorerStore, type StoreOptions } from './store';
+import { Emitter, type Disposable } from './events';
 
 export interface EngineEntry {
   id: string;
@@ -17,7 +17,7 @@ export interface EngineEntry {
 
 export class EngineSet {
   readonly primary: ExplorerStore;
-  private readonly emitter = new EventEmitter();
+  private readonly setChanges = new Emitter<void>();
   private readonly others = new Map<string, ExplorerStore>();
   private engines: DiscoveredEngine[];
   private currentIdValue: string;
@@ -68,9 +68,8 @@ export class EngineSet {
   }
 
   /** Changes in the set itself: engines added or removed, another engine made current. */
-  onDidChange(listener: () => void): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
+  onDidChange(listener: () => void): Disposable {
+    return this.setChanges.on(listener);
   }
 
   start(): void {
@@ -106,7 +105,7 @@ export class EngineSet {
     this.currentIdValue = id;
     if (previous) this.addOther(previous);
     await this.primary.switchEngine(this.makeClient(next));
-    this.emitter.emit('change');
+    this.setChanges.fire();
   }
 
   /** Takes a new discovery (settings or contexts changed): keeps the stores of engines still there. */
@@ -130,7 +129,7 @@ export class EngineSet {
       await this.primary.switchEngine(this.makeClient(current));
     }
     for (const e of discovered) if (e.id !== this.currentIdValue && !this.others.has(e.id)) this.addOther(e);
-    this.emitter.emit('change');
+    this.setChanges.fire();
   }
 
   private addOther(engine: DiscoveredEngine): void {

@@ -8,11 +8,11 @@
  * filled in afterwards without holding anything up (a change of kind 'aliases' says when they are in).
  * Volume sizes come from the engine's disk-usage call, only when asked for, and are cached.
  */
-import { EventEmitter } from 'node:events';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type ConnectionState, EngineWatcher } from '../engine/events';
 import type { EngineEvent } from '../engine/types';
+import { Emitter, type Disposable } from './events';
 import {
   containerFromInspect, containerFromSummary, isHelperContainer, needsInspectForAliases, toNetwork, toVolume,
 } from './mapping';
@@ -67,7 +67,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 }
 
 export class ExplorerStore {
-  private readonly emitter = new EventEmitter();
+  private readonly changes = new Emitter<StoreChange>();
+  private readonly failures = new Emitter<unknown>();
   private watcher: EngineWatcher;
   private readonly coalesceMs: number;
   private readonly concurrency: number;
@@ -179,10 +180,9 @@ export class ExplorerStore {
     return this.enqueue(() => this.fullLoad());
   }
 
-  /** Listens for changes; returns a function that stops listening. */
-  onDidChange(listener: (change: StoreChange) => void): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
+  /** Listens for changes until the result is disposed. */
+  onDidChange(listener: (change: StoreChange) => void): Disposable {
+    return this.changes.on(listener);
   }
 
   /**
@@ -192,8 +192,8 @@ export class ExplorerStore {
   whenSettled(): Promise<void> {
     if (this.loadedOnce || this.stateValue.status === 'unreachable') return Promise.resolve();
     return new Promise((resolve) => {
-      const off = this.onDidChange(() => {
-        if (this.loadedOnce || this.stateValue.status === 'unreachable') { off(); resolve(); }
+      const subscription = this.onDidChange(() => {
+        if (this.loadedOnce || this.stateValue.status === 'unreachable') { subscription.dispose(); resolve(); }
       });
     });
   }
@@ -404,7 +404,7 @@ export class ExplorerStore {
   private emit(kinds: ChangeKind[], volumeRows?: ReadonlySet<string>, networkRows?: ReadonlySet<string>, volumesTouched?: ReadonlySet<string>): void {
     if (kinds.length === 0) return;
     if (kinds.some((k) => k === 'containers' || k === 'networks' || k === 'volumes' || k === 'aliases')) this.relationIndex = undefined;
-    this.emitter.emit('change', { kinds: new Set(kinds), volumeRows, networkRows, volumesTouched } satisfies StoreChange);
+    this.changes.fire({ kinds: new Set(kinds), volumeRows, networkRows, volumesTouched } satisfies StoreChange);
   }
 
   /**
@@ -447,7 +447,7 @@ export class ExplorerStore {
       this.filling = Promise.all([this.filling, fill]).then(() => undefined);
     } catch (e) {
       // The watcher notices a dead engine on its own; a failed load on a live one is retried by the next event.
-      if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.emitter.emit('failure', e);
+      if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.failures.fire(e);
     } finally {
       this.loading = false;
     }
@@ -608,7 +608,7 @@ export class ExplorerStore {
     this.emit([...changed], volumeRows, networkRows, volumeRows ? undefined : volumesTouched);
     const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
-      this.emitter.emit('failure', failure.reason);
+      this.failures.fire(failure.reason);
     }
   }
 
@@ -623,8 +623,7 @@ export class ExplorerStore {
   }
 
   /** Errors that are not about reachability (which the connection state reports). */
-  onDidFail(listener: (error: unknown) => void): () => void {
-    this.emitter.on('failure', listener);
-    return () => this.emitter.off('failure', listener);
+  onDidFail(listener: (error: unknown) => void): Disposable {
+    return this.failures.on(listener);
   }
 }

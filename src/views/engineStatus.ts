@@ -22,7 +22,7 @@ export function createEngineStatus(engines: EngineSet, subscriptions: vscode.Dis
     item.backgroundColor = state.status === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
-  subscriptions.push(item, { dispose: engines.primary.onDidChange((c) => { if (c.kinds.has('connection')) update(); }) }, { dispose: engines.onDidChange(update) });
+  subscriptions.push(item, engines.primary.onDidChange((c) => { if (c.kinds.has('connection')) update(); }), engines.onDidChange(update));
   update();
   return item;
 }

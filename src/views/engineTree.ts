@@ -8,6 +8,7 @@ import type { EngineSet } from '../model/engines';
 import type { ExplorerStore } from '../model/store';
 import type { ExplorerTree } from './explorerTree';
 import { localize } from '../l10n';
+import { type Disposable } from '../model/events';
 
 export type EngineRow = { kind: 'engine'; engine: string };
 export type Tagged<N> = (N & { engine: string }) | EngineRow;
@@ -44,10 +45,10 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
   private readonly providers = new Map<ExplorerStore, { tree: T; subscription: vscode.Disposable }>();
   /** The tagged row handed out for an inner tree's row: the same object each time, so it can be refreshed alone. */
   private tagged = new WeakMap<N, Tagged<N>>();
-  private readonly stopListening: () => void;
+  private readonly enginesSubscription: Disposable;
 
   constructor(private readonly engines: EngineSet, private readonly make: (store: ExplorerStore) => T) {
-    this.stopListening = engines.onDidChange(() => this.sync());
+    this.enginesSubscription = engines.onDidChange(() => this.sync());
     this.sync();
   }
 
@@ -131,7 +132,7 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
   }
 
   dispose(): void {
-    this.stopListening();
+    this.enginesSubscription.dispose();
     for (const entry of this.providers.values()) { entry.subscription.dispose(); entry.tree.dispose(); }
     this.providers.clear();
     this.changed.dispose();

@@ -11,7 +11,7 @@ import type { EngineSet } from '../model/engines';
 import { EngineTree, type Tagged } from './engineTree';
 import { localize } from '../l10n';
 import { type NetworkNode, NetworksTreeProvider } from './networksTree';
-import { type VolumeNode, VolumesTreeProvider } from './volumesTree';
+import { noScheduleTimes, type ScheduleTimes, type VolumeNode, VolumesTreeProvider } from './volumesTree';
 
 export interface Explorer {
   /** The current engine's trees (what the views show when there is one engine). */
@@ -45,13 +45,14 @@ function shortReason(host: string, error: EngineError): string {
 /** How long cached sizes count as fresh when the Volumes view is shown again. */
 const SIZES_MAX_AGE_MS = 5 * 60_000;
 
-export function createExplorer(engines: EngineSet, readSettings: () => ExplorerSettings, subscriptions: vscode.Disposable[]): Explorer {
+/** `scheduleTimes`: a volume's last and next scheduled backup, shown on the current engine's rows. */
+export function createExplorer(engines: EngineSet, readSettings: () => ExplorerSettings, scheduleTimes: ScheduleTimes, subscriptions: vscode.Disposable[]): Explorer {
   const store = engines.primary;
   // Read once per settings change (applySettings), not per tree row: describing a row asks for them.
   let current = readSettings();
   const settings = () => current;
   const networksEngineTree = new EngineTree<NetworkNode, NetworksTreeProvider>(engines, (s) => new NetworksTreeProvider(s, settings));
-  const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings, s === engines.primary));
+  const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings, s === engines.primary, s === engines.primary ? scheduleTimes : noScheduleTimes));
   const networksTree = networksEngineTree.treeOf(store);
   const volumesTree = volumesEngineTree.treeOf(store);
   const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksEngineTree, showCollapseAll: true });
@@ -98,12 +99,12 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
         : localize('Connecting to {0}…', store.client.label);
   };
 
-  subscriptions.push({ dispose: store.onDidChange((change) => {
+  subscriptions.push(store.onDidChange((change) => {
     update();
     if (change.kinds.has('connection')) sizesWhenVisible();
-  }) });
+  }));
   subscriptions.push(volumesView.onDidChangeVisibility(sizesWhenVisible));
-  subscriptions.push({ dispose: engines.onDidChange(() => { update(); sizesWhenVisible(); }) });
+  subscriptions.push(engines.onDidChange(() => { update(); sizesWhenVisible(); }));
 
   const applySettings = () => {
     current = readSettings();

@@ -8,16 +8,17 @@ import type { ChangeKind, StoreChange } from '../model/types';
 import type { RowDescription } from './describe';
 import { localize } from '../l10n';
 import { markdownTooltip, toTreeItem } from './items';
+import { type Disposable } from '../model/events';
 
 export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Node | Node[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly stopListening: () => void;
+  private readonly storeSubscription: Disposable;
   /** Row objects kept by key until the next whole redraw, so one row can be redrawn alone (see refreshRows). */
   private rowsByKey = new Map<string, Node>();
 
   constructor(protected readonly store: ExplorerStore, private readonly shownKinds: ChangeKind[]) {
-    this.stopListening = store.onDidChange((change) => this.onStoreChange(change));
+    this.storeSubscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 
   /** By default a change of a kind this tree shows redraws it whole; a tree that can do better overrides this. */
@@ -57,7 +58,7 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
   }
 
   dispose(): void {
-    this.stopListening();
+    this.storeSubscription.dispose();
     this.changed.dispose();
   }
 

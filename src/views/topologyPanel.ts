@@ -16,6 +16,7 @@ import { toMermaidMarkdown } from '../model/topology/mermaid';
 import { networkLookup, reachableFrom } from '../model/topology/reachability';
 import type { Explorer } from './explorer';
 import { localize } from '../l10n';
+import { type Disposable } from '../model/events';
 
 /** What the webview last reported, for the extension-host tests. */
 export interface TopologyPanelState {
@@ -94,7 +95,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
   let graph: TopologyGraph | undefined;
   const expanded = new Set<string>();
   let state: TopologyPanelState | undefined;
-  let offStore: (() => void) | undefined;
+  let storeSubscription: Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;
   let selected: string | undefined;
   const distUri = vscode.Uri.joinPath(extensionUri, 'dist');
@@ -257,8 +258,8 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     const messages = panel.webview.onDidReceiveMessage((m: FromWebview) => onMessage(m).catch((e: unknown) => void vscode.window.showErrorMessage((e as Error).message)));
     panel.onDidDispose(() => {
       messages.dispose();
-      offStore?.();
-      offStore = undefined;
+      storeSubscription?.dispose();
+      storeSubscription = undefined;
       panel = undefined;
       state = undefined;
       selected = undefined;
@@ -274,10 +275,10 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     async show(arg?: unknown) {
       const nextStore = engines.storeFor(arg);
       scope = scopeOf(arg, nextStore);
-      if (nextStore !== store || !offStore) {
-        offStore?.();
+      if (nextStore !== store || !storeSubscription) {
+        storeSubscription?.dispose();
         store = nextStore;
-        offStore = store.onDidChange(schedule);
+        storeSubscription = store.onDidChange(schedule);
       }
       selected = undefined;
       if (!panel) open();

@@ -20,12 +20,15 @@ export type VolumeNode =
   | { kind: 'volume'; name: string }
   | { kind: 'user'; volume: string; containerId: string; destination: string };
 
+/** A volume's last scheduled backup and when the next is due, once the schedule has looked at it. */
+export type ScheduleTimes = (volume: string) => { last?: number; next?: number } | undefined;
+export const noScheduleTimes: ScheduleTimes = () => undefined;
+
 export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   /** The last and next scheduled backup of a volume, from the backup scheduler (set once it exists). */
-  scheduleTimes: (volume: string) => { last?: number; next?: number } | undefined = () => undefined;
 
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
-  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true) {
+  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true, private readonly scheduleTimes: ScheduleTimes = noScheduleTimes) {
     super(store, ['volumes', 'containers', 'sizes']);
   }
 

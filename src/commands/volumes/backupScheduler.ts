@@ -5,7 +5,6 @@
  * watching: progress is a spinner in the status bar, successes go to the log, and a failure is told once per
  * volume until that volume succeeds again (retried every 15 minutes meanwhile).
  */
-import { EventEmitter } from 'node:events';
 import * as vscode from 'vscode';
 import { earliestDue, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduledRunOptions, type ScheduledVolumeOutcome, type ScheduleSettings } from '../../backup/schedule';
 import { scheduleSettings } from '../../config';
@@ -18,6 +17,7 @@ import { userMessage } from '../index';
 import { unrestorableWarning } from './backupVolume';
 import { verificationMessage } from './verifyBackup';
 import { chosenFormat, configuredFolder } from './common';
+import { Emitter, type Disposable } from '../../model/events';
 
 /** Longest a Node timer can wait; a later due time is reached by waking up and planning again. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -59,13 +59,13 @@ export class BackupScheduler implements vscode.Disposable {
   /** Volumes whose failure was told, so that a streak of failures is told once. */
   private readonly told = new Set<string>();
   private toldPassFailure = false;
-  private readonly offStore: () => void;
+  private readonly storeSubscription: Disposable;
   /** Each scheduled volume's last scheduled backup and next due time, as of the last pass (ms since the epoch). */
   private readonly times = new Map<string, { last?: number; next?: number }>();
-  private readonly emitter = new EventEmitter();
+  private readonly changes = new Emitter<void>();
 
   constructor(private readonly store: ExplorerStore) {
-    this.offStore = store.onDidChange(() => {
+    this.storeSubscription = store.onDidChange(() => {
       if (this.waitingForEngine && store.loaded) {
         this.waitingForEngine = false;
         this.plan(0);
@@ -83,10 +83,9 @@ export class BackupScheduler implements vscode.Disposable {
     return this.times.get(volume);
   }
 
-  /** Called after every pass (the times above changed); returns a function that stops listening. */
-  onDidChange(listener: () => void): () => void {
-    this.emitter.on('change', listener);
-    return () => this.emitter.off('change', listener);
+  /** Called after every pass (the times above changed), until the result is disposed. */
+  onDidChange(listener: () => void): Disposable {
+    return this.changes.on(listener);
   }
 
   settingsChanged(): void {
@@ -125,7 +124,7 @@ export class BackupScheduler implements vscode.Disposable {
     this.disposed = true;
     clearTimeout(this.timer);
     this.controller?.abort();
-    this.offStore();
+    this.storeSubscription.dispose();
   }
 
   private plan(delayMs: number): void {
@@ -188,7 +187,7 @@ export class BackupScheduler implements vscode.Disposable {
   private afterPass(outcomes: readonly ScheduledVolumeOutcome[]): void {
     this.times.clear();
     for (const o of outcomes) this.times.set(o.volume, { last: o.last?.getTime(), next: o.status === 'missing' ? undefined : o.nextDue });
-    this.emitter.emit('change');
+    this.changes.fire();
     for (const o of outcomes) {
       switch (o.status) {
         case 'backed-up': {

@@ -35,15 +35,14 @@ export function recoverLeftoversOnConnect(engines: EngineSet, subscriptions: vsc
       watched.add(store);
       let connected = store.state.status === 'connected';
       if (connected) void recover(store);
-      const off = store.onDidChange((change) => {
+      subscriptions.push(store.onDidChange((change) => {
         if (!change.kinds.has('connection')) return;
         const now = store.state.status === 'connected';
         if (now && !connected) void recover(store);
         connected = now;
-      });
-      subscriptions.push({ dispose: off });
+      }));
     }
   };
   watch();
-  subscriptions.push({ dispose: engines.onDidChange(watch) });
+  subscriptions.push(engines.onDidChange(watch));
 }

@@ -196,8 +196,8 @@ suite('Explorer trees on the real engine', () => {
       }, FOLLOW_MS);
       await waitFor('the workbench to redraw the row', () => calls.items > 0, FOLLOW_MS);
       await sleep(500);
-      off();
-      offEngines();
+      off.dispose();
+      offEngines.dispose();
       const id = api.store.networkByName(net)!.id;
       assert.ok(changes.some((c) => c.rows?.has(id)), `the change names ${net}'s row: ${JSON.stringify(changes.map((c) => [...(c.rows ?? ['(whole)'])]))}`);
       const others = changes.filter((c) => c.whole).length;

@@ -89,7 +89,7 @@ suite('Volumes in name ranges (real workbench, lowered threshold)', () => {
         assert.ok(calls.children.every((label) => label === range.label), `re-listed: ${calls.children} (the range: ${range.label}, before: ${holder.label})`);
       }
     } finally {
-      off();
+      off.dispose();
       tree.getChildren = getChildren;
     }
   });
