@@ -90,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.browseVolume, (arg) => volumeBrowser.browse(arg)),
     registerCommand(COMMAND.downloadVolumeFile, (arg) => volumeBrowser.download(arg)),
     registerCommand(COMMAND.compareVolumeFile, (arg) => volumeBrowser.compareWithFile(arg)),
+    registerCommand(COMMAND.compareVolumeFileWithBackup, (arg, archive) => volumeBrowser.compareWithBackup(arg, archive)),
     registerCommand(COMMAND.stopBrowsing, (arg) => volumeBrowser.stop(arg)),
     registerCommand(COMMAND.refreshVolumeFiles, () => volumeBrowser.refresh()),
     registerCommand(COMMAND.browseBackup, (arg) => volumeBrowser.browseBackup(arg)),

@@ -40,6 +40,7 @@ export const COMMAND = {
   browseVolume: 'dnv.volume.browse',
   downloadVolumeFile: 'dnv.volumeFiles.download',
   compareVolumeFile: 'dnv.volumeFiles.compareWithFile',
+  compareVolumeFileWithBackup: 'dnv.volumeFiles.compareWithBackup',
   stopBrowsing: 'dnv.volumeFiles.stop',
   refreshVolumeFiles: 'dnv.volumeFiles.refresh',
   browseBackup: 'dnv.backup.browse',

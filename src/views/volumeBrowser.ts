@@ -69,6 +69,8 @@ export interface VolumeBrowserApi {
   browse(arg: unknown): Promise<void>;
   download(node: unknown): Promise<void>;
   compareWithFile(node: unknown): Promise<void>;
+  /** The same path in a backup archive (`archive`, else picked), side by side with the file. */
+  compareWithBackup(node: unknown, archive?: unknown): Promise<void>;
   stop(node: unknown): Promise<void>;
   /** Browse Backup Files: a backup archive on disk (arg { archive }, else a file picker), read-only. */
   browseBackup(arg: unknown): Promise<void>;
@@ -429,6 +431,23 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       if (!file) return;
       const left = volumeUri(place.engineId, place.volume, place.path);
       await vscode.commands.executeCommand('vscode.diff', left, vscode.Uri.file(file), localize('{0} (volume {1}) ↔ {2}', place.path, place.volume, vscode.workspace.asRelativePath(file)));
+    },
+    async compareWithBackup(arg, archive) {
+      const place = placeFrom(arg);
+      if (!place?.path) return;
+      const file = typeof archive === 'string' ? archive : await prompts.pickFile({
+        title: localize('Compare {0} with the same file in the backup…', place.path), openLabel: localize('Compare'),
+        filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+      });
+      if (!file) return;
+      const engineId = BACKUP_PREFIX + path.resolve(file);
+      const name = path.basename(file);
+      // The archive is indexed first, so a path it does not hold is said plainly instead of an empty diff side.
+      const backup = await sessions.session(engineId, name);
+      const entry = await backup.stat(place.path).catch((e: unknown) => { if (e instanceof ArchiveBrowseError && e.kind === 'notFound') return undefined; throw e; });
+      if (!entry) throw new Error(localize('{0} is not in the backup {1}.', place.path, name));
+      const left = volumeUri(place.engineId, place.volume, place.path);
+      await vscode.commands.executeCommand('vscode.diff', left, volumeUri(engineId, name, place.path), localize('{0} (volume {1}) ↔ backup {2}', place.path, place.volume, name));
     },
   };
 }

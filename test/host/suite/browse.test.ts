@@ -110,6 +110,32 @@ suite('Volume browser', function () {
     await vscode.commands.executeCommand('dnv.volumeFiles.stop', root);
   });
 
+  test('Compare with Backup opens a diff of the volume file and the same path in the backup; a path the backup lacks is said plainly', async () => {
+    const archive = path.join(folder, 'compare-backup.tar.gz');
+    fs.writeFileSync(archive, zlib.gzipSync(await tarOf([
+      { name: './conf/', type: 'directory' },
+      { name: './conf/site.conf', body: 'server {\n  listen 8080;\n}\n' },
+    ])));
+    const tree = api.volumeBrowser.tree;
+    const volumeRoot = tree.roots.find((r) => r.volume === VOL)!;
+    const top = await tree.getChildren(volumeRoot);
+    const conf = (await tree.getChildren(top[0]))[0];
+    prompts().expect('pickFile', /Compare conf\/site.conf with the same file in the backup/, archive);
+    await vscode.commands.executeCommand('dnv.volumeFiles.compareWithBackup', conf);
+    prompts().assertAllAnswered();
+    const input = await waitFor('the diff editor', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputTextDiff ? tab.input : undefined;
+    });
+    assert.strictEqual(input.original.scheme, 'dnv-volume');
+    assert.strictEqual(input.modified.scheme, 'dnv-backup');
+    assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(input.modified)).toString(), 'server {\n  listen 8080;\n}\n');
+    const logs = (await tree.getChildren(top[1]))[0];
+    // The command shows the failure as an error message; the browser's API is what it calls, and it throws.
+    await assert.rejects(api.volumeBrowser.compareWithBackup(logs, archive), /logs\/huge.log is not in the backup compare-backup.tar.gz/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Stop Browsing removes the helper container and the view entry', async () => {
     await vscode.commands.executeCommand('dnv.volumeFiles.stop', api.volumeBrowser.tree.roots.find((r) => r.volume === VOL));
     assert.deepStrictEqual(api.volumeBrowser.tree.roots, []);
