@@ -16,6 +16,7 @@ import { localize } from '../l10n';
 import type { EngineSet } from '../model/engines';
 import { formatBytes, formatDate } from '../model/format';
 import { naturalOrder } from './describe';
+import { volumeArchiveFilters } from '../dialogs';
 
 export const VOLUME_SCHEME = 'dnv-volume';
 /** A backup archive on disk, browsed like a volume: `dnv-backup://<archive path in hex>/<archive name>/<path…>`. */
@@ -23,6 +24,8 @@ export const BACKUP_SCHEME = 'dnv-backup';
 /** The engine id of a backup's place: the archive's path after it. */
 const BACKUP_PREFIX = 'backup:';
 const isBackup = (engineId: string) => engineId.startsWith(BACKUP_PREFIX);
+/** The place a backup archive on disk is browsed as: its path is the engine id, its file name the volume. */
+const backupPlace = (file: string) => ({ engineId: BACKUP_PREFIX + path.resolve(file), name: path.basename(file) });
 
 /** The questions the browser asks (the commands' injected Prompts has this shape). */
 export interface BrowserPrompts {
@@ -47,7 +50,7 @@ function placeOf(uri: vscode.Uri): Place {
   return { engineId: uri.scheme === BACKUP_SCHEME ? BACKUP_PREFIX + unhex(uri.authority) : unhex(uri.authority), volume, path: rest.join('/') };
 }
 
-const fileType = (kind: EntryKind | undefined): vscode.FileType => (kind === 'dir' ? vscode.FileType.Directory : kind === 'file' ? vscode.FileType.File : kind ? vscode.FileType.Unknown : vscode.FileType.Unknown);
+const fileType = (kind: EntryKind | undefined): vscode.FileType => (kind === 'dir' ? vscode.FileType.Directory : kind === 'file' ? vscode.FileType.File : vscode.FileType.Unknown);
 
 function typeOf(entry: VolumeEntry): vscode.FileType {
   if (entry.kind !== 'symlink') return fileType(entry.kind);
@@ -371,11 +374,10 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       const given = arg && typeof arg === 'object' && typeof (arg as { archive?: unknown }).archive === 'string' ? (arg as { archive: string }).archive : undefined;
       const file = given ?? await prompts.pickFile({
         title: localize('Backup to browse'), openLabel: localize('Browse'),
-        filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+        filters: volumeArchiveFilters(),
       });
       if (!file) return;
-      const engineId = BACKUP_PREFIX + path.resolve(file);
-      const name = path.basename(file);
+      const { engineId, name } = backupPlace(file);
       // Indexes the archive (one pass over its headers) before the view shows it: an unreadable file says so here.
       await (await sessions.session(engineId, name)).list('');
       let root = tree.roots.find((r) => r.engineId === engineId);
@@ -437,11 +439,10 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       if (!place?.path) return;
       const file = typeof archive === 'string' ? archive : await prompts.pickFile({
         title: localize('Compare {0} with the same file in the backup…', place.path), openLabel: localize('Compare'),
-        filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+        filters: volumeArchiveFilters(),
       });
       if (!file) return;
-      const engineId = BACKUP_PREFIX + path.resolve(file);
-      const name = path.basename(file);
+      const { engineId, name } = backupPlace(file);
       // The archive is indexed first, so a path it does not hold is said plainly instead of an empty diff side.
       const backup = await sessions.session(engineId, name);
       const entry = await backup.stat(place.path).catch((e: unknown) => { if (e instanceof ArchiveBrowseError && e.kind === 'notFound') return undefined; throw e; });

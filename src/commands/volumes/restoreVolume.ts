@@ -17,6 +17,7 @@ import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
+import { volumeArchiveFilters } from '../../dialogs';
 
 export interface RestoreArgs {
   archive: string;
@@ -74,7 +75,7 @@ async function pickArchive(prompts: Prompts, volume?: string, browsing = false):
   }
   return prompts.pickFile({
     title: localize('Archive to restore'), openLabel: localize('Restore'), defaultFolder: folder,
-    filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+    filters: volumeArchiveFilters(),
   });
 }
 

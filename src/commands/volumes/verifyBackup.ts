@@ -14,6 +14,7 @@ import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
+import { volumeArchiveFilters } from '../../dialogs';
 
 async function pickBackup(prompts: Prompts, volume?: string): Promise<string | undefined> {
   const folder = configuredFolder();
@@ -32,7 +33,7 @@ async function pickBackup(prompts: Prompts, volume?: string): Promise<string | u
   }
   return prompts.pickFile({
     title: localize('Archive to verify'), openLabel: localize('Verify'), defaultFolder: folder,
-    filters: { [localize('Volume archives')]: ['tar', 'gz', 'tgz', 'zst'], [localize('All files')]: ['*'] },
+    filters: volumeArchiveFilters(),
   });
 }
 
