@@ -267,6 +267,21 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
 const MAX_INCLUDED_FILES = 64;
 
 /**
+ * What a service's `extends:` names (`extends: name`, or `{service, file}`): the service and the file as written,
+ * interpolated. Undefined when it names nothing, or a name or file that is not known before docker compose runs.
+ */
+export function extendsReference(service: CNode | undefined, resolve: (s: string) => string | undefined): { service: string; file?: string } | undefined {
+  const ext = child(service, 'extends');
+  const refText = scalarText(isMapNode(ext) ? child(ext, 'service') : ext);
+  const ref = refText === undefined ? undefined : resolve(refText);
+  if (ref === undefined) return undefined;
+  const fileText = isMapNode(ext) ? scalarText(child(ext, 'file')) : undefined;
+  if (fileText === undefined) return { service: ref };
+  const file = resolve(fileText);
+  return file ? { service: ref, file } : undefined;
+}
+
+/**
  * The other files the project's services extend, followed down each chain (a service of an extended file may
  * extend another service of its own file or of a further file), each file read once, a bounded number of files.
  */
@@ -278,12 +293,10 @@ function extendedFiles(files: ProjectFile[], read: (file: string) => ComposeMode
   for (const f of files) for (const service of f.model.services) queue.push({ file: f.file, model: f.model, service });
   while (queue.length > 0) {
     const { file, model, service } = queue.shift()!;
-    const ext = child(service.node, 'extends');
-    const refText = scalarText(isMapNode(ext) ? child(ext, 'service') : ext);
-    const fileText = isMapNode(ext) ? scalarText(child(ext, 'file')) : undefined;
-    const ref = refText === undefined ? undefined : resolve(refText);
-    const target = fileText === undefined ? file : (() => { const t = resolve(fileText); return t ? path.resolve(path.dirname(file), t) : undefined; })();
-    if (!ref || !target) continue;
+    const named = extendsReference(service.node, resolve);
+    if (!named) continue;
+    const ref = named.service;
+    const target = named.file === undefined ? file : path.resolve(path.dirname(file), named.file);
     // A chain that stays in the project's own files is the project's already.
     if (own.has(path.resolve(target))) continue;
     const key = `${target}\0${ref}`;

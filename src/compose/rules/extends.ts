@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { child, isMapNode, parseCompose, scalarText, type CMap, type CNode } from '../parse';
+import { child, isMapNode, parseCompose, type CMap, type CNode } from '../parse';
+import { extendsReference } from '../project';
 import type { Rule, RuleContext } from './rule';
 
 /**
@@ -45,19 +46,12 @@ class ExtendsWalker {
   step(file: string, service: string): Step | undefined {
     const node = this.services(file)?.get(service);
     const ext = child(node, 'extends');
-    if (!ext) return undefined;
-    let ref: string | undefined;
-    let other: string | undefined;
-    if (ext.kind === 'scalar') ref = scalarText(ext);
-    else if (isMapNode(ext)) {
-      ref = scalarText(child(ext, 'service'));
-      const f = scalarText(child(ext, 'file'));
-      other = f === undefined ? undefined : this.ctx.resolve(f) ?? '';
-    }
+    // Nothing named, a bad shape (the schema reports it), or a variable not known before docker compose runs.
+    const named = extendsReference(node, this.ctx.resolve);
+    if (!ext || !named) return undefined;
+    const ref = named.service;
+    const other = named.file;
     const at = isMapNode(ext) ? child(ext, 'service') ?? ext : ext;
-    if (ref === undefined) return undefined; // the schema reports it
-    ref = this.ctx.resolve(ref);
-    if (ref === undefined || other === '') return undefined; // not known before docker compose runs
     if (other === undefined) {
       if (!this.services(file)?.has(ref)) {
         return { node: at, problem: `Service "${service}" extends "${ref}", which is not defined in ${file ? path.basename(file) : 'this file'}: define it here, or add file: to name the file that has it.` };
