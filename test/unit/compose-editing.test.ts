@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
-import { anchorGroupAt, anchorMarks } from '../../src/compose/editing/anchors';
+import { anchorGroupAt, anchorMarks, MAX_ANCHOR_TEXT } from '../../src/compose/editing/anchors';
 import { completions, dockerfileStages, freeSubnet } from '../../src/compose/editing/completion';
 import { cursorContext } from '../../src/compose/editing/context';
 import { inlayHints } from '../../src/compose/editing/inlayHints';
@@ -399,6 +399,8 @@ suite('Compose editing: YAML anchors and aliases', () => {
     assert.equal(anchorGroupAt(text, at('&not-an-anchor') + 2), undefined);
     assert.equal(anchorGroupAt(text, at('image: example')), undefined);
     assert.deepEqual(anchorMarks('services: {}\n'), []);
+    // Above the size read on the extension host, nothing is parsed (and nothing highlighted).
+    assert.deepEqual(anchorMarks(`${text}${'#'.repeat(MAX_ANCHOR_TEXT)}\n`), []);
   });
 
   test('on every fixture and corpus file: the same anchors and aliases, in the same order, as the yaml library finds', function () {

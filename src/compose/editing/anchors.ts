@@ -16,10 +16,30 @@ export interface AnchorMark {
   definition: number | undefined;
 }
 
+/**
+ * The last text's marks: highlights are asked on every cursor move, and the text of one document version is the
+ * same string each time (compared by identity first), so a file is parsed once per version, not per move.
+ */
+let last: { text: string; marks: AnchorMark[] } | undefined;
+
 /** Every anchor and alias of the text, in text order. */
 export function anchorMarks(text: string): AnchorMark[] {
+  if (last?.text === text) return last.marks;
+  const marks = readMarks(text);
+  last = { text, marks };
+  return marks;
+}
+
+/**
+ * Larger texts are not read: this runs on the extension host when the cursor moves, and the syntax tree of a text
+ * full of aliases costs about 100 ms per 64 KB the first time (1 s at 1 MB). Compose files with anchors are far
+ * smaller; above this size anchors are simply not highlighted.
+ */
+export const MAX_ANCHOR_TEXT = 64 * 1024;
+
+function readMarks(text: string): AnchorMark[] {
   // No anchor or alias can exist without these characters: skip the parse for the common file.
-  if (!text.includes('&') && !text.includes('*')) return [];
+  if (text.length > MAX_ANCHOR_TEXT || (!text.includes('&') && !text.includes('*'))) return [];
   const found: Array<{ kind: 'anchor' | 'alias'; offset: number; source: string }> = [];
   const visit = (value: unknown, depth: number): void => {
     if (!value || typeof value !== 'object' || depth > 400) return;
