@@ -151,6 +151,18 @@ export async function withHelper<T>(client: EngineClient, mounts: HelperMount[],
 }
 
 /**
+ * The running helper's resource limits, given rather than left to the engine. Podman 4 as root gives every
+ * container nofile and nproc of 1048576 whatever its own hard limits are, and where it runs without
+ * CAP_SYS_RESOURCE (in a container, as on this project's machines: hard limits 20,000 and 96,364) the start fails
+ * ("error setting rlimit type 7: operation not permitted"). Lowering a limit is always allowed, and sh, find and
+ * stat need few files; nproc does not bind root (uid 0 is exempt), and 4096 leaves room for another user's helper.
+ */
+export const RUNNING_HELPER_ULIMITS = [
+  { name: 'nofile', soft: 1024, hard: 1024 },
+  { name: 'nproc', soft: 4096, hard: 4096 },
+];
+
+/**
  * A helper that runs, for browsing a volume (src/browse/session.ts): the volume read-only at /data, no network,
  * in a container of `image` (one that has sh, find, stat and readlink, already on the engine: nothing is pulled)
  * running `sleep`, so listings can be run in it with exec. Labelled like every helper, so recovery removes it when
@@ -164,6 +176,7 @@ export async function createRunningHelper(client: EngineClient, image: string, v
     cmd: ['sleep', String(lifetimeSeconds)],
     labels: { [HELPER_LABEL]: HELPER_KIND.browse, [OWNER_LABEL]: JSON.stringify(thisOwner()) },
     mounts: [{ volume, target: MOUNT, readOnly: true }],
+    ulimits: RUNNING_HELPER_ULIMITS,
   }, { signal });
   try {
     await client.startContainer(id, { signal });

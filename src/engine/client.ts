@@ -475,6 +475,8 @@ export class EngineClient {
   async createContainer(spec: {
     image: string; name?: string; cmd: string[]; labels?: Record<string, string>;
     mounts: Array<{ volume: string; target: string; readOnly?: boolean }>;
+    /** Resource limits of the container's processes (HostConfig.Ulimits), e.g. `{ name: 'nofile', soft: 1024, hard: 1024 }`. */
+    ulimits?: Array<{ name: string; soft: number; hard: number }>;
   }, options?: CallOptions): Promise<string> {
     const created = await this.call(`create container${spec.name ? ` ${spec.name}` : ''}`, (abortSignal) => this.archiveApi.createContainer({
       ...(spec.name ? { name: spec.name } : {}),
@@ -487,6 +489,7 @@ export class EngineClient {
         Mounts: spec.mounts.map((m) => ({
           Type: 'volume', Source: m.volume, Target: m.target, ReadOnly: Boolean(m.readOnly), VolumeOptions: { NoCopy: true },
         })),
+        ...(spec.ulimits ? { Ulimits: spec.ulimits.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })) } : {}),
       },
       abortSignal,
     }), options) as { id?: string; Id?: string };
