@@ -130,11 +130,30 @@ function stripOneNewline(b: Buffer): Buffer {
   return b.length && b[b.length - 1] === 0x0a ? b.subarray(0, b.length - 1) : b;
 }
 
-function number(text: string, radix: number, what: string): number {
-  const n = parseInt(text, radix);
-  if (!/^[0-9a-fA-F]+$/.test(text) || !Number.isFinite(n)) throw new ListingParseError(`Bad ${what} in listing: ${JSON.stringify(text)}`);
-  return n;
+/**
+ * The number written in `buf` from `start` to `stop` (digits of `radix` only, a leading '-' where `signed`).
+ * Read from the bytes: a 10,000-entry listing is 50,000 numbers, and a string and a regex for each were most of
+ * the parse (85 ms of CPU for 10,000 entries, several times that on a loaded machine).
+ */
+function numberAt(buf: Buffer, start: number, stop: number, radix: 10 | 16, what: string, signed = false): number {
+  let i = start;
+  const negative = signed && buf[i] === 0x2d;
+  if (negative) i++;
+  if (i >= stop || stop - i > 15) throw new ListingParseError(`Bad ${what} in listing: ${JSON.stringify(buf.toString('latin1', start, stop))}`);
+  let n = 0;
+  for (; i < stop; i++) {
+    const c = buf[i];
+    let digit: number;
+    if (c >= 0x30 && c <= 0x39) digit = c - 0x30;
+    else if (radix === 16 && c >= 0x61 && c <= 0x66) digit = c - 0x57;
+    else if (radix === 16 && c >= 0x41 && c <= 0x46) digit = c - 0x37;
+    else throw new ListingParseError(`Bad ${what} in listing: ${JSON.stringify(buf.toString('latin1', start, stop))}`);
+    n = n * radix + digit;
+  }
+  return negative ? -n : n;
 }
+
+const FIELD_NAMES = ['mode', 'size', 'uid', 'gid', 'time'] as const;
 
 /**
  * Parses the output of listCommand or statCommand. Records whose name is `.` (statCommand of the root) keep it.
@@ -142,41 +161,41 @@ function number(text: string, radix: number, what: string): number {
  */
 export function parseListing(out: Buffer): VolumeEntry[] {
   const end = out.indexOf(0);
-  const records = end < 0 ? out : out.subarray(0, end);
+  const recordsEnd = end < 0 ? out.length : end;
+  // One copy of the records; every entry's nameBytes is a view of it (not a copy per name).
+  const records = Buffer.from(out.subarray(0, recordsEnd));
   const entries: VolumeEntry[] = [];
-  const byName = new Map<string, VolumeEntry>();
+  const numbers = [0, 0, 0, 0, 0];
   let i = 0;
   while (i < records.length) {
     // Five space-separated numbers, then "./".
-    const fields: string[] = [];
     for (let f = 0; f < 5; f++) {
       const space = records.indexOf(0x20, i);
       if (space < 0) throw new ListingParseError('Truncated listing record');
-      fields.push(records.subarray(i, space).toString('latin1'));
+      numbers[f] = numberAt(records, i, space, f === 0 ? 16 : 10, FIELD_NAMES[f], f === 4);
       i = space + 1;
     }
     if (records[i] !== 0x2e || records[i + 1] !== 0x2f) throw new ListingParseError('Listing record without ./');
     i += 2;
     const slash = records.indexOf(0x2f, i);
     if (slash < 0 || records[slash + 1] !== 0x0a) throw new ListingParseError('Listing record without its end');
-    const nameBytes = Buffer.from(records.subarray(i, slash));
-    i = slash + 2;
-    const raw = number(fields[0], 16, 'mode');
-    const entry: VolumeEntry = {
-      name: nameBytes.length === 0 ? '.' : nameBytes.toString('utf8'),
+    const nameBytes = records.subarray(i, slash);
+    const raw = numbers[0];
+    entries.push({
+      name: slash === i ? '.' : records.toString('utf8', i, slash),
       nameBytes,
       kind: kindOfMode(raw),
       mode: raw & 0o7777,
-      size: number(fields[1], 10, 'size'),
-      uid: number(fields[2], 10, 'uid'),
-      gid: number(fields[3], 10, 'gid'),
-      mtimeMs: number(fields[4], 10, 'time') * 1000,
-    };
-    if (nameBytes.length === 0) entry.name = '.';
-    entries.push(entry);
-    byName.set(nameBytes.toString('latin1'), entry);
+      size: numbers[1],
+      uid: numbers[2],
+      gid: numbers[3],
+      mtimeMs: numbers[4] * 1000,
+    });
+    i = slash + 2;
   }
-  if (end >= 0) {
+  if (end >= 0 && end + 1 < out.length) {
+    const byName = new Map<string, VolumeEntry>();
+    for (const entry of entries) byName.set(entry.nameBytes.toString('latin1'), entry);
     // Symlinks: groups of four NUL-terminated fields.
     const fields: Buffer[] = [];
     let at = end + 1;

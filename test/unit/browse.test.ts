@@ -55,6 +55,20 @@ suite('volume browser: listing parse', () => {
     assert.throws(() => parseListing(Buffer.concat([rec('a1ff', 1, 'l'), Buffer.from('\0./l\0x\n\0')])), ListingParseError);
     assert.deepEqual(parseListing(Buffer.from('\0')), []);
     assert.deepEqual(parseListing(Buffer.alloc(0)), []);
+    assert.throws(() => parseListing(Buffer.from('81a4 1f 0 0 5 ./a/\n')), /Bad size/, 'hex digits in a decimal field');
+    assert.throws(() => parseListing(Buffer.from('81a4 -1 0 0 5 ./a/\n')), /Bad size/, 'only the time may be negative');
+    assert.throws(() => parseListing(Buffer.from('81a4  0 0 5 ./a/\n')), /Bad size/, 'an empty field');
+    assert.throws(() => parseListing(Buffer.from('81a4 1 0 0 1234567890123456 ./a/\n')), /Bad time/, 'more digits than a double holds exactly');
+  });
+
+  test('a file older than 1970 (stat prints a negative time) lists; names are exact bytes, not copies per name', () => {
+    const latin = Buffer.concat([Buffer.from('81a4 3 0 0 -86400 ./'), Buffer.from([0xe9, 0x0a]), Buffer.from('/\n'), rec('41ed', 0, 'B')]);
+    const [old, b] = parseListing(latin);
+    assert.equal(old.mtimeMs, -86_400_000);
+    assert.deepEqual([...old.nameBytes], [0xe9, 0x0a], 'a name that is not UTF-8 keeps its bytes');
+    assert.equal(b.name, 'B');
+    assert.equal(b.mode, 0o755);
+    assert.equal(b.kind, 'dir');
   });
 
   test('paths: no .., no ., and the path is an argument, never script text', () => {
