@@ -38,6 +38,9 @@ interface KeyAt {
 /** Maps with more entries than this check duplicate keys with a Set; smaller ones by a scan (no allocation). */
 const SCAN_KEYS_BELOW = 12;
 
+/** Distinct key texts shared (the first ones met: the common keys come early; service names are unique anyway). */
+const MAX_KEY_TEXTS = 4096;
+
 class Scanner {
   // The structural lines (not blank, not comment-only), in three parallel typed arrays rather than one object
   // per line: offset of the first non-space character, its column, and the offset of the line break.
@@ -49,6 +52,14 @@ class Scanner {
   /** Collections open around the current line: the scanner recurses, so it stops before the stack would. */
   private depth = 0;
   private readonly found: KeyAt = { key: '', keyStart: 0, keyEnd: 0, colon: 0 };
+  /**
+   * The entries and items of the collections being read, one stack for all: each collection takes an exact-size
+   * copy of its part when it ends. An array grown by push() reserves room for 16 elements, so a 10 MB file's
+   * 180,000 small collections kept about 20 MB of empty slots alive, all of it copied by the garbage collector.
+   */
+  private readonly pending: Array<CEntry | CNode> = [];
+  /** One string per distinct key (`image`, `ports`...): half a million keys, a few hundred distinct texts. */
+  private readonly keyTexts = new Map<string, string>();
 
   constructor(private readonly text: string, private readonly maxDepth: number) {
     const n = text.length;
@@ -108,7 +119,8 @@ class Scanner {
   /** A block map whose entries sit at column `indent`; the first one starts at `firstAt` (maybe after "- "). */
   private map(indent: number, firstAt: number): CMap {
     if (++this.depth > this.maxDepth) throw GIVE_UP;
-    const entries: CEntry[] = [];
+    const pending = this.pending as CEntry[];
+    const base = pending.length;
     let keys: Set<string> | undefined;
     let at = firstAt;
     for (;;) {
@@ -119,8 +131,8 @@ class Scanner {
         if (keys.has(key)) throw GIVE_UP;
         keys.add(key);
       } else {
-        for (let k = 0; k < entries.length; k++) if (entries[k].key === key) throw GIVE_UP;
-        if (entries.length + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (const e of entries) keys.add(e.key); keys.add(key); }
+        for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
+        if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
       }
       const restAt = this.skipSpaces(colon + 1, lineEnd);
       let value: CNode;
@@ -133,7 +145,7 @@ class Scanner {
         value = this.inline(restAt, lineEnd);
         this.i++;
       }
-      entries.push({ key, keyStart, keyEnd, value });
+      pending.push({ key, keyStart, keyEnd, value });
       const next = this.i;
       if (next >= this.count || this.indents[next] < indent) break;
       if (this.indents[next] > indent) throw GIVE_UP; // continuation lines of a multi-line scalar, or an error
@@ -141,12 +153,14 @@ class Scanner {
       at = this.starts[next];
     }
     this.depth--;
+    const entries = this.take(base) as CEntry[];
     return { kind: 'map', entries, start: entries[0].keyStart, end: entries[entries.length - 1].value.end };
   }
 
   private seq(indent: number): CSeq {
     if (++this.depth > this.maxDepth) throw GIVE_UP;
-    const items: CNode[] = [];
+    const items = this.pending as CNode[];
+    const base = items.length;
     let start = -1;
     for (;;) {
       const i = this.i;
@@ -174,7 +188,15 @@ class Scanner {
       if (this.indents[next] > indent) throw GIVE_UP;
     }
     this.depth--;
-    return { kind: 'seq', items, start, end: items[items.length - 1].end };
+    const taken = this.take(base) as CNode[];
+    return { kind: 'seq', items: taken, start, end: taken[taken.length - 1].end };
+  }
+
+  /** The pending entries or items from `base` on, as an exact-size array, and off the stack. */
+  private take(base: number): Array<CEntry | CNode> {
+    const taken = this.pending.slice(base);
+    this.pending.length = base;
+    return taken;
   }
 
   /** The map key (plain or quoted, then ":" and a space or the line's end) at `at`, if there is one there. */
@@ -206,11 +228,18 @@ class Scanner {
 
   private keyAt(key: string, keyStart: number, keyEnd: number, colon: number): KeyAt {
     const f = this.found;
-    f.key = key;
+    f.key = this.keyText(key);
     f.keyStart = keyStart;
     f.keyEnd = keyEnd;
     f.colon = colon;
     return f;
+  }
+
+  private keyText(key: string): string {
+    const known = this.keyTexts.get(key);
+    if (known !== undefined) return known;
+    if (this.keyTexts.size < MAX_KEY_TEXTS) this.keyTexts.set(key, key);
+    return key;
   }
 
   private key(at: number, end: number): KeyAt {
@@ -323,26 +352,26 @@ class Scanner {
   }
 
   private flowSeq(at: number, end: number): CSeq {
-    const items: CNode[] = [];
+    const base = this.pending.length;
     let p = this.skipSpaces(at + 1, end);
-    if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+    if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     for (;;) {
       const item = this.flowScalar(p, end);
-      items.push(item);
+      this.pending.push(item);
       p = this.skipSpaces(item.end, end);
       const ch = this.text.charCodeAt(p);
-      if (ch === 93) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+      if (ch === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
       if (ch !== 44 /* , */) throw GIVE_UP;
       p = this.skipSpaces(p + 1, end);
-      if (this.text.charCodeAt(p) === 93) return { kind: 'seq', items, start: at, end: p + 1, flow: true };
+      if (this.text.charCodeAt(p) === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     }
   }
 
   private flowMap(at: number, end: number): CMap {
-    const entries: CEntry[] = [];
+    const base = this.pending.length;
     const keys = new Set<string>();
     let p = this.skipSpaces(at + 1, end);
-    if (this.text.charCodeAt(p) === 125 /* } */) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+    if (this.text.charCodeAt(p) === 125 /* } */) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     for (;;) {
       const c = this.text.charCodeAt(p);
       if (c === 34 || c === 39 || isIndicator(c) || c === DASH) throw GIVE_UP;
@@ -361,13 +390,13 @@ class Scanner {
       const vAt = this.skipSpaces(colon + 1, end);
       const value = this.flowScalar(vAt, end);
       if (value.start === value.end) throw GIVE_UP;
-      entries.push({ key, keyStart: p, keyEnd, value });
+      this.pending.push({ key: this.keyText(key), keyStart: p, keyEnd, value });
       p = this.skipSpaces(value.end, end);
       const ch = this.text.charCodeAt(p);
-      if (ch === 125) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+      if (ch === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
       if (ch !== 44) throw GIVE_UP;
       p = this.skipSpaces(p + 1, end);
-      if (this.text.charCodeAt(p) === 125) return { kind: 'map', entries, start: at, end: p + 1, flow: true };
+      if (this.text.charCodeAt(p) === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     }
   }
 
