@@ -7,7 +7,7 @@ import { extract } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import type { EngineVolume } from '../engine/types';
-import { createPauseRecord, HELPER_LABEL, MOUNT } from './helper';
+import { createPauseRecord, HELPER_KIND, HELPER_LABEL, MOUNT, OWNER_LABEL, thisOwner } from './helper';
 
 export interface VolumeSpec {
   name: string;
@@ -22,8 +22,10 @@ export interface VolumeUserInfo {
   /** running, paused, exited, created... */
   state: string;
   readOnly: boolean;
-  /** A helper container of a backup, restore or clone in progress. */
+  /** A helper container of this extension: a backup, restore or clone in progress, or a volume browser's. */
   helper: boolean;
+  /** The helper of a volume browser (src/browse/session.ts): `here` when this process made it. */
+  browser?: 'here' | 'elsewhere';
 }
 
 export class VolumeInUseError extends Error {
@@ -41,7 +43,19 @@ export class VolumeExistsError extends Error {
 }
 
 function describeUser(user: VolumeUserInfo): string {
+  if (user.browser) return `${user.name} (the volume browser${user.browser === 'elsewhere' ? ' of another window' : ''})`;
   return user.helper ? `${user.name} (a backup, restore or clone in progress)` : `${user.name} (${user.state})`;
+}
+
+/** Whether a helper's owner label names this process (see OWNER_LABEL). */
+function ownedHere(label: string | undefined): boolean {
+  try {
+    const owner = JSON.parse(label ?? '') as { host?: unknown; pid?: unknown };
+    const me = thisOwner();
+    return owner.host === me.host && owner.pid === me.pid;
+  } catch {
+    return false;
+  }
 }
 
 /** The engine's rule for volume names (daemon/names: [a-zA-Z0-9][a-zA-Z0-9_.-]+). */
@@ -64,6 +78,7 @@ export async function volumeUsers(client: EngineClient, volume: string, signal?:
       state: c.State ?? 'unknown',
       readOnly: mount ? mount.RW === false : false,
       helper: Boolean(c.Labels?.[HELPER_LABEL]),
+      ...(c.Labels?.[HELPER_LABEL] === HELPER_KIND.browse ? { browser: ownedHere(c.Labels[OWNER_LABEL]) ? 'here' as const : 'elsewhere' as const } : {}),
     };
   });
 }

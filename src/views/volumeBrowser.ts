@@ -170,6 +170,18 @@ class Sessions {
     return made;
   }
 
+  /** The volume session whose helper container is `id` (a full id or its start), if any. */
+  async byHelper(id: string): Promise<{ engineId: string; volume: string } | undefined> {
+    for (const [key, source] of this.sessions) {
+      const helper = source instanceof VolumeBrowseSession ? await source.helperId() : undefined;
+      if (helper && id.length >= 12 && helper.startsWith(id)) {
+        const [engineId, volume] = JSON.parse(key) as [string, string];
+        return { engineId, volume };
+      }
+    }
+    return undefined;
+  }
+
   async end(engineId: string, volume: string): Promise<void> {
     const key = JSON.stringify([engineId, volume]);
     const s = this.sessions.get(key);
@@ -390,7 +402,10 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       await view.reveal(root, { focus: true, select: true, expand: true }).then(undefined, () => undefined);
     },
     async stop(arg) {
-      const node = nodeOf(arg, tree);
+      // Remove Volume passes the helper container that holds the volume: the session whose helper it is ends.
+      const helper = arg && typeof arg === 'object' && typeof (arg as { helperContainer?: unknown }).helperContainer === 'string'
+        ? (arg as { helperContainer: string }).helperContainer : undefined;
+      const node = helper !== undefined ? await sessions.byHelper(helper).then((p) => p && { kind: 'root' as const, ...p }) : nodeOf(arg, tree);
       if (!node) return;
       tree.roots = tree.roots.filter((r) => !(r.engineId === node.engineId && r.volume === node.volume));
       setBrowsing();

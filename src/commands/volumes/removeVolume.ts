@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
 import { EngineError } from '../../engine/errors';
+import { COMMAND } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
@@ -19,7 +20,16 @@ export interface RemoveResult {
 }
 
 function usersText(users: VolumeUserInfo[]): string {
-  return users.map((u) => (u.helper ? localize('{0} (a backup, restore or clone in progress)', u.name) : `${u.name} (${u.state})`)).join(', ');
+  return users.map((u) => {
+    if (u.browser === 'here') return localize('{0} (the volume browser)', u.name);
+    if (u.browser === 'elsewhere') return localize('{0} (the volume browser of another window)', u.name);
+    return u.helper ? localize('{0} (a backup, restore or clone in progress)', u.name) : `${u.name} (${u.state})`;
+  }).join(', ');
+}
+
+/** Held only by this window's volume browser: closing the browser's view of it frees it. */
+function onlyBrowsedHere(users: VolumeUserInfo[]): boolean {
+  return users.length > 0 && users.every((u) => u.browser === 'here');
 }
 
 /** `dnv.volume.remove` */
@@ -32,9 +42,14 @@ export async function removeVolume(store: ExplorerStore, prompts: Prompts, arg?:
   const client = store.client;
   const result: RemoveResult = { removed: [], refused: [] };
   const free: string[] = [];
+  /** Helper containers of this window's volume browser to close (with its view and editors) before the removal. */
+  const browsed = new Map<string, string[]>();
   for (const name of names) {
     const users = await volumeUsers(client, name);
-    if (users.length) result.refused.push({ name, users, reason: localize('in use by {0}', usersText(users)) });
+    if (onlyBrowsedHere(users)) {
+      browsed.set(name, users.map((u) => u.id));
+      free.push(name);
+    } else if (users.length) result.refused.push({ name, users, reason: localize('in use by {0}', usersText(users)) });
     else free.push(name);
   }
 
@@ -47,16 +62,25 @@ export async function removeVolume(store: ExplorerStore, prompts: Prompts, arg?:
   if (free.length) {
     const sizes = free.map((n) => store.usageOf(n)?.size).filter((s): s is number => s !== undefined && s >= 0);
     const total = sizes.length ? localize(' ({0})', formatBytes(sizes.reduce((a, b) => a + b, 0))) : '';
+    const open = free.filter((n) => browsed.has(n));
     const detail = [
       localize('Their data is deleted and cannot be recovered. Back them up first if you may need it.'),
       '', ...free,
+      ...(open.length ? ['', localize('Open in the volume browser, which closes them first (its view and their files\' editors): {0}', open.join(', '))] : []),
       ...(result.refused.length ? ['', localize('Kept, in use: {0}', result.refused.map((r) => `${r.name} (${usersText(r.users ?? [])})`).join('; '))] : []),
     ].join('\n');
     const answer = await prompts.confirm(
-      free.length === 1 ? localize('Remove volume {0}{1}?', free[0], total) : localize('Remove {0} volumes{1}?', free.length, total),
-      { detail, actions: [localize('Remove')] },
+      free.length === 1 && open.length === 1
+        ? localize('Volume {0} is open in the volume browser. Close it there and remove the volume{1}?', free[0], total)
+        : free.length === 1 ? localize('Remove volume {0}{1}?', free[0], total) : localize('Remove {0} volumes{1}?', free.length, total),
+      { detail, actions: [open.length ? localize('Close Browser and Remove') : localize('Remove')] },
     );
     if (!answer) return undefined;
+    // Through the browser's own command (views and commands meet through ids): it closes the view and the
+    // editors of the volume's files, then removes the helper, so nothing asks for a new one.
+    for (const ids of browsed.values()) {
+      for (const id of ids) await vscode.commands.executeCommand(COMMAND.stopBrowsing, { helperContainer: id });
+    }
   }
 
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: localize('Removing volumes…') }, async (progress) => {

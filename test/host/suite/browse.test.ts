@@ -141,4 +141,36 @@ suite('Volume browser', function () {
     assert.deepStrictEqual(api.volumeBrowser.tree.roots, []);
     await waitFor('no helper left', () => docker('ps', '-a', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOL}`, '--format', '{{.Names}}') === '');
   });
+
+  test('Remove Volume on a volume held only by the browser says so, closes the browser and its editors, and removes it', async () => {
+    const vol = `${TAG}-browse-rm`;
+    docker('volume', 'create', vol);
+    docker('run', '--rm', '--network', 'none', '-v', `${vol}:/data`, IMAGE, 'sh', '-c', 'echo hi > /data/a.txt');
+    try {
+      await vscode.commands.executeCommand('dnv.volume.browse', await waitForRow(api.explorer.volumesTree, vol).then((r) => r.node));
+      const tree = api.volumeBrowser.tree;
+      const root = tree.roots.find((r) => r.volume === vol)!;
+      const file = (await tree.getChildren(root))[0];
+      const item = tree.getTreeItem(file);
+      await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+      await waitFor('the file in an editor', () => vscode.window.activeTextEditor?.document.uri.path.startsWith(`/${vol}/`));
+      const held = () => docker('ps', '-a', '--filter', `volume=${vol}`, '--format', '{{.Names}}');
+      assert.match(held(), /^dnv-browse-/);
+      // Cancel first: nothing is closed, nothing removed.
+      prompts().expect('confirm', new RegExp(`Volume ${vol} is open in the volume browser[\\s\\S]*closes them first`), undefined);
+      await vscode.commands.executeCommand('dnv.volume.remove', { names: [vol] });
+      prompts().assertAllAnswered();
+      assert.ok(tree.roots.some((r) => r.volume === vol));
+      assert.strictEqual(docker('volume', 'ls', '-q', '--filter', `name=^${vol}$`), vol);
+      prompts().expect('confirm', /is open in the volume browser/, 'Close Browser and Remove');
+      await vscode.commands.executeCommand('dnv.volume.remove', { names: [vol] });
+      prompts().assertAllAnswered();
+      assert.strictEqual(docker('volume', 'ls', '-q', '--filter', `name=^${vol}$`), '', 'the volume is gone');
+      assert.ok(!tree.roots.some((r) => r.volume === vol), 'its view entry is gone');
+      assert.strictEqual(held(), '', 'its helper is gone');
+      assert.ok(!vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputText && t.input.uri.path.startsWith(`/${vol}/`)), 'its editors are closed');
+    } finally {
+      dockerQuiet('volume', 'rm', '-f', vol);
+    }
+  });
 });
