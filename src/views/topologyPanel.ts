@@ -63,9 +63,15 @@ function nonce(): string {
   return out;
 }
 
-/** A tree row or command argument → the part of the engine to draw. */
+/**
+ * A tree row or command argument → the part of the engine to draw. `{ names: [...] }` of networks and containers
+ * draws that selection: those containers with their networks and volumes, and those networks (its export is
+ * the selection's).
+ */
 function scopeOf(arg: unknown, store: ExplorerStore): PanelScope {
   if (arg instanceof vscode.Uri && arg.scheme === 'file') return { kind: 'compose', file: arg.fsPath };
+  const given = (arg as { names?: unknown } | undefined)?.names;
+  if (Array.isArray(given) && given.every((n) => typeof n === 'string')) return { kind: 'selection', names: [...new Set(given as string[])].sort() };
   const a = (arg ?? {}) as { kind?: string; id?: string; project?: string };
   if (a.kind === 'network' && a.id) {
     const network = store.network(a.id);
@@ -83,7 +89,7 @@ function scopeTitle(scope: PanelScope): string {
     case 'compose': return localize('Topology: {0}', scope.file.split(/[\\/]/).slice(-2).join('/'));
     case 'network': return localize('Topology: {0}', scope.name);
     case 'project': return localize('Topology: {0}', scope.project);
-    case 'selection': return localize('Topology: selection');
+    case 'selection': return localize('Topology: {0}', scope.names.length <= 3 ? scope.names.join(', ') : localize('{0} and {1} more', scope.names.slice(0, 2).join(', '), scope.names.length - 2));
     default: return localize('Network Topology');
   }
 }

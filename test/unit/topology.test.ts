@@ -242,6 +242,23 @@ suite('topology: export', () => {
     assert.match(toMermaidMarkdown(buildTopology(src)), /^```mermaid\nflowchart LR\n[\s\S]*```\n$/);
   });
 
+  test('a selection exports on its own: golden Mermaid and SVG files, independent of input and selection order', () => {
+    const src = sample();
+    const names = ['legacy-a', 'tools'];
+    const graph = buildTopology(src, { scope: { kind: 'selection', names } });
+    const mermaid = toMermaid(graph, { title: 'selection' });
+    golden('selection.mmd', mermaid);
+    const svg = renderSvg(layoutTopology(graph), { title: 'selection' });
+    golden('selection.svg', svg);
+    const shuffled = { networks: [...src.networks].reverse(), containers: [...src.containers].reverse(), volumes: [...src.volumes].reverse() };
+    const again = buildTopology(shuffled, { scope: { kind: 'selection', names: [...names].reverse() } });
+    assert.equal(toMermaid(again, { title: 'selection' }), mermaid);
+    assert.equal(renderSvg(layoutTopology(again), { title: 'selection' }), svg);
+    const whole = toMermaid(buildTopology(src), { title: 'selection' });
+    assert.notEqual(mermaid, whole, 'the selection is not the whole engine');
+    assert.ok(whole.split('\n').length > mermaid.split('\n').length);
+  });
+
   test('Mermaid: names that need escaping and ids that would collide', () => {
     const src: TopologySource = {
       networks: [network('a-b'), network('a_b'), network('q"<x>&')],
