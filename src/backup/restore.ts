@@ -24,7 +24,7 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type BackupFormat, decompressor, detectFormat } from './formats';
 import { type CheckedEntry, type EntryCounts, TarGuard, UnsafeArchiveError } from './guard';
-import { archiveLayout, withHelper } from './helper';
+import { type ArchiveLayout, archiveLayout, withHelper } from './helper';
 import { type BackupManifest, readManifest } from './manifest';
 import { keepRawPax, paxValues, writeRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
@@ -177,19 +177,33 @@ function repackHeader(h: Header, entry: CheckedEntry, prefix: string | undefined
   };
 }
 
-/** Tar in, checked and re-encoded tar out (the second pass). */
-function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Writable; output: Readable } {
+/** Hooks of a one-pass restore: checks that stop the upload on the way or just before the tar's end. */
+interface RepackHooks {
+  /** After each entry passed the guard (with the counts so far); throws to stop before the entry is written. */
+  afterEntry?: (counts: EntryCounts) => void;
+  /** After the last entry and the guard's final check, before the tar is ended; throws to leave it unended. */
+  beforeEnd?: () => void;
+}
+
+/**
+ * Tar in, checked and re-encoded tar out (the write). `failure()` is the first check that failed in it (an entry,
+ * the final symlink check or a hook), which may reach the reader or the writer of the streams first.
+ */
+function guardedRepack(guard: TarGuard, prefix: string | undefined, hooks: RepackHooks = {}): { input: Writable; output: Readable; failure: () => Error | undefined } {
   const parser = keepRawPax(extract());
   const packer = writeRawPax(pack());
   const pace = pacer();
+  let failure: Error | undefined;
+  const fail = (e: Error) => (failure ??= e);
   parser.on('entry', (header, stream, next) => {
     stream.on('error', ignore); // failures reach the parser through next() and the writer through destroy()
     let entry: CheckedEntry;
     try {
       entry = guard.check(header);
+      hooks.afterEntry?.(guard.counts);
     } catch (e) {
       stream.resume();
-      next(e as Error);
+      next(fail(e as Error));
       return;
     }
     const sink = packer.entry(repackHeader(header, entry, prefix), (err) => (err ? next(err) : pace(() => next())));
@@ -198,10 +212,13 @@ function guardedRepack(guard: TarGuard, prefix: string | undefined): { input: Wr
     else stream.resume();
   });
   parser.on('finish', () => {
-    guard.finishAsync().then(() => packer.finalize(), (e: Error) => packer.destroy(e));
+    guard.finishAsync().then(() => {
+      hooks.beforeEnd?.();
+      packer.finalize();
+    }).catch((e: Error) => packer.destroy(fail(e)));
   });
   parser.on('error', (e: Error) => packer.destroy(e));
-  return { input: nodeWritable(parser), output: nodeReadable(packer) };
+  return { input: nodeWritable(parser), output: nodeReadable(packer), failure: () => failure };
 }
 
 function meterFor(phase: Phase, volume: string, total: number, listener?: ProgressListener): ByteMeter {
@@ -322,6 +339,16 @@ export interface RestoreOptions {
    * written when it answers false (the restore ends with a 'cancelled' EngineError).
    */
   confirmWrite?: (summary: RestoreSummary) => Promise<boolean>;
+  /**
+   * Into a volume that does not exist yet: check and write in one pass (the archive is read and decompressed once,
+   * no private copy) for as long as this answers false for what the archive expands to so far, and remove the new
+   * volume again when any check fails on the way or at the end (a refused entry, damaged data, a sha256 that differs
+   * from the manifest's): the volume is then as it was, absent. confirmWrite is not asked in that pass. Once this
+   * answers true (the write would need confirmWrite's question: see needsWriteQuestion), the pass is abandoned, its
+   * volume removed, and the restore checks the whole archive first and asks, as without this option. Not used for an
+   * existing volume, whose state could not be put back.
+   */
+  onePassUnless?: (counts: EntryCounts, archiveBytes: number) => boolean;
   /** Folder for the private copy of the archive (default: the OS temp folder). */
   scratchFolder?: string;
   signal?: AbortSignal;
@@ -338,6 +365,15 @@ export interface RestoreResult {
   verified: boolean;
   archiveBytes: number;
   durationMs: number;
+}
+
+/** Expanded sizes worth a question before writing: a lot of data, or far more than the file (a compression bomb). */
+const ASK_ABOVE_BYTES = 1 << 30;
+const ASK_ABOVE_RATIO = 50;
+
+/** Whether writing what an archive of `archiveBytes` expands to deserves a question first (monotonic in the counts). */
+export function needsWriteQuestion(counts: Pick<EntryCounts, 'bytes'>, archiveBytes: number): boolean {
+  return counts.bytes >= ASK_ABOVE_BYTES || (counts.bytes >= 64 << 20 && counts.bytes > archiveBytes * ASK_ABOVE_RATIO);
 }
 
 /** Labels a restored volume takes from a manifest: not Compose's (the volume would pass for a project's own). */
@@ -436,6 +472,88 @@ async function stateAfterFailure(client: EngineClient, volume: string, mode: Res
   }
 }
 
+/** The one-pass write outgrew what may be written without a question (onePassUnless answered true). */
+class NeedsQuestion extends Error {}
+
+/** A check's message ends with "Nothing was written."; after a one-pass write, what is left is said instead. */
+function withState(error: unknown, left: string): unknown {
+  if (error instanceof Error) error.message = `${error.message.replace(/\s*Nothing was (written|restored)\.$/, '')} (${left}).`;
+  return error;
+}
+
+/**
+ * The one-pass restore into a new volume (see RestoreOptions.onePassUnless):
+ *
+ *   archive -> meter -> sha256 -> decompress -> tar parser -> guard -> tar writer -> PUT /containers/{helper}/archive
+ *
+ * The upload's tar is ended only after the last entry, the guard's final symlink check and the manifest's sha256
+ * passed, and the volume is removed when anything failed (whatever the engine made of a cut upload). Undefined:
+ * go the two-pass way (the archive outgrew onePassUnless, or a manifest says it will).
+ */
+async function restoreInOnePass(client: EngineClient, options: RestoreOptions, layout: ArchiveLayout, started: number): Promise<RestoreResult | undefined> {
+  const { volume, signal, archive, onePassUnless } = options;
+  const [format, stat, manifest] = await Promise.all([formatOf(archive), fs.stat(archive), readManifest(archive)]).catch((e: unknown) => {
+    throw explainCheckFailure(e, archive, signal, undefined);
+  });
+  if (manifest && onePassUnless!(manifest.content, stat.size)) return undefined;
+  const spec = specForNewVolume(volume, manifest, options.create);
+  const made = await createVolume(client, spec, signal).catch((e: unknown) => {
+    throw e instanceof VolumeExistsError ? new TargetChangedError(volume, 'appeared while the restore started') : e;
+  });
+  const problem = notTheVolumeAskedFor(made, spec);
+  if (problem) throw new TargetChangedError(volume, `appeared while the restore started and is not the one asked for (${problem})`);
+
+  const guard = new TarGuard();
+  const hash = new HashStream();
+  const repack = guardedRepack(guard, layout.entryPrefix, {
+    afterEntry: (counts) => {
+      if (onePassUnless!(counts, stat.size)) throw new NeedsQuestion();
+    },
+    beforeEnd: () => {
+      if (manifest && manifest.archive.sha256 !== hash.digest) throw new ChecksumMismatchError(archive, manifest.archive.sha256, hash.digest);
+    },
+  });
+  const stop = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  let wroteNothing = true;
+  let readFailure: unknown;
+  try {
+    await withHelper(client, [{ volume, readOnly: false }], async (helper) => {
+      if (!await helperVolumeIsEmpty(client, helper, signal)) throw new TargetChangedError(volume, 'was written into by something else right after it was created');
+      wroteNothing = false;
+      const reading = pipeline(
+        createReadStream(archive, { highWaterMark: 1 << 20 }),
+        meterFor('restore', volume, stat.size, options.onProgress),
+        hash,
+        decompressor(format),
+        repack.input,
+        { signal: both },
+      );
+      const writing = client.putArchive(helper, layout.uploadPath, repack.output, { signal: both });
+      const results = await Promise.allSettled([
+        reading.catch((e) => { readFailure = e; stop.abort(); throw e; }),
+        writing.catch((e) => { stop.abort(); throw e; }),
+      ]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw repack.failure() ?? results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isAbort(r.reason))?.reason ?? failed.reason;
+    }, signal);
+  } catch (e) {
+    if (e instanceof TargetChangedError) throw e;
+    const cause = repack.failure() ?? e;
+    const left = await stateAfterFailure(client, volume, 'new', true, wroteNothing);
+    if (cause instanceof NeedsQuestion) {
+      if (left === 'the new volume was removed') return undefined;
+      throw new Error(`Restore of ${archive} into ${volume} stopped to ask before writing more than it may without a question, and ${left}.`);
+    }
+    if (isAbort(cause, signal)) throw new EngineError('cancelled', `Restore of ${archive} into ${volume} cancelled: ${left}.`, client.label, undefined, undefined, { cause });
+    if (cause === repack.failure() || cause === readFailure) throw withState(explainCheckFailure(cause, archive, signal, undefined), left);
+    const error = pipelineError(cause, client.label, `restore ${archive} into volume ${volume}`);
+    error.message = `${error.message.includes(archive) ? '' : `Restore of ${archive} into ${volume} failed: `}${error.message} (${left})`;
+    throw error;
+  }
+  return { volume, mode: 'new', format, counts: guard.counts, verified: Boolean(manifest), archiveBytes: stat.size, durationMs: Date.now() - started };
+}
+
 export async function restoreVolume(client: EngineClient, options: RestoreOptions): Promise<RestoreResult> {
   const started = Date.now();
   const { volume, signal, archive } = options;
@@ -450,6 +568,11 @@ export async function restoreVolume(client: EngineClient, options: RestoreOption
   if (existing && !empty && options.mode === 'replace') {
     const users = (await volumeUsers(client, volume, signal));
     if (users.length) throw new VolumeInUseError(volume, users, 'replaced');
+  }
+
+  if (!existing && options.onePassUnless) {
+    const done = await restoreInOnePass(client, options, layout, started);
+    if (done) return done;
   }
 
   const scratch = await fs.mkdtemp(path.join(options.scratchFolder ?? tmpdir(), 'dnv-restore-'));

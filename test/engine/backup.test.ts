@@ -22,7 +22,7 @@ import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
 import { nodeWritable } from '../../src/backup/streams';
 import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
-import { ChecksumMismatchError, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
+import { ChecksumMismatchError, DamagedArchiveError, needsWriteQuestion, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
 import { listBackups } from '../../src/backup/catalog';
 import { INTERVAL_MS, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduleSettings } from '../../src/backup/schedule';
 import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/backup/volumes';
@@ -483,6 +483,104 @@ suite('volume backup, restore and clone on a real engine', function () {
     });
     assert.equal(restored.mode, 'merge');
     assert.equal(inVolume(target, 'cat /data/mine.txt /data/dir/a.txt').trim(), 'mine\nhello', 'the checked archive was written, not the swapped one');
+  });
+
+  suite('one pass into a new volume (onePassUnless): written while checked, and removed again when a check fails', () => {
+    const hostFile = `/tmp/dnvtest-escape-one-pass-${RUN}`;
+    const notAsked = async (): Promise<boolean> => { throw new Error('confirmWrite was asked for a write that needs no question'); };
+
+    for (const { format, title } of formats) {
+      test(`round trip, the archive read once: ${title}`, async function () {
+        if (!zstdAvailable() && format === 'tar.zst') this.skip();
+        const result = await backupVolume(client, { volume: source, folder, format });
+        const target = `${P}one-pass-${format.replace('.', '-')}`;
+        const phases = new Set<string>();
+        const restored = await restoreVolume(client, {
+          archive: result.archive, volume: target, onePassUnless: needsWriteQuestion, confirmWrite: notAsked, onProgress: (p) => phases.add(p.phase),
+        });
+        assert.deepEqual([...phases], ['restore'], 'no separate check pass');
+        assert.equal(restored.mode, 'new');
+        assert.equal(restored.verified, true);
+        assert.deepEqual(restored.counts, result.manifest.content);
+        assertSameContents(listing(target), expected);
+        docker('volume', 'rm', target);
+      });
+    }
+
+    for (const c of hostileArchiveCases(hostFile)) {
+      test(`hostile: ${c.name}, after 2 MB already written`, async () => {
+        // A harmless file first, so the upload has written something before the refusal and the volume must go.
+        const archive = path.join(folder, `one-pass-hostile-${c.name.replace(/\W+/g, '-')}.tar.gz`);
+        await fs.writeFile(archive, zlib.gzipSync(await tarOf([{ name: 'zz-first.bin', body: randomBytes(1 << 20).toString('hex') }, ...c.entries])));
+        const target = `${P}one-pass-hostile`;
+        await assert.rejects(restoreVolume(client, { archive, volume: target, onePassUnless: needsWriteQuestion, confirmWrite: notAsked }), (e: unknown) => {
+          assert.ok(e instanceof UnsafeArchiveError, `UnsafeArchiveError, got ${String(e)}`);
+          assert.match(e.message, c.reason);
+          assert.match(e.message, /\(the new volume was removed\)\.$/);
+          assert.doesNotMatch(e.message, /Nothing was written/, 'something was, and then removed');
+          return true;
+        });
+        assert.equal(volumeExists(target), false, 'the volume is as before: absent');
+        assert.equal(existsSync(hostFile), false, 'nothing written on this machine');
+      });
+    }
+
+    test('a sha256 that differs from the manifest\'s, a cut archive, a cancel: the new volume is removed', async () => {
+      const result = await backupVolume(client, { volume: source, folder, format: 'tar.gz' });
+      const manifest = JSON.parse(await fs.readFile(result.manifestPath, 'utf8'));
+      manifest.archive.sha256 = '0'.repeat(64);
+      await fs.writeFile(result.manifestPath, JSON.stringify(manifest));
+      const target = `${P}one-pass-failed`;
+      await assert.rejects(restoreVolume(client, { archive: result.archive, volume: target, onePassUnless: needsWriteQuestion }),
+        (e: unknown) => e instanceof ChecksumMismatchError && /does not match its manifest.*\(the new volume was removed\)\.$/.test(e.message));
+      assert.equal(volumeExists(target), false, 'mismatch: removed');
+
+      const whole = await fs.readFile(result.archive);
+      const cut = path.join(folder, 'one-pass-cut.tar.gz');
+      await fs.writeFile(cut, whole.subarray(0, whole.length - 1000));
+      await assert.rejects(restoreVolume(client, { archive: cut, volume: target, onePassUnless: needsWriteQuestion }),
+        (e: unknown) => e instanceof DamagedArchiveError && /cut short.*\(the new volume was removed\)\.$/.test(e.message));
+      assert.equal(volumeExists(target), false, 'cut: removed');
+
+      if (!volumeExists(`${P}big`)) inVolume(makeVolume(`${P}big`), 'head -c 60000000 /dev/urandom > /data/blob');
+      const big = (await backupVolume(client, { volume: `${P}big`, folder, format: 'tar' })).archive;
+      const controller = new AbortController();
+      await assert.rejects(restoreVolume(client, {
+        archive: big, volume: target, signal: controller.signal, onePassUnless: needsWriteQuestion,
+        onProgress: (p) => { if (p.bytes > 20_000_000) controller.abort(); },
+      }), (e: unknown) => e instanceof EngineError && e.kind === 'cancelled' && /new volume was removed/.test(e.message));
+      assert.equal(volumeExists(target), false, 'cancel: removed');
+    });
+
+    test('a write that needs the question is checked whole first: the caller is asked with the whole counts', async () => {
+      const result = await backupVolume(client, { volume: source, folder, format: 'tar' });
+      const asksAbove100KB = (counts: { bytes: number }) => counts.bytes > 100_000;
+      // With a manifest that says so, the one pass is not even started.
+      const target = `${P}one-pass-asks`;
+      let phases: string[] = [];
+      const seen: RestoreSummary[] = [];
+      await assert.rejects(restoreVolume(client, {
+        archive: result.archive, volume: target, onePassUnless: asksAbove100KB, onProgress: (p) => phases.push(p.phase),
+        confirmWrite: async (s) => { seen.push(s); return false; },
+      }), (e: unknown) => e instanceof EngineError && /not confirmed: nothing was created or written/.test(e.message));
+      assert.equal(phases[0], 'check', 'checked first');
+      assert.deepEqual(seen[0].counts, result.manifest.content, 'asked with the whole counts');
+      assert.equal(volumeExists(target), false);
+
+      // Without a manifest the pass stops where the expansion crosses the line, removes its volume, and checks first.
+      await fs.rm(result.manifestPath);
+      phases = [];
+      const restored = await restoreVolume(client, {
+        archive: result.archive, volume: target, onePassUnless: asksAbove100KB, onProgress: (p) => phases.push(p.phase),
+        confirmWrite: async (s) => { seen.push(s); assert.equal(volumeExists(target), false, 'the abandoned pass left no volume'); return true; },
+      });
+      assert.equal(phases[0], 'restore', 'the one pass started');
+      assert.ok(phases.includes('check'), 'then the whole check');
+      assert.equal(seen.length, 2);
+      assert.deepEqual(seen[1].counts, result.manifest.content);
+      assert.equal(restored.mode, 'new');
+      assertSameContents(listing(target), expected);
+    });
   });
 
   test('damaged archives and manifests: the message names the file and says nothing was written, in plain words', async () => {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listBackups } from '../../backup/catalog';
 import { type BackupManifest, readManifest } from '../../backup/manifest';
-import { labelsFromManifest, manifestVolumeOptions, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
+import { labelsFromManifest, manifestVolumeOptions, needsWriteQuestion, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import { COMMAND } from '../../ids';
 import type { ExplorerStore } from '../../model/store';
@@ -147,15 +147,10 @@ async function askNewVolumeOptions(prompts: Prompts, volume: string, manifest: B
   return undefined;
 }
 
-/** Expanded sizes worth a question before writing: a lot of data, or far more than the file (a compression bomb). */
-const ASK_ABOVE_BYTES = 1 << 30;
-const ASK_ABOVE_RATIO = 50;
-
 /** Shows what the check found and asks when it is large; a small restore goes ahead without a question. */
 async function confirmLargeWrite(prompts: Prompts, summary: RestoreSummary): Promise<boolean> {
   const { counts, archiveBytes } = summary;
-  const large = counts.bytes >= ASK_ABOVE_BYTES || (counts.bytes >= 64 << 20 && counts.bytes > archiveBytes * ASK_ABOVE_RATIO);
-  if (!large) return true;
+  if (!needsWriteQuestion(counts, archiveBytes)) return true;
   const go = localize('Restore');
   const answer = await prompts.confirm(localize('{0} expands to {1} in {2} entries ({3} files).', path.basename(summary.archive), formatBytes(counts.bytes), counts.entries, counts.files), {
     detail: [
@@ -197,6 +192,8 @@ export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?
   const result = await withTransferProgress(localize('Restoring {0} into {1}', path.basename(archive), volume), (signal, progress) =>
     restore(store.client, {
       archive, volume, mode, create, signal, onProgress: (p) => progress.report(p),
+      // A new volume is written while checked (the archive read once) unless the write would need the question below.
+      onePassUnless: needsWriteQuestion,
       confirmWrite: async (summary) => {
         progress.say(localize('{0} in {1} entries checked', formatBytes(summary.counts.bytes), summary.counts.entries));
         return confirmLargeWrite(prompts, summary);
