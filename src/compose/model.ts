@@ -168,7 +168,8 @@ function namesOf(node: CNode | undefined, longKey?: string): Ref[] {
   } else if (isMapNode(node)) {
     for (const e of node.entries) refs.push({ name: e.key, start: e.keyStart, end: e.keyEnd });
   }
-  return refs;
+  // An array grown by push() keeps room for 16: the model of a big file holds tens of thousands of these.
+  return refs.length > 0 ? refs.slice() : refs;
 }
 
 function serviceOf(e: CEntry): ServiceDecl {
@@ -250,17 +251,14 @@ export function shortVolumeSource(spec: string): string | undefined {
 
 export function splitVolumeSpec(spec: string): string[] {
   const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < spec.length; i++) {
-    const ch = spec[i];
-    if (ch === ':' && !(cur.length === 1 && /[A-Za-z]/.test(cur) && (spec[i + 1] === '\\' || spec[i + 1] === '/'))) {
-      parts.push(cur);
-      cur = '';
-    } else {
-      cur += ch;
-    }
+  let from = 0;
+  for (let i = spec.indexOf(':'); i !== -1; i = spec.indexOf(':', i + 1)) {
+    // "C:\data" and "C:/data" at the start of a part are a path with a drive letter, not a part "C".
+    if (i - from === 1 && /[A-Za-z]/.test(spec[from]) && (spec[i + 1] === '\\' || spec[i + 1] === '/')) continue;
+    parts.push(spec.slice(from, i));
+    from = i + 1;
   }
-  parts.push(cur);
+  parts.push(spec.slice(from));
   return parts;
 }
 
