@@ -306,5 +306,23 @@ suite('topology: export', () => {
       const to = layout.nodes.find((nd) => nd.id === e.to)!;
       assert.ok([from.x, from.x + from.width].includes(e.points[0].x) && [to.x, to.x + to.width].includes(e.points[3].x), `${e.id} runs from side to side`);
     }
+    assert.ok(layout.clusters.length > 0);
+    for (const c of layout.clusters) {
+      const inside = layout.nodes.filter((nd) => nd.cluster === c.id);
+      assert.ok(Math.min(...inside.map((nd) => nd.y)) >= c.y + 26, `${c.id}: its title has room above its first node (it sat on a node's border)`);
+      for (const nd of inside) assert.ok(nd.y + nd.height <= c.y + c.height, `${nd.id} inside ${c.id}`);
+    }
+  });
+
+  test('layout: labels beside one side of one node are a line apart (two aliases into one container overlapped)', () => {
+    const src: TopologySource = {
+      networks: [network('front'), network('back')],
+      containers: [container('shop-web', [on('front', '10.0.0.2', ['web', 'www']), on('back', '10.0.1.2', ['web'])])],
+      volumes: [],
+    };
+    const layout = layoutTopology(buildTopology(src));
+    const labelled = layout.edges.filter((e) => e.to === 'ctr:shop-web' && e.labelAt);
+    assert.equal(labelled.length, 2);
+    assert.ok(Math.abs(labelled[0].labelAt!.y - labelled[1].labelAt!.y) >= 13, `labels at ${labelled.map((e) => e.labelAt!.y).join(' and ')}`);
   });
 });

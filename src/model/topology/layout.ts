@@ -108,6 +108,8 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
     const n = g.node(cluster.id) as unknown as { x: number; y: number; width: number; height: number };
     return { ...cluster, x: round(n.x - n.width / 2), y: round(n.y - n.height / 2), width: round(n.width), height: round(n.height) };
   });
+  const size = g.graph() as { width?: number; height?: number };
+  const height = (size.height ?? 0) + roomForClusterTitles(nodes, clusters);
   // Edges are drawn as one curve from the side of one node to the facing side of the other, not along dagre's
   // routes: with Compose clusters those detour around cluster borders and cross the drawing.
   const placed = new Map(nodes.map((nd) => [nd.id, nd]));
@@ -120,6 +122,57 @@ export function layoutTopology(graph: TopologyGraph): TopologyLayout {
     const at = edge.label ? bezierAt(points, atStart ? 0.12 : 0.88) : undefined;
     return { ...edge, points, ...(at ? { labelAt: at, labelAnchor: atStart ? 'start' as const : 'end' as const } : {}) };
   });
-  const size = g.graph() as { width?: number; height?: number };
-  return { width: Math.ceil(size.width ?? 0), height: Math.ceil(size.height ?? 0), nodes, edges, clusters };
+  separateLabels(edges);
+  return { width: Math.ceil(size.width ?? 0), height: Math.ceil(height), nodes, edges, clusters };
+}
+
+/** Room above a cluster's first node for its title (dagre ignores paddingTop: the title sat on a node's border). */
+const CLUSTER_TITLE = 26;
+
+/**
+ * Opens a band under each cluster's top border where its title would touch its topmost node: everything below the
+ * border moves down by the missing room, so nothing that did not overlap comes to overlap. Returns the total added.
+ */
+function roomForClusterTitles(nodes: PlacedNode[], clusters: PlacedCluster[]): number {
+  let added = 0;
+  for (const cluster of [...clusters].sort((a, b) => a.y - b.y || (a.id < b.id ? -1 : 1))) {
+    const inside = nodes.filter((nd) => nd.cluster === cluster.id);
+    if (!inside.length) continue;
+    const missing = round(cluster.y + CLUSTER_TITLE - Math.min(...inside.map((nd) => nd.y)));
+    if (missing <= 0) continue;
+    const line = cluster.y;
+    for (const nd of nodes) if (nd.y > line) nd.y = round(nd.y + missing);
+    for (const c of clusters) {
+      if (c === cluster || (c.y <= line && c.y + c.height > line)) c.height = round(c.height + missing);
+      else if (c.y > line) c.y = round(c.y + missing);
+    }
+    added += missing;
+  }
+  return added;
+}
+
+/** Label line height plus a little: two labels closer than this overlap. */
+const LABEL_GAP = 13;
+
+/**
+ * Labels beside one side of one node (aliases where several networks reach a container, mount paths where it
+ * mounts several volumes) are spread at least a line apart, around where they were: the edge ends are spread
+ * along the side, but by less than a line when the node is short.
+ */
+function separateLabels(edges: PlacedEdge[]): void {
+  const groups = new Map<string, PlacedEdge[]>();
+  for (const edge of edges) {
+    if (!edge.labelAt || !edge.label) continue;
+    const key = `${edge.labelAnchor === 'start' ? edge.from : edge.to}|${edge.labelAnchor}|${edge.labelAt.x < (edge.labelAnchor === 'start' ? edge.points[0].x : edge.points[3].x) ? 'L' : 'R'}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(edge);
+  }
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => a.labelAt!.y - b.labelAt!.y || (a.id < b.id ? -1 : 1));
+    const ys = group.map((e) => e.labelAt!.y);
+    for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i], ys[i - 1] + LABEL_GAP);
+    const shift = (group.reduce((sum, e) => sum + e.labelAt!.y, 0) - ys.reduce((a, b) => a + b, 0)) / ys.length;
+    group.forEach((e, i) => { e.labelAt = { x: e.labelAt!.x, y: round(ys[i] + shift) }; });
+  }
 }
