@@ -128,6 +128,18 @@ interface LooseDocker {
   modem: { demuxStream(stream: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): void };
 }
 
+/**
+ * The engine's version from its ping headers, when it is Docker's engine and says both versions: what
+ * negotiate() shows and uses of GET /version (Version, ApiVersion, Os). Undefined otherwise (GET /version then).
+ */
+export function versionFromPing(headers: Record<string, string | string[] | undefined>): EngineVersion | undefined {
+  const one = (name: string) => { const v = headers[name]; return Array.isArray(v) ? v[0] : v; };
+  const api = one('api-version');
+  const docker = /^Docker\/(\S+)/.exec(one('server') ?? '');
+  if (!api || !docker || one('libpod-api-version')) return undefined;
+  return { Version: docker[1], ApiVersion: api, Os: one('ostype') };
+}
+
 export class EngineClient {
   /** Requests sent since this client was made (the event stream counts once, when it opens). */
   requestCount = 0;
@@ -190,14 +202,22 @@ export class EngineClient {
   }
 
   /**
-   * Asks the engine for its version and speaks the highest API version both sides know, as the CLI does.
+   * Learns the engine's API version and speaks the highest one both sides know, as the CLI does.
    * Called on every (re)connect: the engine behind a socket may have been upgraded.
+   *
+   * GET /_ping says the API version and, from Docker, the engine's version (headers `Api-Version` and
+   * `Server: Docker/20.10.24 (linux)`). GET /version says the same, but the engine answers it only after asking
+   * containerd and running `runc --version` and `docker-init --version`: 50-250 ms on the loaded 2-core machine
+   * (docs/BENCHMARKS.md), on the way of every view's first rows. It is asked only when the ping does not say both
+   * (Podman, which names its components there, and engines that send no Server header).
    */
   async negotiate(options: CallOptions = {}): Promise<EngineVersion> {
     if (this.endpoint.configError) throw new EngineError('misconfigured', this.endpoint.configError, this.label);
     const modem = this.docker.modem as { version?: string };
     modem.version = undefined;
-    const version = await this.call('read the engine version', (abortSignal) => this.api.version({ abortSignal }), options) as EngineVersion;
+    const headers = await this.call('reach the engine', (abortSignal) => this.pingHeaders(abortSignal), options);
+    const version = versionFromPing(headers)
+      ?? await this.call('read the engine version', (abortSignal) => this.api.version({ abortSignal }), options) as EngineVersion;
     const engineApi = version.ApiVersion ?? MIN_API_VERSION;
     if (compareApiVersions(engineApi, MIN_API_VERSION) < 0) {
       throw new EngineError('engine', `The engine at ${this.label} speaks API ${engineApi}; Docker Networks & Volumes needs ${MIN_API_VERSION} (Engine 20.10) or later.`, this.label);
@@ -206,6 +226,18 @@ export class EngineClient {
     this.podman = (version.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
     modem.version = `v${this.apiVersion}`;
     return version;
+  }
+
+  /** The headers of GET /_ping (unversioned, as the CLI pings). */
+  private pingHeaders(abortSignal: AbortSignal): Promise<Record<string, string | string[] | undefined>> {
+    const modem = this.docker.modem as unknown as { dial(options: object, callback: (error: unknown, response?: Readable & { headers: Record<string, string | string[] | undefined> }) => void): void };
+    return new Promise((resolve, reject) => {
+      modem.dial({ path: '/_ping', method: 'GET', isStream: true, abortSignal, statusCodes: { 200: true, 500: 'server error' } }, (error, response) => {
+        if (error || !response) { reject(error ?? new Error('no answer to GET /_ping')); return; }
+        response.resume(); // "OK": read and dropped, so the connection ends
+        resolve(response.headers);
+      });
+    });
   }
 
   listNetworks(options?: CallOptions): Promise<EngineNetwork[]> {
@@ -259,11 +291,13 @@ export class EngineClient {
 
   /**
    * Runs one engine request with a timeout, the caller's cancellation, and error mapping. The timeout
-   * covers the whole exchange; streams use openEvents instead.
+   * covers the whole exchange; streams use openEvents instead. Its timer ends with the request (an
+   * AbortSignal.timeout would stay pending for its whole span after every request, and after deactivation).
    */
   async call<T>(action: string, run: (signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout.signal]) : timeout.signal;
     this.hostKeyProblem = undefined;
     try {
       return await run(signal);
@@ -275,10 +309,12 @@ export class EngineClient {
           : `The SSH host key of ${hostKey.host} (${hostKey.fingerprint}) is not in ~/.ssh/known_hosts: refused. Check the fingerprint with the server's owner, then connect once with "ssh ${hostKey.host.replace(/^\[(.*)\]:(\d+)$/, '-p $2 $1')}" to record it.`,
           this.label, undefined, undefined, { cause: e });
       }
-      if (timeout.aborted && !options.signal?.aborted) {
+      if (timeout.signal.aborted && !options.signal?.aborted) {
         throw new EngineError('timeout', `The Docker engine at ${this.label} did not answer in time (${action}).`, this.label, undefined, undefined, { cause: e });
       }
       throw toEngineError(e, this.label, action);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
