@@ -27,6 +27,8 @@ export interface StoreOptions {
   concurrency?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
+  /** How long a full load's volume and container lists wait for the networks list at most (ms). */
+  networksHeadStartMs?: number;
 }
 
 /** Container actions that change what the explorer shows; exec_*, attach, resize, top... do not. */
@@ -65,6 +67,9 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/** How long the volume and container lists wait for the networks list before they are asked anyway (a slow engine). */
+const NETWORKS_HEAD_START_MS = 100;
 
 export class ExplorerStore {
   private readonly changes = new Emitter<StoreChange>();
@@ -419,12 +424,19 @@ export class ExplorerStore {
     this.loading = true;
     // Events that arrive during the load are kept: they are applied after it, so nothing is lost in between.
     try {
+      const networks = this.client.listNetworks().then((list) => {
+        if (!current()) return;
+        this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
+        this.publish('networks');
+      });
+      // The networks list goes first, alone for a moment: an engine answers it in milliseconds alone but in hundreds
+      // beside a list of 10,000 volumes (docs/BENCHMARKS.md), and once it is in, the host thread is free to hand the
+      // Networks view its rows before the big lists arrive. The others wait for it NETWORKS_HEAD_START_MS at most.
+      let headStart: NodeJS.Timeout | undefined;
+      await Promise.race([networks.catch(() => undefined), new Promise<void>((resolve) => { headStart = setTimeout(resolve, this.options.networksHeadStartMs ?? NETWORKS_HEAD_START_MS); })]);
+      clearTimeout(headStart);
       const lists = await Promise.allSettled([
-        this.client.listNetworks().then((list) => {
-          if (!current()) return;
-          this.networkById = new Map(list.map((n) => [n.Id, toNetwork(n)]));
-          this.publish('networks');
-        }),
+        networks,
         this.client.listVolumes().then((list) => {
           if (!current()) return;
           this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));

@@ -82,6 +82,36 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
     volumes.dispose();
   });
 
+  test('the networks list is asked first and alone: the volume and container lists once it is in', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listNetworks');
+    // A head start longer than any test: only the networks' answer lets the other lists go.
+    const store = new ExplorerStore(engine.client, { ...FAST, networksHeadStartMs: 60_000 });
+    stores.push(store);
+    store.start();
+    await until('the networks list asked', () => engine.calls.listNetworks === 1);
+    await sleep(50);
+    assert.equal(engine.calls.listVolumes ?? 0, 0, `no volume list while the networks list is out: ${engine.log.join(' ')}`);
+    assert.equal(engine.calls.listContainers ?? 0, 0, `no container list while the networks list is out: ${engine.log.join(' ')}`);
+    release();
+    await until('all three listed', () => store.listed('networks') && store.listed('volumes') && store.listed('containers'));
+  });
+
+  test('a slow networks list holds the other lists back for its head start only', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listNetworks');
+    const store = new ExplorerStore(engine.client, { ...FAST, networksHeadStartMs: 20 });
+    stores.push(store);
+    const volumes = new VolumesTreeProvider(store, () => SETTINGS);
+    store.start();
+    await until('volumes listed while the networks list is still out', () => store.listed('volumes'));
+    assert.equal(store.listed('networks'), false);
+    assert.deepEqual(volumes.getChildren().map((n) => volumes.describe(n)?.label), ['data']);
+    release();
+    await until('networks listed', () => store.listed('networks'));
+    volumes.dispose();
+  });
+
   test('the Volumes view does not wait for a slow container list', async () => {
     const engine = engineWith(1);
     const release = engine.hold('listContainers');
