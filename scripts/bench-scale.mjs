@@ -7,7 +7,8 @@
 //
 // SCALE=0.05 builds 5 % of the objects (for trying it out); BENCH_KEEP=1 keeps the engine's data root
 // (.bench/scale-engine) for the next run, which then creates only what is missing; BENCH_TRIALS (20),
-// BENCH_IDLE_SECONDS (60), BENCH_LOADS (3 workbench loads for activation and first rows).
+// BENCH_IDLE_SECONDS (60), BENCH_LOADS (3 workbench loads for activation and first rows); BENCH_HEAP_SNAPSHOT=FILE
+// writes a heap snapshot of the loaded extension host; BENCH_LOADS_ONLY=1 stops after the loads and the memory figures.
 // Figures go to .bench/scale.json.
 /* global window, document, MutationObserver -- pageInit and the page.evaluate callbacks run in the browser */
 import { execFileSync, spawn } from 'node:child_process';
@@ -25,6 +26,14 @@ const TRIALS = Number(process.env.BENCH_TRIALS || 20);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS || 60);
 const LOADS = Number(process.env.BENCH_LOADS || 3);
 const KEEP = process.env.BENCH_KEEP === '1';
+const HEAP_SNAPSHOT = process.env.BENCH_HEAP_SNAPSHOT ? path.resolve(process.env.BENCH_HEAP_SNAPSHOT) : '';
+const LOADS_ONLY = process.env.BENCH_LOADS_ONLY === '1';
+// BENCH_CPU_PROFILE=PREFIX: a CPU profile of each load's extension host, from before the view opens until all is in
+// (PREFIX-N.cpuprofile), with the load's timeline (PREFIX-N.json: activation and the store's lists, in its clock).
+const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : '';
+// Another copy of the extension (e.g. an earlier commit, built, with node_modules) loaded in turn with this one, so
+// both are measured in the same run under the same load: BENCH_COMPARE=DIR.
+const COMPARE = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : '';
 const P = 'dnvscale-';
 const IMAGE = 'test/busybox:1';
 const ENGINE_DIR = path.join(repoRoot, '.bench/scale-engine');
@@ -143,9 +152,9 @@ function pageInit() {
 
 /** Every workbench still open, closed on the way out whatever happened. */
 const openWorkbenches = new Set();
-async function openWorkbenchOnce({ withExtension, dockerHost, agentPort }) {
+async function openWorkbenchOnce({ withExtension, dockerHost, agentPort, extensionPath = repoRoot }) {
   const workspace = mkdtempSync(path.join(tmpdir(), 'dnvscale-ws-'));
-  const cs = await startCodeServer({ workspace, env: { DOCKER_HOST: dockerHost, DNV_BENCH_AGENT_PORT: String(agentPort || '') } });
+  const cs = await startCodeServer({ workspace, env: { DOCKER_HOST: dockerHost, DNV_BENCH_AGENT_PORT: String(agentPort || ''), DNV_BENCH_CPU_PROFILE: CPU_PROFILE ? '1' : '' } });
   // The engine settings are machine-scoped, and a remote window (code-server's) reads those from the server's
   // Machine settings, not the user settings the harness writes: without this the extension would also watch the
   // machine's shared engine at /var/run/docker.sock.
@@ -153,7 +162,7 @@ async function openWorkbenchOnce({ withExtension, dockerHost, agentPort }) {
   writeFileSync(path.join(cs.home, '../data/Machine/settings.json'), JSON.stringify({ 'dockerNetworksVolumes.engine.discover': false }));
   const wb = await openWorkbench({
     authority: cs.authority, home: cs.home, workspace,
-    ...(withExtension ? { extensionDevelopmentPath: repoRoot, extensionTestsPath: path.join(repoRoot, 'out/test/host/bench/scaleAgent.js') } : {}),
+    ...(withExtension ? { extensionDevelopmentPath: extensionPath, extensionTestsPath: path.join(repoRoot, 'out/test/host/bench/scaleAgent.js') } : {}),
   });
   await wb.page.exposeFunction('codeAutomationLog', () => {});
   await wb.page.exposeFunction('codeAutomationExit', () => {});
@@ -202,8 +211,10 @@ async function main() {
     if (!existsSync(path.join(repoRoot, file))) throw new Error(`missing ${file}: run \`${how}\` first`);
   }
   const t0 = now();
+  // An engine of ours already running (a run before, or one started by hand to keep between runs) is left running.
+  const wasRunning = await new Docker({ socketPath: path.join(ENGINE_DIR, 'docker.sock') }).ping().then(() => true, () => false);
   const dockerHost = engine('start');
-  engineStarted = true;
+  engineStarted = !wasRunning;
   if (!dockerHost || dockerHost.includes('/var/run/docker.sock') || dockerHost.includes('nonexistent')) throw new Error(`not a private engine: ${dockerHost}`);
   log(`private engine at ${dockerHost} (${path.relative(repoRoot, ENGINE_DIR)}) ready in ${((now() - t0) / 1000).toFixed(1)} s`);
   execFileSync('bash', [path.join(repoRoot, 'scripts/make-test-images.sh')], { env: { ...process.env, DOCKER_HOST: dockerHost }, stdio: 'inherit' });
@@ -243,10 +254,12 @@ async function main() {
 
   // 2. Workbench loads: activation → first rows (the view opened by a click on the activity bar, as a user does).
   const loads = [];
+  const compared = [];
   let wb; let ask;
-  for (let l = 0; l < LOADS; l++) {
+  const runs = [...Array(LOADS).keys()].flatMap((l) => (COMPARE ? [{ l, extensionPath: COMPARE }, { l, extensionPath: repoRoot }] : [{ l, extensionPath: repoRoot }]));
+  for (const [r, { l, extensionPath }] of runs.entries()) {
     const port = 21000 + Math.floor(Math.random() * 2000);
-    wb = await openWorkbenchOnce({ withExtension: true, dockerHost, agentPort: port });
+    wb = await openWorkbenchOnce({ withExtension: true, dockerHost, agentPort: port, extensionPath });
     ask = agent(port);
     await ask('status');
     const icon = wb.page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
@@ -260,20 +273,67 @@ async function main() {
     const changes = await ask('changes', { since: 0 });
     const at = (kind) => (changes.find((c) => c.kinds.includes(kind))?.t ?? NaN) - status.activation.startedAt;
     const load = {
-      activationMs: status.activation.durationMs,
+      activationMs: status.activation.durationMs, activationPhases: status.activation.phases ?? {},
       networksRowMs: first.Networks - status.activation.startedAt, volumesRowMs: first.Volumes - status.activation.startedAt,
       settledMs: settled.now - status.activation.startedAt, requests: s.requests, counts: s.counts,
       heapMb: s.memory.heapUsed / 2 ** 20,
       store: { connected: (changes.find((c) => c.status === 'connected')?.t ?? NaN) - status.activation.startedAt, networks: at('networks'), volumes: at('volumes'), containers: at('containers') },
     };
-    loads.push(load);
+    if (COMPARE) {
+      // Each load's own memory, for the comparison: 3 s after all is in, then after a forced collection.
+      await sleep(3000);
+      load.rssMb = extensionHostRss(wb.cs.proc.pid)?.rssMb;
+      const m = await ask('memory');
+      await sleep(1000);
+      load.collectedRssMb = extensionHostRss(wb.cs.proc.pid)?.rssMb;
+      load.heapAfterGcMb = m.after.heapUsed / 2 ** 20;
+      load.externalAfterGcMb = m.after.external / 2 ** 20;
+      log(`${extensionPath === COMPARE ? 'compared' : 'this tree'}: host ${f(load.rssMb, 1)} MB (+${f(load.rssMb - emptyRss.rssMb, 1)} above empty), ${f(load.collectedRssMb, 1)} MB after a forced collection (heap ${f(load.heapAfterGcMb, 1)} MB, external ${f(load.externalAfterGcMb, 1)} MB)`);
+    }
+    if (CPU_PROFILE) {
+      const file = `${CPU_PROFILE}-${r + 1}.cpuprofile`;
+      const written = await ask('profile', { file });
+      writeFileSync(`${CPU_PROFILE}-${r + 1}.json`, JSON.stringify({ timeOrigin: written.timeOrigin, activation: status.activation, changes, first }));
+      log(`CPU profile of the host: ${path.relative(repoRoot, file)}`);
+    }
+    (extensionPath === COMPARE ? compared : loads).push(load);
+    log(`activate, step by step: ${Object.entries(load.activationPhases).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')} ms`);
     log(`first rows: ${JSON.stringify([first['Networks row'], first['Volumes row']])}; engines: ${JSON.stringify(s.engines)}`);
     log(`load ${l + 1}: activate ${f(load.activationMs, 1)} ms; first Networks row +${f(load.networksRowMs)} ms, first Volumes row +${f(load.volumesRowMs)} ms, aliases in +${f(load.settledMs)} ms (${s.counts.volumes} volumes, ${s.requests} requests, heap ${f(load.heapMb)} MB); store: ${Object.entries(load.store).map(([k, v]) => `${k} +${f(v)}`).join(', ')} ms`);
-    if (l < LOADS - 1) { await ask('finish'); await wb.close(); }
+    if (r < runs.length - 1) { await ask('finish'); await wb.close(); }
+  }
+  if (COMPARE) {
+    const row = (name, ls) => {
+      const m = (k) => median(ls.map((x) => x[k]));
+      const st = (k) => median(ls.map((x) => x.store[k]));
+      return `| ${name} | ${f(m('activationMs'), 1)} ms | ${f(m('networksRowMs'))} / ${f(m('volumesRowMs'))} ms | ${['connected', 'networks', 'volumes', 'containers'].map((k) => f(st(k))).join(' / ')} ms | +${f(m('rssMb') - emptyRss.rssMb, 1)} MB (${f(m('rssMb'))} MB) | ${f(m('collectedRssMb'))} MB (heap ${f(m('heapAfterGcMb'), 1)}, external ${f(m('externalAfterGcMb'), 1)} MB) |`;
+    };
+    console.log(`\nSame run, loads taken in turn (medians of ${LOADS} each); empty extension host ${f(emptyRss.rssMb)} MB\n`);
+    console.log('| extension | activate | first Networks / Volumes row | store: connected / networks / volumes / containers | host memory above empty | after a forced collection |');
+    console.log('|---|---|---|---|---|---|');
+    console.log(row(`compared (${path.basename(COMPARE)})`, compared));
+    console.log(row('this tree', loads));
   }
   await sleep(3000);
   const loadedRss = extensionHostRss(wb.cs.proc.pid);
   log(`extension host with ${VOLUMES} volumes shown: ${f(loadedRss?.rssMb, 1)} MB`);
+  // What of that is garbage not yet collected: the host's heap before and after a forced collection, and its
+  // resident memory after it (a heap snapshot of it with BENCH_HEAP_SNAPSHOT).
+  const hostMemory = await ask('memory', HEAP_SNAPSHOT ? { snapshot: HEAP_SNAPSHOT } : {});
+  await sleep(1000);
+  const collectedRss = extensionHostRss(wb.cs.proc.pid);
+  const mbOf = (m) => `heap used ${f(m.heapUsed / 2 ** 20, 1)} of ${f(m.heapTotal / 2 ** 20, 1)} MB, external ${f(m.external / 2 ** 20, 1)} MB`;
+  log(`extension host heap: ${mbOf(hostMemory.before)}; after a full collection ${mbOf(hostMemory.after)}, resident ${f(collectedRss?.rssMb, 1)} MB${hostMemory.snapshot ? `; snapshot ${hostMemory.snapshot}` : ''}`);
+  const phaseNames = Object.keys(loads[0].activationPhases);
+  const activationPhases = Object.fromEntries(phaseNames.map((k) => [k, median(loads.map((l) => l.activationPhases[k] ?? NaN))]));
+  log(`activate, step by step (median of ${LOADS}): ${Object.entries(activationPhases).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')} ms`);
+  if (LOADS_ONLY) {
+    const med = (k) => median(loads.map((l) => l[k]));
+    log(`medians: activate ${f(med('activationMs'), 1)} ms; first Networks row +${f(med('networksRowMs'))} ms, first Volumes row +${f(med('volumesRowMs'))} ms; host +${f(loadedRss.rssMb - emptyRss.rssMb, 1)} MB above an empty one (${f(emptyRss.rssMb)} → ${f(loadedRss.rssMb)} MB; ${f(collectedRss?.rssMb)} MB after a full collection)`);
+    await ask('finish');
+    await wb.close();
+    return;
+  }
 
   // 3. Engine event → row visible, create and remove, each row scrolled into view by name first.
   const anchor = volName(Math.floor(VOLUMES / 2));
@@ -382,7 +442,8 @@ async function main() {
     scale: { volumes: VOLUMES, networks: NETWORKS, containers: CONTAINERS }, build: built, loads,
     activationMs: med('activationMs'), firstNetworksRowMs: med('networksRowMs'), firstVolumesRowMs: med('volumesRowMs'), settledMs: med('settledMs'),
     listMs, eventToRow, providerMs, cliVolumeLsMs: median(cliTimes), rowChange, fullRedraw, idle, restart,
-    memory: { emptyMb: emptyRss?.rssMb, loadedMb: loadedRss?.rssMb, afterIdleMb: idleRss?.rssMb, extraMb }, bundle,
+    memory: { emptyMb: emptyRss?.rssMb, loadedMb: loadedRss?.rssMb, collectedMb: collectedRss?.rssMb, afterIdleMb: idleRss?.rssMb, extraMb, hostBefore: hostMemory.before, hostAfterGc: hostMemory.after }, bundle,
+    activationPhases,
   };
   writeFileSync(path.join(repoRoot, '.bench/scale.json'), JSON.stringify(result, null, 2));
 
@@ -391,6 +452,7 @@ async function main() {
   console.log('| measure | figure | target | |');
   console.log('|---|---|---|---|');
   console.log(`| activation (activate → return) | ${f(result.activationMs, 1)} ms | ≤ 50 ms | ${ok(result.activationMs <= 50)} |`);
+  console.log(`| … step by step | ${Object.entries(activationPhases).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')} ms | | |`);
   console.log(`| activation → first Networks row | ${f(result.firstNetworksRowMs)} ms | ≤ 300 ms | ${ok(result.firstNetworksRowMs <= 300)} |`);
   console.log(`| activation → first Volumes row | ${f(result.firstVolumesRowMs)} ms | ≤ 300 ms | ${ok(result.firstVolumesRowMs <= 300)} |`);
   const storeMed = (k) => median(loads.map((l) => l.store[k]));
@@ -407,7 +469,8 @@ async function main() {
   console.log(`| … alternative: whole-tree redraw | ${callsLine(fullRedraw)} | | |`);
   console.log(`| … volume created / removed (the list itself changes) | items ${eventToRow.create.calls.items} / ${eventToRow.remove.calls.items} | | |`);
   console.log(`| engine requests in ${IDLE_SECONDS} s idle | ${idle.requests} (${idle.events} events) | 0 | ${ok(idle.requests === 0)} |`);
-  console.log(`| extension host memory above an empty one | +${f(extraMb, 1)} MB (${f(emptyRss?.rssMb)} → ${f(loadedRss?.rssMb)} MB; ${f(idleRss?.rssMb)} MB after the idle minute) | ≤ 60 MB | ${ok(extraMb <= 60)} |`);
+  console.log(`| extension host memory above an empty one | +${f(extraMb, 1)} MB (${f(emptyRss?.rssMb)} → ${f(loadedRss?.rssMb)} MB; ${f(collectedRss?.rssMb)} MB after a forced collection; ${f(idleRss?.rssMb)} MB after the idle minute) | ≤ 60 MB | ${ok(extraMb <= 60)} |`);
+  console.log(`| … the host's heap: before / after a forced collection | ${f(hostMemory.before.heapUsed / 2 ** 20, 1)} / ${f(hostMemory.after.heapUsed / 2 ** 20, 1)} MB used (of ${f(hostMemory.before.heapTotal / 2 ** 20, 1)} / ${f(hostMemory.after.heapTotal / 2 ** 20, 1)}), external ${f(hostMemory.before.external / 2 ** 20, 1)} / ${f(hostMemory.after.external / 2 ** 20, 1)} MB | | |`);
   console.log(`| engine restart: engine answering → reconnected / volumes listed / all in | ${f(restart.connectedMs)} / ${f(restart.volumesMs)} / ${f(restart.settledMs)} ms | | |`);
   console.log(`| bundle | ${bundle.map((b) => `${b.file} ${f(b.kb)} KB`).join(', ')} | | |`);
   console.log(`| building the engine's objects (parallel) | ${f(built.seconds, 1)} s | | |`);

@@ -38,8 +38,11 @@ export interface ExtensionApi {
   topology: TopologyPanelApi;
   /** The volume browser (the host tests read through its file system). */
   volumeBrowser: VolumeBrowserApi;
-  /** When `activate` was called (ms since the epoch, this host's clock) and how long it took to return (ms). */
-  activation: { startedAt: number; durationMs: number };
+  /**
+   * When `activate` was called (ms since the epoch, this host's clock), how long it took to return (ms), and what
+   * each step of it took (ms, in order; `npm run bench:scale` prints them).
+   */
+  activation: { startedAt: number; durationMs: number; phases: Record<string, number> };
 }
 
 function discover(): DiscoveredEngine[] {
@@ -49,6 +52,9 @@ function discover(): DiscoveredEngine[] {
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const started = performance.now();
+  const phases: Record<string, number> = {};
+  let lastMark = started;
+  const mark = (phase: string) => { const t = performance.now(); phases[phase] = t - lastMark; lastMark = t; };
   const subscriptions = context.subscriptions;
   subscriptions.push(log());
 
@@ -61,14 +67,19 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const storeFor = (arg: unknown) => engines.storeFor(arg);
   subscriptions.push({ dispose: () => void engines.stop() });
   subscriptions.push(store.onDidFail((e) => log().error('engine', e instanceof Error ? e : new Error(String(e)))));
+  mark('engines');
 
   // The schedule backs up the current engine's volumes; its rows show when they were last and are next backed up.
   const scheduler = new BackupScheduler(store);
   subscriptions.push(scheduler);
+  mark('scheduler');
   const explorer = createExplorer(engines, explorerSettings, (volume) => scheduler.timesOf(volume), subscriptions);
   createEngineStatus(engines, subscriptions);
+  mark('explorer');
   const topology = createTopologyPanel(engines, explorer, context.extensionUri, subscriptions);
+  mark('topology');
   const volumeBrowser = createVolumeBrowser(engines, prompts, context.globalState, subscriptions);
+  mark('volumeBrowser');
   subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engines)));
 
   subscriptions.push(
@@ -96,6 +107,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.browseBackup, (arg) => volumeBrowser.browseBackup(arg)),
   );
   registerNetworkCommands(storeFor, prompts, workspaceDeclaredResources, subscriptions);
+  mark('commands');
 
   subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => {
     if (affectsExplorer(e)) explorer.applySettings();
@@ -107,16 +119,49 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }
   }));
 
-  registerComposeLanguageFeatures(store, subscriptions);
   registerVolumeCommands(storeFor, prompts, scheduler, workspaceDeclaredResources, subscriptions);
   subscriptions.push(scheduler.onDidChange(() => explorer.volumesTree.refresh()));
-  recoverLeftoversOnConnect(engines, subscriptions);
+  mark('volumeCommands');
+  // What the views' first rows do not need waits until they are in: the Compose language features (about 40 ms of
+  // activate in the workbench under load) and the search for a stopped backup's leftovers (a container list request
+  // beside the views' own). See afterFirstRows.
+  afterFirstRows(store, subscriptions, () => {
+    registerComposeLanguageFeatures(store, subscriptions);
+    recoverLeftoversOnConnect(engines, subscriptions);
+  });
   // Connecting (the socket, the first requests) waits until activate has returned: the workbench asks the views for
   // rows only after that anyway, and an activation that returns sooner holds up nothing else in the host.
   const starting = setImmediate(() => engines.start());
   subscriptions.push({ dispose: () => clearImmediate(starting) });
-  const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started };
+  mark('rest');
+  const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started, phases };
   return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology, volumeBrowser };
+}
+
+/** The longest the features that wait for the first rows wait (an engine that answers slowly or never). */
+const FIRST_ROWS_WAIT_MS = 2000;
+
+/**
+ * Runs `then` once the current engine's three lists are in (its views have their rows) or it is found unreachable,
+ * a moment later (the workbench's requests for those rows go first on the host thread), and after
+ * FIRST_ROWS_WAIT_MS at the latest. Never after the extension was deactivated.
+ */
+function afterFirstRows(store: ExplorerStore, subscriptions: vscode.Disposable[], then: () => void): void {
+  let timer: NodeJS.Timeout | undefined = setTimeout(run, FIRST_ROWS_WAIT_MS);
+  const listening = store.onDidChange(() => {
+    if (store.state.status === 'unreachable' || (store.listed('networks') && store.listed('volumes') && store.listed('containers'))) {
+      clearTimeout(timer);
+      timer = setTimeout(run, 50);
+      listening.dispose();
+    }
+  });
+  function run(): void {
+    listening.dispose();
+    if (!timer) return;
+    timer = undefined;
+    then();
+  }
+  subscriptions.push({ dispose: () => { listening.dispose(); clearTimeout(timer); timer = undefined; } });
 }
 
 export function deactivate(): void {

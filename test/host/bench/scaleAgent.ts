@@ -5,7 +5,11 @@
  * request count, what the views asked the tree providers (getChildren of the root and of rows, getTreeItem),
  * store changes with their times — until the benchmark asks it to finish.
  */
+import { writeFileSync } from 'fs';
 import * as http from 'http';
+import * as inspector from 'inspector';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 
@@ -38,6 +42,15 @@ export async function run(): Promise<void> {
     api.store.onDidChange((c) => changes.push({ t: now(), kinds: [...c.kinds], status: api!.store.state.status, loaded: api!.store.loaded }));
   };
   const timer = setInterval(attach, 5);
+  // DNV_BENCH_CPU_PROFILE=1: a CPU profile of the host from here (before the view is opened) until /profile.
+  let profiler: inspector.Session | undefined;
+  if (process.env.DNV_BENCH_CPU_PROFILE === '1') {
+    profiler = new inspector.Session();
+    profiler.connect();
+    profiler.post('Profiler.enable');
+    profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+    profiler.post('Profiler.start');
+  }
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
 
@@ -71,6 +84,26 @@ export async function run(): Promise<void> {
         return times.sort((a, b) => a - b)[2];
       }
       case '/gc': (globalThis as { gc?: () => void }).gc?.(); return process.memoryUsage();
+      // What the host holds once garbage is collected (the host runs without --expose-gc: V8 lends the function),
+      // and optionally a heap snapshot of it, to see what is ours.
+      case '/memory': {
+        const before = process.memoryUsage();
+        v8.setFlagsFromString('--expose-gc');
+        const gc = vm.runInNewContext('gc') as () => void;
+        gc(); gc();
+        const after = process.memoryUsage();
+        const snapshot = q('snapshot') ? v8.writeHeapSnapshot(q('snapshot')) : undefined;
+        return { before, after, heapSpaces: v8.getHeapSpaceStatistics(), snapshot };
+      }
+      case '/profile': {
+        const session = profiler;
+        if (!session) return { error: 'DNV_BENCH_CPU_PROFILE was not set' };
+        profiler = undefined;
+        const { profile } = await new Promise<{ profile: object }>((resolve, reject) => session.post('Profiler.stop', (e, r) => (e ? reject(e) : resolve(r as { profile: object }))));
+        session.disconnect();
+        writeFileSync(q('file'), JSON.stringify(profile));
+        return { file: q('file'), timeOrigin: performance.timeOrigin };
+      }
       case '/finish': setTimeout(finish, 50); return {};
       default: throw new Error(`unknown ${url.pathname}`);
     }
