@@ -257,19 +257,27 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
   readonly onDidChangeTreeData = this.changed.event;
   roots: Extract<FileNode, { kind: 'root' }>[] = [];
 
+  /** A new root's listing, made by Browse Files before the view shows it: its first expansion uses it once. */
+  private readonly primed = new Map<FileNode, VolumeEntry[]>();
+
   constructor(private readonly sessions: Sessions) {}
 
   refresh(node?: FileNode): void {
     this.changed.fire(node);
   }
 
+  prime(root: FileNode, entries: VolumeEntry[]): void {
+    this.primed.set(root, entries);
+  }
+
   async getChildren(node?: FileNode): Promise<FileNode[]> {
     if (!node) return this.roots;
     const path = node.kind === 'root' ? '' : node.path;
-    const session = await this.sessions.session(node.engineId, node.volume);
     let entries: VolumeEntry[];
     try {
-      entries = await session.list(path);
+      const primed = this.primed.get(node);
+      this.primed.delete(node);
+      entries = primed ?? await (await this.sessions.session(node.engineId, node.volume)).list(path);
     } catch (e) {
       if (e instanceof BrowseError || e instanceof ArchiveBrowseError) { void vscode.window.showWarningMessage(e.message); return []; }
       throw e;
@@ -370,12 +378,15 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       const entry = engines.entries().find((e) => e.store === store)!;
       if (!volume) throw new Error(localize('Browse Files needs a volume: run it from a volume in the Volumes view.'));
       if (!store.volume(volume) && store.listed('volumes')) throw new Error(localize('There is no volume {0} on {1}.', volume, store.client.label));
-      // Asks about the helper image (once) before the view shows anything.
+      // Asks about the helper image (once) before the view shows anything. The root's listing is what proves the
+      // volume can be browsed, and the view's first expansion shows it: one exec in the new helper, not a stat and
+      // then a listing (an exec cost 0.3-0.8 s on the loaded 2-core machine, docs/BENCHMARKS.md).
       const session = await sessions.session(entry.id, volume);
-      await session.stat('');
+      const top = await session.list('');
       let root = tree.roots.find((r) => r.engineId === entry.id && r.volume === volume);
       if (!root) {
         root = { kind: 'root', engineId: entry.id, volume, engineLabel: entry.label };
+        tree.prime(root, top);
         tree.roots = [...tree.roots, root];
         setBrowsing();
         tree.refresh();
