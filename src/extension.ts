@@ -43,6 +43,12 @@ export interface ExtensionApi {
    * each step of it took (ms, in order; `npm run bench:scale` prints them).
    */
   activation: { startedAt: number; durationMs: number; phases: Record<string, number> };
+  /**
+   * For the extension-host lifecycle test only: what VS Code does when it deactivates the extension (`deactivate`,
+   * then every subscription disposed in order), done now, so the test can count what is left behind. The API is
+   * dead afterwards.
+   */
+  deactivateForTests(): void;
 }
 
 function discover(): DiscoveredEngine[] {
@@ -135,7 +141,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   subscriptions.push({ dispose: () => clearImmediate(starting) });
   mark('rest');
   const activation = { startedAt: performance.timeOrigin + started, durationMs: performance.now() - started, phases };
-  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology, volumeBrowser };
+  const deactivateForTests = () => {
+    deactivate();
+    // Emptied first, so the host's own deactivation later finds nothing to dispose twice.
+    for (const subscription of subscriptions.splice(0)) subscription.dispose();
+  };
+  return { store, engines, explorer, setPrompts: (scripted) => prompts.use(scripted), activation, topology, volumeBrowser, deactivateForTests };
 }
 
 /** The longest the features that wait for the first rows wait (an engine that answers slowly or never). */
