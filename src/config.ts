@@ -1,5 +1,8 @@
 /** Typed access to the extension's settings. */
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { type BackupFormat, formatAvailable, isBackupFormat } from './backup/formats';
 import { type BackupInterval, isBackupInterval } from './backup/schedule';
 import { SETTING, SETTING_SECTION } from './ids';
 import type { SortOrder } from './views/describe';
@@ -90,6 +93,28 @@ export function scheduleSettings(): ScheduleSettingValues {
     pauseWriters: config.get<boolean>(SETTING.schedulePauseWriters, false),
     verify: config.get<boolean>(SETTING.scheduleVerify, false) === true,
   };
+}
+
+function expandFolder(raw: string): string {
+  let value = raw.trim();
+  if (value.startsWith('~')) value = path.join(os.homedir(), value.slice(1));
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (workspace) value = value.replace(/\$\{workspaceFolder\}/g, workspace);
+  if (!path.isAbsolute(value) && workspace) value = path.join(workspace, value);
+  return value;
+}
+
+/** The backup folder setting as an absolute path (`~` and `${workspaceFolder}` expanded), or undefined when unset. */
+export function backupFolder(): string | undefined {
+  const raw = section().get<string>(SETTING.backupFolder, '');
+  return raw.trim() ? expandFolder(raw) : undefined;
+}
+
+/** The format to write: the argument, else the setting; .tar.zst falls back to .tar.gz where zlib has no zstd. */
+export function backupFormat(given: unknown): { format: BackupFormat; fellBack: boolean } {
+  const wanted = isBackupFormat(given) ? given : section().get<string>(SETTING.backupFormat, 'tar.gz');
+  const format = isBackupFormat(wanted) ? wanted : 'tar.gz';
+  return formatAvailable(format) ? { format, fellBack: false } : { format: 'tar.gz', fellBack: true };
 }
 
 export async function updateExplorerSetting(key: string, value: unknown): Promise<void> {

@@ -1,10 +1,11 @@
 /** Choose the current engine: the one palette commands and Compose checks use. */
 import type { EngineSet } from '../model/engines';
 import { localize } from '../l10n';
+import { engineIdFrom } from './args';
 import type { Prompts } from './prompts';
 
 export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
-  let id = arg && typeof arg === 'object' && 'engine' in arg ? String((arg as { engine: unknown }).engine) : undefined;
+  let id = engineIdFrom(arg);
   if (!id) {
     const items = engines.entries().map((e) => {
       const state = e.store.state;
@@ -27,7 +28,7 @@ export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: u
 
 /** Retry Connection: the engine of the row it was run from, else every engine that is not connected. */
 export function retryConnection(engines: EngineSet, arg?: unknown): void {
-  if (arg && typeof arg === 'object' && 'engine' in arg) {
+  if (engineIdFrom(arg) !== undefined) {
     engines.storeFor(arg).retryNow();
     return;
   }

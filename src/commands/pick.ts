@@ -1,42 +1,23 @@
 /**
- * Turning a command's argument into the network or container it means: a tree node, an object from a test
- * or a quick fix, a name or id; and asking with a QuickPick when there is none.
+ * The QuickPicks of the commands: a network, containers, volumes, and the folder a backup goes to; each says so
+ * when there is nothing to choose from.
  */
 import * as vscode from 'vscode';
+import { formatBytes } from '../model/format';
 import type { ExplorerStore } from '../model/store';
-import type { ContainerModel, NetworkModel } from '../model/types';
+import type { ContainerModel, NetworkModel, VolumeModel } from '../model/types';
 import { localize } from '../l10n';
 import type { Prompts } from './prompts';
 
-export function networkFrom(store: ExplorerStore, ref: unknown): NetworkModel | undefined {
-  if (!ref) return undefined;
-  if (typeof ref === 'string') return store.network(ref) ?? store.networkByName(ref);
-  const r = ref as { kind?: string; id?: string; networkId?: string; network?: string };
-  if (r.kind === 'network' && r.id) return store.network(r.id);
-  if (r.kind === 'member' && r.networkId) return store.network(r.networkId);
-  if (typeof r.network === 'string') return networkFrom(store, r.network);
-  return undefined;
-}
-
-export function containerFrom(store: ExplorerStore, ref: unknown): ContainerModel | undefined {
-  if (!ref) return undefined;
-  if (typeof ref === 'string') {
-    return store.container(ref) ?? store.containers().find((c) => c.name === ref || c.id.startsWith(ref));
-  }
-  const r = ref as { kind?: string; containerId?: string; container?: string };
-  if ((r.kind === 'member' || r.kind === 'user') && r.containerId) return store.container(r.containerId);
-  if (typeof r.container === 'string') return containerFrom(store, r.container);
-  return undefined;
-}
-
-type Pick<T> = vscode.QuickPickItem & { value: T };
+/** An item that carries what it stands for. */
+type ValueItem<T> = vscode.QuickPickItem & { value: T };
 
 export async function pickNetwork(prompts: Prompts, networks: NetworkModel[], placeHolder: string): Promise<NetworkModel | undefined> {
   if (networks.length === 0) {
     void vscode.window.showInformationMessage(localize('There is no network to choose from.'));
     return undefined;
   }
-  const items = networks.map((n): Pick<NetworkModel> => ({
+  const items = networks.map((n): ValueItem<NetworkModel> => ({
     label: n.name, description: [n.driver, n.subnets[0]?.subnet].filter(Boolean).join(' · '), value: n,
   }));
   return (await prompts.pick(items, { placeHolder, matchOnDescription: true }))?.value;
@@ -47,7 +28,7 @@ export async function pickContainers(prompts: Prompts, containers: ContainerMode
     void vscode.window.showInformationMessage(localize('There is no container to choose from.'));
     return undefined;
   }
-  const items = containers.map((c): Pick<ContainerModel> => ({
+  const items = containers.map((c): ValueItem<ContainerModel> => ({
     label: c.name, description: [c.state, c.image].join(' · '), value: c,
   }));
   if (canPickMany) {
@@ -58,7 +39,32 @@ export async function pickContainers(prompts: Prompts, containers: ContainerMode
   return picked ? [picked.value] : undefined;
 }
 
-/** A command's argument object, when it was called with one (tests, quick fixes), else undefined. */
-export function argsObject<T extends object>(arg: unknown, key: keyof T): T | undefined {
-  return arg && typeof arg === 'object' && key in (arg as object) && !('kind' in (arg as object)) ? arg as T : undefined;
+export function volumeDescription(store: ExplorerStore, v: VolumeModel): string {
+  const size = store.usageOf(v.name)?.size;
+  const users = store.usersOf(v).length;
+  return [v.driver, size !== undefined && size >= 0 ? formatBytes(size) : undefined, users ? localize('{0} container(s)', users) : localize('unused'), v.project && localize('project {0}', v.project)]
+    .filter(Boolean).join(' · ');
+}
+
+export async function pickVolumes(store: ExplorerStore, prompts: Prompts, title: string, placeHolder: string, canPickMany: boolean, filter: (v: VolumeModel) => boolean = () => true): Promise<string[] | undefined> {
+  const volumes = store.volumes().filter(filter).sort((a, b) => Number(a.anonymous) - Number(b.anonymous) || a.name.localeCompare(b.name));
+  if (!volumes.length) {
+    void vscode.window.showInformationMessage(localize('There is no volume to choose from.'));
+    return undefined;
+  }
+  const items: ValueItem<string>[] = volumes.map((v) => ({
+    value: v.name, label: v.anonymous ? `$(circle-large-outline) ${v.name.slice(0, 12)}` : `$(database) ${v.name}`,
+    description: volumeDescription(store, v),
+  }));
+  if (canPickMany) {
+    const picked = await prompts.pickMany(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+    return picked?.length ? picked.map((p) => p.value) : undefined;
+  }
+  const picked = await prompts.pick(items, { title, placeHolder, matchOnDescription: true, ignoreFocusOut: true });
+  return picked ? [picked.value] : undefined;
+}
+
+/** The folder a backup goes to, picked in the file dialog. */
+export function pickBackupFolder(prompts: Prompts, title: string, defaultFolder?: string): Promise<string | undefined> {
+  return prompts.pickFolder({ title, openLabel: localize('Back Up Here'), defaultFolder });
 }

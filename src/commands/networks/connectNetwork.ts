@@ -8,7 +8,8 @@ import { checkAliases, checkConnectable, checkStaticAddress } from '../../model/
 import type { ExplorerStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
 import { localize } from '../../l10n';
-import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+import { containerFrom, givenArgs, networkFrom } from '../args';
+import { pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 
 export interface ConnectArgs {
@@ -19,10 +20,6 @@ export interface ConnectArgs {
   ipv6?: string;
 }
 
-function isArgs(arg: unknown): arg is ConnectArgs {
-  return Boolean(arg && typeof arg === 'object' && 'network' in arg && 'containers' in arg);
-}
-
 export async function connectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<number> {
   let network: NetworkModel | undefined;
   let containers: ContainerModel[] | undefined;
@@ -30,19 +27,20 @@ export async function connectNetwork(store: ExplorerStore, prompts: Prompts, arg
   let ipv4: string | undefined;
   let ipv6: string | undefined;
 
-  if (isArgs(arg)) {
-    network = networkFrom(store, arg.network);
-    if (!network) throw new Error(localize('No network "{0}" on this engine.', arg.network));
-    containers = arg.containers.map((c) => {
+  const given = givenArgs<ConnectArgs>(arg, 'network', 'containers');
+  if (given) {
+    network = networkFrom(store, given.network);
+    if (!network) throw new Error(localize('No network "{0}" on this engine.', given.network));
+    containers = given.containers.map((c) => {
       const found = containerFrom(store, c);
       if (!found) throw new Error(localize('No container "{0}" on this engine.', c));
       return found;
     });
-    const checked = checkAliases((arg.aliases ?? []).join(','));
+    const checked = checkAliases((given.aliases ?? []).join(','));
     if (checked.error) throw new Error(checked.error);
     aliases = checked.aliases;
-    ipv4 = arg.ipv4;
-    ipv6 = arg.ipv6;
+    ipv4 = given.ipv4;
+    ipv6 = given.ipv6;
   } else {
     const fromContainer = (arg as { kind?: string } | undefined)?.kind === 'member' ? containerFrom(store, arg) : undefined;
     if (fromContainer) {

@@ -11,6 +11,7 @@ import {
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { COMMAND } from '../../ids';
+import { givenArgs } from '../args';
 import type { Prompts } from '../prompts';
 
 const TITLE = () => localize('Create Network');
@@ -118,7 +119,7 @@ async function askSpec(store: ExplorerStore, prompts: Prompts, swarmManager: boo
 
 /** `dnv.network.create`: returns the new network's id, or undefined when cancelled or refused. */
 export async function createNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
-  const given = arg && typeof arg === 'object' && 'name' in arg ? arg as NetworkCreateSpec : undefined;
+  const given = givenArgs<NetworkCreateSpec>(arg, 'name');
   // Only overlay depends on the engine's Swarm state; any other spec is checked without asking the engine.
   const swarmManager = !given || given.driver === 'overlay' ? await isSwarmManager(store) : false;
   let spec = given ?? await askSpec(store, prompts, swarmManager);

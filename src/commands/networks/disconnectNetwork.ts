@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../l10n';
-import { containerFrom, networkFrom, pickContainers, pickNetwork } from '../pick';
+import { containerFrom, givenArgs, networkFrom } from '../args';
+import { pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 
 export async function disconnectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
-  const given = arg && typeof arg === 'object' && 'container' in arg && !('kind' in arg) ? arg as { network: string; container: string; force?: boolean } : undefined;
+  const given = givenArgs<{ network: string; container: string; force?: boolean }>(arg, 'container');
   let network = networkFrom(store, given?.network ?? arg);
   if (!network) network = await pickNetwork(prompts, store.networks().filter((n) => store.membersOf(n).length > 0), localize('Disconnect from which network?'));
   if (!network) return false;

@@ -10,6 +10,7 @@ import { EngineError } from '../../engine/errors';
 import { prunePreview } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../l10n';
+import { givenArgs } from '../args';
 import type { ProtectedResourcesProvider } from '../protection';
 import type { Prompts } from '../prompts';
 
@@ -29,7 +30,7 @@ export interface PruneResult {
 }
 
 export async function pruneNetworks(store: ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
-  const given = arg && typeof arg === 'object' && !('kind' in arg) ? arg as PruneArgs : undefined;
+  const given = givenArgs<PruneArgs>(arg);
   const { networks: protectedNames } = await protectedResources();
   const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
 

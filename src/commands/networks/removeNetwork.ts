@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { isRemovable } from '../../model/networkRules';
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../l10n';
-import { networkFrom, pickNetwork } from '../pick';
+import { givenArgs, networkFrom } from '../args';
+import { pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 
 export interface RemoveArgs {
@@ -17,7 +18,7 @@ export interface RemoveArgs {
 }
 
 export async function removeNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
-  const given = arg && typeof arg === 'object' && 'network' in arg && !('kind' in arg) ? arg as RemoveArgs : undefined;
+  const given = givenArgs<RemoveArgs>(arg, 'network');
   const network = networkFrom(store, given?.network ?? arg)
     ?? (given ? undefined : await pickNetwork(prompts, store.networks().filter(isRemovable), localize('Remove which network?')));
   if (!network) {

@@ -7,11 +7,12 @@ import { type ConnectivityResult, testConnectivity as runTest } from '../../mode
 import type { ExplorerStore } from '../../model/store';
 import { log } from '../../log';
 import { localize } from '../../l10n';
-import { containerFrom, pickContainers } from '../pick';
+import { containerFrom, givenArgs } from '../args';
+import { pickContainers } from '../pick';
 import type { Prompts } from '../prompts';
 
 export async function testConnectivity(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<ConnectivityResult | undefined> {
-  const given = arg && typeof arg === 'object' && 'source' in arg && 'target' in arg ? arg as { source: string; target: string } : undefined;
+  const given = givenArgs<{ source: string; target: string }>(arg, 'source', 'target');
   const source = containerFrom(store, given?.source ?? arg)
     ?? (await pickContainers(prompts, store.containers().filter((c) => c.state === 'running'), localize('Test from which container?'), false))?.[0];
   if (!source) {

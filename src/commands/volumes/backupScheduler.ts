@@ -16,7 +16,7 @@ import { localize } from '../../l10n';
 import { userMessage } from '../index';
 import { unrestorableWarning } from './backupVolume';
 import { verificationMessage } from './verifyBackup';
-import { chosenFormat, configuredFolder } from './common';
+import { backupFolder, backupFormat } from '../../config';
 import { Emitter, type Disposable } from '../../model/events';
 
 /** Longest a Node timer can wait; a later due time is reached by waking up and planning again. */
@@ -36,10 +36,10 @@ export function scheduleState(): ScheduleState {
   const { interval, volumes, keep, pauseWriters, verify } = scheduleSettings();
   if (!interval) return { status: 'off' };
   if (!volumes.length) return { status: 'incomplete', why: localize('no volume is listed in {0}', `${SETTING_SECTION}.${SETTING.scheduleVolumes}`) };
-  const folder = configuredFolder();
+  const folder = backupFolder();
   if (!folder) return { status: 'incomplete', why: localize('{0} is empty', `${SETTING_SECTION}.${SETTING.backupFolder}`) };
-  // chosenFormat falls back to .tar.gz where this runtime has no zstd.
-  return { status: 'on', settings: { volumes, interval, keep, folder, format: chosenFormat(undefined).format, pauseWriters, verify } };
+  // backupFormat falls back to .tar.gz where this runtime has no zstd.
+  return { status: 'on', settings: { volumes, interval, keep, folder, format: backupFormat(undefined).format, pauseWriters, verify } };
 }
 
 export function affectsSchedule(e: vscode.ConfigurationChangeEvent): boolean {

@@ -13,7 +13,11 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { askFolder, askPause, chosenFormat, configuredFolder, givenArgs, pickVolumes, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
+import { backupFolder, backupFormat } from '../../config';
+import { givenArgs, volumeNamesFrom } from '../args';
+import { pickBackupFolder, pickVolumes } from '../pick';
+import { askPause } from './pause';
+import { sizeLookup, withTransferProgress } from './progress';
 
 export interface BackupArgs {
   volumes: string[];
@@ -31,9 +35,9 @@ export async function backupVolumes(store: ExplorerStore, prompts: Prompts, arg?
   if (!volumes.length) return undefined;
   for (const v of volumes) if (!await volumeExists(store.client, v)) throw new Error(localize('No volume {0} on this engine.', v));
 
-  const folder = given?.folder ?? configuredFolder() ?? await askFolder(prompts, localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
+  const folder = given?.folder ?? backupFolder() ?? await pickBackupFolder(prompts, localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
   if (!folder) return undefined;
-  const { format, fellBack } = chosenFormat(given?.format);
+  const { format, fellBack } = backupFormat(given?.format);
   if (fellBack) void vscode.window.showWarningMessage(localize('This editor\'s runtime (Node {0}) has no zstd: writing .tar.gz instead of .tar.zst.', process.versions.node));
   const writers = await askPause(store, prompts, volumes, given?.pause, localize('backup'));
   if (!writers) return undefined;

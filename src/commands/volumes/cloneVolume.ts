@@ -9,7 +9,10 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { askPause, givenArgs, pickVolumes, sizeLookup, volumeNamesFrom, withTransferProgress } from './common';
+import { givenArgs, volumeNamesFrom } from '../args';
+import { pickVolumes } from '../pick';
+import { askPause } from './pause';
+import { sizeLookup, withTransferProgress } from './progress';
 
 export interface CloneArgs {
   source: string;

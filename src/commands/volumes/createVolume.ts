@@ -11,7 +11,7 @@ import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../.
 import type { ExplorerStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { givenArgs } from './common';
+import { givenArgs } from '../args';
 
 const TITLE = () => localize('Create Volume');
 

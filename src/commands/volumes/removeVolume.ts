@@ -11,7 +11,8 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { givenArgs, pickVolumes, volumeNamesFrom } from './common';
+import { givenArgs, volumeNamesFrom } from '../args';
+import { pickVolumes } from '../pick';
 
 export interface RemoveResult {
   removed: string[];

@@ -16,7 +16,9 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
+import { backupFolder } from '../../config';
+import { archiveFrom, givenArgs, volumeNamesFrom } from '../args';
+import { withTransferProgress } from './progress';
 import { volumeArchiveFilters } from '../../dialogs';
 
 export interface RestoreArgs {
@@ -36,7 +38,7 @@ export function volumeNameFromArchive(file: string): string {
  * palette), newest first, with Browse… for any other archive; the file dialog alone when there are none.
  */
 async function pickArchive(prompts: Prompts, volume?: string, browsing = false): Promise<string | undefined> {
-  const folder = configuredFolder();
+  const folder = backupFolder();
   const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
   if (known.length) {
     type Item = vscode.QuickPickItem & { archive?: string; verify?: boolean; browse?: boolean };
@@ -167,8 +169,9 @@ async function confirmLargeWrite(prompts: Prompts, summary: RestoreSummary): Pro
 export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<RestoreResult | undefined> {
   const given = givenArgs<RestoreArgs>(arg);
   const onRow = given ? undefined : volumeNamesFrom(store, arg)[0];
-  if (given && !given.archive) throw new Error(localize('Restore needs an archive file.'));
-  const archive = given?.archive ?? await pickArchive(prompts, onRow);
+  const givenArchive = archiveFrom(arg);
+  if (given && !givenArchive) throw new Error(localize('Restore needs an archive file.'));
+  const archive = givenArchive ?? await pickArchive(prompts, onRow);
   if (!archive) return undefined;
   const manifest = await readManifest(archive);
   const suggested = manifest?.volume.name ?? volumeNameFromArchive(archive);

@@ -17,7 +17,10 @@ import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import type { BackupScheduler } from './backupScheduler';
 import { scheduleState } from './backupScheduler';
-import { askFolder, configuredFolder, givenArgs, sizeLookup, volumeDescription, volumeNamesFrom, withTransferProgress } from './common';
+import { backupFolder } from '../../config';
+import { givenArgs, volumeNamesFrom } from '../args';
+import { pickBackupFolder, volumeDescription } from '../pick';
+import { sizeLookup, withTransferProgress } from './progress';
 
 export interface ScheduleArgs {
   volumes: string[];
@@ -129,13 +132,13 @@ export async function scheduleBackup(store: ExplorerStore, prompts: Prompts, arg
     });
     if (answer !== agree) return undefined;
   }
-  let folder = given?.folder ?? configuredFolder();
+  let folder = given?.folder ?? backupFolder();
   if (!folder) {
-    folder = await askFolder(prompts, localize('Folder for scheduled backups'));
+    folder = await pickBackupFolder(prompts, localize('Folder for scheduled backups'));
     if (!folder) return undefined;
   }
   const list = fromPalette ? volumes : [...new Set([...before, ...volumes])];
-  if (given?.folder || !configuredFolder()) await config.update(SETTING.backupFolder, folder, target);
+  if (given?.folder || !backupFolder()) await config.update(SETTING.backupFolder, folder, target);
   await config.update(SETTING.scheduleKeep, keep, target);
   await config.update(SETTING.scheduleVolumes, list, target);
   await config.update(SETTING.scheduleInterval, interval, target);

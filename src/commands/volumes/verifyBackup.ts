@@ -13,11 +13,13 @@ import type { ExplorerStore } from '../../model/store';
 import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { configuredFolder, givenArgs, volumeNamesFrom, withTransferProgress } from './common';
+import { backupFolder } from '../../config';
+import { archiveFrom, givenArgs, volumeNamesFrom } from '../args';
+import { withTransferProgress } from './progress';
 import { volumeArchiveFilters } from '../../dialogs';
 
 async function pickBackup(prompts: Prompts, volume?: string): Promise<string | undefined> {
-  const folder = configuredFolder();
+  const folder = backupFolder();
   const known = folder ? await listBackups(folder, volume).catch(() => []) : [];
   type Item = vscode.QuickPickItem & { archive?: string };
   const items: Item[] = known.sort((a, b) => a.volume.localeCompare(b.volume) || b.created.getTime() - a.created.getTime()).map((b) => ({
@@ -53,8 +55,7 @@ export function verificationMessage(r: VerifyResult): string {
 
 /** `dnv.volume.verifyBackup` */
 export async function verifyBackup(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<VerifyResult | undefined> {
-  const given = givenArgs<{ archive: string }>(arg);
-  const archive = given?.archive ?? await pickBackup(prompts, given ? undefined : volumeNamesFrom(store, arg)[0]);
+  const archive = archiveFrom(arg) ?? await pickBackup(prompts, givenArgs(arg) ? undefined : volumeNamesFrom(store, arg)[0]);
   if (!archive) return undefined;
   const result = await withTransferProgress(localize('Verifying {0}', path.basename(archive)), (signal, progress) =>
     verify(store.client, { archive, signal, onProgress: (p) => progress.report(p) }));
