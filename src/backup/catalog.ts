@@ -4,7 +4,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ALL_FORMATS, type BackupFormat } from './formats';
+import { isArchiveFileName } from './archiveName';
+import type { BackupFormat } from './formats';
 import { readManifest } from './manifest';
 
 /** A backup of this extension found in a folder. */
@@ -21,17 +22,6 @@ export interface StoredBackup {
   files: number;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const FORMATS = ALL_FORMATS.map(escapeRegExp).join('|');
-
-/** `<volume>-<timestamp>[-n].<format>`, and nothing else: `db` must not match `db-data-…`. */
-function archiveNamePattern(volume: string | undefined): RegExp {
-  return new RegExp(`^${volume === undefined ? '.+' : escapeRegExp(volume)}-\\d{8}T\\d{6}Z(?:-\\d+)?\\.(?:${FORMATS})$`);
-}
-
 /**
  * The backups in `folder`, of `volume` or of every volume, newest first. An archive counts only with a readable
  * manifest that names it and its volume: files that merely look like backups, or whose manifest is damaged, are
@@ -45,8 +35,7 @@ export async function listBackups(folder: string, volume?: string): Promise<Stor
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;
   }
-  const pattern = archiveNamePattern(volume);
-  const found = await Promise.all(names.filter((n) => pattern.test(n)).map(async (name): Promise<StoredBackup | undefined> => {
+  const found = await Promise.all(names.filter((n) => isArchiveFileName(n, volume)).map(async (name): Promise<StoredBackup | undefined> => {
     const archive = path.join(folder, name);
     const manifest = await readManifest(archive).catch(() => undefined);
     if (!manifest || manifest.archive.file !== name) return undefined;

@@ -51,15 +51,6 @@ export interface UnrestorableEntries {
   entries: Array<{ path: string; reason: string }>;
 }
 
-/** 2025-11-22T23:05:01.123Z -> 20251122T230501Z: sortable, no characters a file system objects to. */
-export function timestamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-export function archiveFileName(volume: string, format: BackupFormat, date: Date, attempt = 1): string {
-  return `${volume}-${timestamp(date)}${attempt > 1 ? `-${attempt}` : ''}.${format}`;
-}
-
 export function manifestPathFor(archivePath: string): string {
   return archivePath + MANIFEST_SUFFIX;
 }

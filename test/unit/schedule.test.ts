@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BackupManifest, archiveFileName, MANIFEST_KIND, manifestPathFor } from '../../src/backup/manifest';
+import { archiveFileName } from '../../src/backup/archiveName';
+import { type BackupManifest, MANIFEST_KIND, manifestPathFor } from '../../src/backup/manifest';
 import { listBackups, type StoredBackup } from '../../src/backup/catalog';
 import { applyRetention, INTERVAL_MS, nextDue, RETRY_AFTER_FAILURE_MS, retentionVictims } from '../../src/backup/schedule';
 

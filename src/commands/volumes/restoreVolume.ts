@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { volumeFromArchiveName } from '../../backup/archiveName';
 import { listBackups } from '../../backup/catalog';
 import { type BackupManifest, readManifest } from '../../backup/manifest';
 import { labelsFromManifest, manifestVolumeOptions, needsWriteQuestion, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
@@ -26,11 +27,6 @@ export interface RestoreArgs {
   /** Target volume; default: the manifest's volume name, else the archive's name without timestamp and extension. */
   volume: string;
   mode: RestoreMode;
-}
-
-/** `app-data-20251122T230501Z.tar.gz` -> `app-data`. */
-export function volumeNameFromArchive(file: string): string {
-  return path.basename(file).replace(/\.(tar(\.(gz|zst))?|tgz)$/, '').replace(/-\d{8}T\d{6}Z(-\d+)?$/, '');
 }
 
 /**
@@ -174,7 +170,7 @@ export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?
   const archive = givenArchive ?? await pickArchive(prompts, onRow);
   if (!archive) return undefined;
   const manifest = await readManifest(archive);
-  const suggested = manifest?.volume.name ?? volumeNameFromArchive(archive);
+  const suggested = manifest?.volume.name ?? volumeFromArchiveName(archive);
   const volume = given?.volume ?? onRow ?? (given ? suggested : await pickTarget(store, prompts, suggested));
   if (!volume) return undefined;
 
