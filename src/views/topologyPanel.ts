@@ -54,6 +54,7 @@ type FromWebview =
   | { type: 'reveal'; id: string }
   | { type: 'expand'; id: string }
   | { type: 'export'; format: 'mermaid' }
+  | { type: 'narrow' }
   | { type: 'svg'; text: string };
 
 function nonce(): string {
@@ -161,6 +162,24 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     timer = setTimeout(() => { timer = undefined; send(); }, 100);
   };
 
+  /**
+   * "Only the selection" (S, or the toolbar): the panel narrows to the selected node, for a container with every
+   * container it reaches (by name or address), their networks and volumes; for a network, that network. The
+   * exports then are the selection's. Nothing selected: the whole engine again.
+   */
+  const narrow = () => {
+    const name = selected?.startsWith('ctr:') ? selected.slice(4) : undefined;
+    const container = name ? store.containers().find((c) => c.name === name) : undefined;
+    if (selected?.startsWith('net:')) scope = { kind: 'network', name: selected.slice(4) };
+    else if (container) {
+      const answer = reachableFrom(container, store.containers(), networkLookup(store.networks()));
+      const names = new Set([container.name, ...[...answer.byName, ...answer.byAddressOnly].map((r) => r.container.name)]);
+      scope = { kind: 'selection', names: [...names].sort() };
+    } else scope = { kind: 'engine' };
+    if (panel) panel.title = scopeTitle(scope);
+    send();
+  };
+
   const sendReach = (id: string | undefined) => {
     selected = id;
     const name = id?.startsWith('ctr:') ? id.slice(4) : undefined;
@@ -208,6 +227,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
         break;
       case 'view': if (state) state.transform = m.transform; break;
       case 'select': sendReach(m.id); break;
+      case 'narrow': narrow(); break;
       case 'highlighted': if (state) { state.highlighted = m.ids; state.status = m.status; state.selected = selected; } break;
       case 'reveal': await reveal(m.id); break;
       case 'expand':
@@ -244,9 +264,10 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
 <button data-action="zoomIn" title="${t(localize('Zoom in (+)'))}" aria-label="${t(localize('Zoom in'))}">+</button>
 <button data-action="zoomOut" title="${t(localize('Zoom out (-)'))}" aria-label="${t(localize('Zoom out'))}">−</button>
 <button data-action="fit" title="${t(localize('Fit to window (0)'))}">${t(localize('Fit'))}</button>
+<button data-action="narrow" title="${t(localize('Show only the selected node and what it reaches (S); with nothing selected, everything'))}">${t(localize('Only Selection'))}</button>
 <button data-action="mermaid" title="${t(localize('Open as Mermaid (Markdown)'))}">${t(localize('Export Mermaid'))}</button>
 <button data-action="svg" title="${t(localize('Open as SVG'))}">${t(localize('Export SVG'))}</button>
-<span class="hint">${t(localize('Tab: next node · Enter: who it reaches · Shift+Enter: reveal in tree · arrows: pan · +/−/0: zoom'))}</span>
+<span class="hint">${t(localize('Tab: next node · Enter: who it reaches · S: only the selection · Shift+Enter: reveal in tree · arrows: pan · +/−/0: zoom'))}</span>
 </div>
 <div id="status" role="status" aria-live="polite"></div>
 <svg id="canvas" tabindex="0" role="application" aria-label="${t(localize('Network topology'))}" xmlns="http://www.w3.org/2000/svg"><g id="viewport"></g></svg>
@@ -339,6 +360,7 @@ button:focus-visible{outline:1px solid var(--vscode-focusBorder);outline-offset:
 .node:focus rect,.node:focus path{stroke:var(--vscode-focusBorder);stroke-width:3}
 .node.selected rect,.node.selected path{stroke-width:3.5}
 .dim{opacity:.25}
+body.vscode-high-contrast .dim,body.vscode-high-contrast-light .dim{opacity:.6}
 .node.reach rect{stroke:var(--vscode-charts-green);stroke-width:3}
 .node.ipOnly rect{stroke:var(--vscode-charts-yellow);stroke-width:3;stroke-dasharray:2 2}
 .node.missing rect,.node.missing path{stroke-dasharray:2 3}

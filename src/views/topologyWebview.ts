@@ -118,6 +118,7 @@ function onKey(key: string, shift: boolean, target: Element | null, id?: string)
     case 'ArrowUp': pan(0, step); return true;
     case 'ArrowDown': pan(0, -step); return true;
     case 'Escape': select(undefined); return true;
+    case 's': case 'S': api.postMessage({ type: 'narrow' }); return true;
     case 'Enter': case ' ': {
       if (!node) return false;
       const nid = node.dataset.id ?? '';
@@ -175,6 +176,7 @@ for (const button of document.querySelectorAll<HTMLButtonElement>('button[data-a
       case 'zoomIn': zoom(1.25); break;
       case 'zoomOut': zoom(0.8); break;
       case 'fit': fit(); report(); break;
+      case 'narrow': api.postMessage({ type: 'narrow' }); break;
       case 'mermaid': api.postMessage({ type: 'export', format: 'mermaid' }); break;
       case 'svg': if (layout) api.postMessage({ type: 'svg', text: renderSvg(layout, { title: document.title || 'Network topology' }) }); break;
     }

@@ -78,6 +78,33 @@ suite('Network topology panel', function () {
     assert.ok(s.status.includes(`${A} / alpha over ${NET}`), s.status);
   });
 
+  test('only the selection (S): the panel narrows to a container and whom it reaches, and the export is that selection', async () => {
+    const C = `${TAG}-topo-c`;
+    docker('run', '-d', '--name', C, '--network', 'none', IMAGE, 'sleep', '3600');
+    try {
+      await vscode.commands.executeCommand('dnv.network.showTopology');
+      await waitFor('a drawing with the unrelated container', () => state()?.nodes.includes(`ctr:${C}`), 20_000, 100, describe);
+      api.topology.select(`ctr:${B}`);
+      await waitFor('the selection', () => state()?.highlighted.includes(`ctr:${A}`), 10_000, 50, describe);
+      api.topology.press('s');
+      const s = await waitFor('the selection alone to be drawn', () => {
+        const st = state();
+        return st && !st.nodes.includes(`ctr:${C}`) && !st.nodes.includes(`net:${LATER}`) ? st : undefined;
+      }, 20_000, 100, describe);
+      assert.deepStrictEqual([...s.nodes].sort(), [`ctr:${A}`, `ctr:${B}`, `net:${NET}`].sort());
+      const mermaid = api.topology.mermaid()!;
+      assert.ok(mermaid.includes(`title: "Topology: ${A}, ${B}"`), mermaid);
+      assert.ok(!mermaid.includes(C) && !mermaid.includes(LATER), mermaid);
+      assert.ok(mermaid.includes('|"alpha"|'), mermaid);
+      // Nothing selected: S gives the whole engine back.
+      api.topology.press('Escape');
+      api.topology.press('s');
+      await waitFor('everything again', () => state()?.nodes.includes(`ctr:${C}`), 20_000, 100, describe);
+    } finally {
+      dockerQuiet('rm', '-f', C);
+    }
+  });
+
   test('from a network row: only that network, and the Mermaid export names it', async () => {
     const network = api.store.networkByName(NET)!;
     await vscode.commands.executeCommand('dnv.network.showTopology', { kind: 'network', id: network.id, engine: api.engines.currentId });
