@@ -15,9 +15,9 @@
 // as external),
 // unreachable.png (the views with DOCKER_HOST pointing at a socket that does not exist), ssh-host-key.png (the
 // question about an ssh:// engine's unknown host key; trusting it must connect the views),
-// topology-dark.png / topology-light.png (Show Network Topology, a container selected: whom it reaches),
+// topology-light.png / topology-dark.png / topology-hc.png (Show Network Topology, a container selected: whom it reaches),
 // volume-ranges.png (a large Volumes list in name ranges, the threshold lowered to 10, one range open),
-// volume-files-light.png / volume-files-dark.png (Browse Files on a volume: the Volume Files view with size, mode
+// volume-files-light.png / -dark.png / -hc.png (Browse Files on a volume: the Volume Files view with size, mode
 // and owner, a file open in the read-only editor).
 // DNV_SHOTS=name,name makes only those shots (and skips the sessions and waits that serve only others).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
@@ -38,7 +38,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'topology-hc', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'volume-files-hc', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -397,19 +397,20 @@ try {
   }
   await closeAll(session);
   session = undefined;
-  // The same panel in a dark theme (a workbench of its own: the theme is a setting, and the theme picker would
-  // search the marketplace for more).
-  if (selected('topology-dark')) {
-    session = await openWithExtension({}, { 'workbench.colorTheme': 'Default Dark Modern' });
+  // The same panel in a dark and a high-contrast theme (a workbench each: the theme is a setting, and the theme
+  // picker would search the marketplace for more).
+  for (const [name, theme, marker] of [['topology-dark', 'Default Dark Modern', 'vs-dark'], ['topology-hc', 'Default High Contrast', 'hc-black']]) {
+    if (!selected(name)) continue;
+    session = await openWithExtension({}, { 'workbench.colorTheme': theme });
     const dark = session.page;
     const panelFrame = () => dark.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await paneRows(dark, 'Networks').filter({ hasText: 'dnvtest-backend' }).first().waitFor({ timeout: 30000 });
-    await shot(dark, 'topology-dark', async () => {
+    await shot(dark, name, async () => {
       await runCommand(dark, 'Show Network Topology');
       await panelFrame().locator('.node[data-id="ctr:dnvtest-db"]').first().waitFor({ timeout: 30000 });
       await panelFrame().locator('.node[data-id="ctr:dnvtest-api"]').first().click();
       await panelFrame().locator('#status', { hasText: 'dnvtest-api reaches' }).first().waitFor({ timeout: 10000 });
-      if (!await dark.evaluate(() => document.querySelector('.monaco-workbench.vs-dark'))) throw new Error('the workbench is not dark');
+      if (!await dark.evaluate((cls) => document.querySelector(`.monaco-workbench.${cls}`), marker)) throw new Error(`the workbench is not ${theme}`);
     });
     await closeAll(session);
     session = undefined;
@@ -438,9 +439,10 @@ try {
     }
   }
 
-  // Browse Files on a volume, light and dark (each a workbench of its own: the theme is a setting). The helper
-  // image is the test image, named in the setting; the one question about it is answered Allow.
-  for (const theme of ['light', 'dark']) {
+  // Browse Files on a volume, light, dark and high contrast (each a workbench of its own: the theme is a setting).
+  // The helper image is the test image, named in the setting; the one question about it is answered Allow.
+  const THEMES = { light: undefined, dark: 'Default Dark Modern', hc: 'Default High Contrast' };
+  for (const theme of ['light', 'dark', 'hc']) {
     if (!selected(`volume-files-${theme}`)) continue;
     const VOL = 'dnvtest-browse-demo';
     try {
@@ -453,7 +455,7 @@ try {
         'chown -R 101:101 conf html logs; chmod 640 conf/default.conf; ln -s conf/default.conf current.conf; ln -s /etc outside');
       session = await openWithExtension({}, {
         'dockerNetworksVolumes.browse.helperImage': IMAGE,
-        ...(theme === 'dark' ? { 'workbench.colorTheme': 'Default Dark Modern' } : {}),
+        ...(THEMES[theme] ? { 'workbench.colorTheme': THEMES[theme] } : {}),
       });
       const bp = session.page;
       await shot(bp, `volume-files-${theme}`, async () => {
@@ -487,8 +489,8 @@ try {
         await conf.click();
         await bp.locator('.tab', { hasText: 'default.conf' }).first().waitFor({ timeout: 20000 });
         await bp.locator('.view-lines', { hasText: 'proxy_pass' }).first().waitFor({ timeout: 20000 });
-        const dark = await bp.evaluate(() => Boolean(document.querySelector('.monaco-workbench.vs-dark')));
-        if (dark !== (theme === 'dark')) throw new Error(`the workbench is not ${theme}`);
+        const shown = await bp.evaluate(() => (document.querySelector('.monaco-workbench.hc-black') ? 'hc' : document.querySelector('.monaco-workbench.vs-dark') ? 'dark' : 'light'));
+        if (shown !== theme) throw new Error(`the workbench is ${shown}, not ${theme}`);
       });
     } finally {
       await closeAll(session || {});
