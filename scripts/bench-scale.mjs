@@ -167,7 +167,8 @@ async function openWorkbenchOnce({ withExtension, dockerHost, agentPort, extensi
   await wb.page.exposeFunction('codeAutomationLog', () => {});
   await wb.page.exposeFunction('codeAutomationExit', () => {});
   await wb.page.addInitScript(pageInit);
-  await wb.page.goto(wb.url);
+  // A loaded machine (other test runs beside this one) can take longer than playwright's 30 s to serve the workbench.
+  await wb.page.goto(wb.url, { timeout: 180_000 });
   const close = async () => {
     openWorkbenches.delete(close);
     try { await wb.browser.close(); } catch { /* closed */ }
