@@ -1,7 +1,14 @@
 /**
  * Restore an archive (ours, or one made by `tar czf ... -C /data .`) into a new or an existing volume.
  *
- * Two passes. The first reads the file once, hashes it, copies those same bytes into a private file (a folder of
+ * Into a new volume, when the caller allows it (onePassUnless: the Restore command does for any write that needs no
+ * question), one pass: the archive is read, hashed, decompressed, checked and uploaded at once, the upload's tar is
+ * ended only once every check passed (the last entry, the final symlink check, the manifest's sha256), and the
+ * volume, made by this restore, is removed again when anything failed: it is left as it was, absent. That reads
+ * and decompresses the archive once instead of twice, with no private copy (restoreInOnePass).
+ *
+ * Otherwise (an existing volume, whose state could not be put back; a write big enough to ask about first) two
+ * passes. The first reads the file once, hashes it, copies those same bytes into a private file (a folder of
  * its own under the OS temp folder, mode 600) and decompresses and checks every entry (see guard.ts): a refused
  * entry, or a hash that differs from the manifest's, stops the restore before anything is created or written.
  * The caller is then shown what the archive expands to and may decline (confirmWrite). The second pass reads the
