@@ -234,8 +234,11 @@ export class EngineClient {
     return new Promise((resolve, reject) => {
       modem.dial({ path: '/_ping', method: 'GET', isStream: true, abortSignal, statusCodes: { 200: true, 500: 'server error' } }, (error, response) => {
         if (error || !response) { reject(error ?? new Error('no answer to GET /_ping')); return; }
-        response.resume(); // "OK": read and dropped, so the connection ends
-        resolve(response.headers);
+        // "OK": read to its end before the next request. Podman resets a connection whose answer was not read
+        // (GET /version right after failed with ECONNRESET on every Podman engine).
+        response.on('error', reject);
+        response.on('end', () => resolve(response.headers));
+        response.resume();
       });
     });
   }
