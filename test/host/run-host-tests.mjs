@@ -121,4 +121,5 @@ await page.exposeFunction('codeAutomationLog', (type, args) => {
   if (verbose || !/open-vsx\.org|GalleryExtensions/.test(line)) console.log(line); // the workbench logs here too
 });
 await page.exposeFunction('codeAutomationExit', (code) => finish(code, 'extension host test runner finished'));
-await page.goto(cs.url).catch((e) => finish(6, 'goto failed: ' + e.message));
+// Playwright's default 30 s for the page load is not enough on a loaded machine (the workbench is big); the run's own timeout still bounds it.
+await page.goto(cs.url, { timeout: 120_000 }).catch((e) => finish(6, 'goto failed: ' + e.message));
