@@ -445,7 +445,11 @@ export function scalarText(node: CNode | undefined): string | undefined {
 export function toJS(node: CNode): unknown {
   switch (node.kind) {
     case 'scalar': return node.value;
-    case 'seq': return node.items.filter((i) => i.tag !== '!reset').map(toJS);
+    case 'seq': {
+      const out: unknown[] = [];
+      for (const item of node.items) if (item.tag !== '!reset') out.push(toJS(item));
+      return out;
+    }
     case 'map': {
       const out: Record<string, unknown> = {};
       for (const e of node.entries) if (e.value.tag !== '!reset') out[e.key] = toJS(e.value);
