@@ -25,14 +25,14 @@ const DCLINT_RUNS = arg('dclint-runs', 5);
 const { analyzeText } = require(path.join(root, 'out/src/compose/analyze.js'));
 const { parseCompose } = require(path.join(root, 'out/src/compose/parse.js'));
 const { analyze } = require(path.join(root, 'out/src/compose/analyze.js'));
-const { modelOf } = require(path.join(root, 'out/src/compose/model.js'));
+const { modelOf } = require(path.join(root, 'out/src/compose/declarations.js'));
 const { isComposeFileName, loadProject, nodeFileHost, singleFileProject } = require(path.join(root, 'out/src/compose/project.js'));
 const { LineIndex } = require(path.join(root, 'out/src/compose/parse.js'));
 const { completions } = require(path.join(root, 'out/src/compose/editing/completion.js'));
 const { inlayHints } = require(path.join(root, 'out/src/compose/editing/inlayHints.js'));
 const { documentSymbols } = require(path.join(root, 'out/src/compose/editing/symbols.js'));
 const { checkRename, projectOccurrences } = require(path.join(root, 'out/src/compose/editing/references.js'));
-const { snapshotFromLists } = require(path.join(root, 'out/src/compose/engine.js'));
+const { snapshotFromLists } = require(path.join(root, 'out/src/compose/engineSnapshot.js'));
 const { DCLinter } = await import('dclint');
 
 /** A realistic service block (23 lines): image, ports, networks, volumes, depends_on, healthcheck, labels. */

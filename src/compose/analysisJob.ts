@@ -6,8 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { analyze, type ComposeDiagnostic, type SeverityOverrides } from './analyze';
-import { snapshotFromData, type EngineData } from './engine';
-import { modelOf, type ComposeModel } from './model';
+import { snapshotFromData, type EngineData } from './engineSnapshot';
+import { modelOf, type ComposeModel } from './declarations';
 import { parseCompose } from './parse';
 import { loadProject, nodeFileHost, singleFileProject, type FileHost } from './project';
 

@@ -3,9 +3,9 @@
  * engine and the file system). Pure apart from what the optional hosts answer; fast; never throws on any
  * input (a rule that fails is reported as an internal problem, not as a crash).
  */
-import type { EngineSnapshot } from './engine';
-import type { ComposeModel } from './model';
-import { modelOf } from './model';
+import type { EngineSnapshot } from './engineSnapshot';
+import type { ComposeModel } from './declarations';
+import { modelOf } from './declarations';
 import { parseCompose, type Range } from './parse';
 import { interpolate, singleFileProject, type ComposeProject, type FileHost } from './project';
 import { RULES } from './rules';

@@ -4,7 +4,7 @@
  * needs them even though Compose does not create them.
  */
 import path from 'node:path';
-import { joinsNetwork } from './model';
+import { joinsNetwork } from './declarations';
 import { type FileHost, loadProject } from './project';
 
 export interface DeclaredResources {

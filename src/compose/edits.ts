@@ -1,5 +1,5 @@
 /** Quick fixes as text edits (offsets into the analysed text), so the editor only has to apply them. */
-import type { ComposeModel, Section } from './model';
+import type { ComposeModel, Section } from './declarations';
 import type { Fix } from './rules/rule';
 
 export interface TextEdit {

@@ -4,8 +4,8 @@
  * reaches by name. The editor turns these into CodeLenses and refreshes them when engine events arrive.
  */
 import type { Analysis } from './analyze';
-import type { EngineSnapshot } from './engine';
-import { joinsNetwork, namedVolumeRefs, type ResourceDecl } from './model';
+import type { EngineSnapshot } from './engineSnapshot';
+import { joinsNetwork, namedVolumeRefs, type ResourceDecl } from './declarations';
 import type { ComposeProject } from './project';
 import type { NetworkCreateArgs, VolumeCreateArgs } from './rules/rule';
 import { formatBytes, plural } from '../model/format';

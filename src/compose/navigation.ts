@@ -3,9 +3,9 @@
  * under an offset, where it is declared in the project, and what to say about it.
  */
 import type { Analysis } from './analyze';
-import type { EngineSnapshot } from './engine';
+import type { EngineSnapshot } from './engineSnapshot';
 import { formatBytes } from '../model/format';
-import { joinsNetwork, namedVolumeRefs, type ComposeModel, type Ref } from './model';
+import { joinsNetwork, namedVolumeRefs, type ComposeModel, type Ref } from './declarations';
 import type { ComposeProject } from './project';
 
 export type SymbolKind = 'network' | 'volume' | 'service';

@@ -6,8 +6,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ComposeModel, ResourceDecl, Section, ServiceDecl } from './model';
-import { modelOf } from './model';
+import type { ComposeModel, ResourceDecl, Section, ServiceDecl } from './declarations';
+import { modelOf } from './declarations';
 import { child, isMapNode, isSeqNode, parseCompose, scalarText, type CNode } from './parse';
 
 export interface FileHost {

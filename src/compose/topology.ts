@@ -6,7 +6,7 @@
  */
 import { buildTopology, type TopologyGraph, type TopologySource } from '../model/topology/graph';
 import type { Attachment, ContainerModel, MountModel, NetworkModel, VolumeModel } from '../model/types';
-import { joinsNetwork, namedVolumeRefs, type ServiceDecl } from './model';
+import { joinsNetwork, namedVolumeRefs, type ServiceDecl } from './declarations';
 import type { ComposeProject } from './project';
 
 const declaredId = (name: string) => `declared:${name}`;

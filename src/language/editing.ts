@@ -14,7 +14,7 @@ import { keyHoverAt } from '../compose/editing/keyDocs';
 import { documentLinks } from '../compose/editing/links';
 import { checkNewName, checkRename, occurrenceAt, occurrencesIn, projectOccurrences } from '../compose/editing/references';
 import { documentSymbols, type OutlineKind, type OutlineSymbol } from '../compose/editing/symbols';
-import type { ComposeModel } from '../compose/model';
+import type { ComposeModel } from '../compose/declarations';
 import { LineIndex } from '../compose/parse';
 import { interpolate, type ComposeProject } from '../compose/project';
 import { SETTING, SETTING_SECTION } from '../ids';

@@ -2,7 +2,7 @@
  * The live engine as the Compose analysis sees it: the explorer's store (containers carry their published
  * ports), plus whether the engine is a Swarm node, read once per connect.
  */
-import { publishedPortsOf, type EngineSnapshot, type PublishedPort } from '../compose/engine';
+import { publishedPortsOf, type EngineSnapshot, type PublishedPort } from '../compose/engineSnapshot';
 import type { ExplorerStore } from '../model/store';
 import type { StoreChange } from '../model/types';
 import { Emitter, type Disposable } from '../model/events';

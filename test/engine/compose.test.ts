@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { analyzeText } from '../../src/compose/analyze';
-import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
+import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engineSnapshot';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { StoreSnapshot } from '../../src/language/engineSnapshot';

@@ -1,5 +1,5 @@
 /** A small engine state for the engine-dependent Compose rules in unit tests (the real engine is in test/engine). */
-import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine';
+import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engineSnapshot';
 import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../../src/engine/types';
 
 export function fakeEngine(options: { swarm?: boolean } = {}): EngineSnapshot {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyze } from '../../src/compose/analyze';
 import { fastParse } from '../../src/compose/fastYaml';
-import { modelOf } from '../../src/compose/model';
+import { modelOf } from '../../src/compose/declarations';
 import { parseCompose, parseWithYaml } from '../../src/compose/parse';
 import { loadProject, nodeFileHost } from '../../src/compose/project';
 import { corpusOrSkip, yamlFilesUnder } from '../support/corpus';

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyze, analyzeText, type ComposeDiagnostic } from '../../src/compose/analyze';
 import { applyEdits, editsFor } from '../../src/compose/edits';
-import { modelOf } from '../../src/compose/model';
+import { modelOf } from '../../src/compose/declarations';
 import { parseCompose } from '../../src/compose/parse';
 import { loadProject, nodeFileHost } from '../../src/compose/project';
 import { RULE_IDS, RULES } from '../../src/compose/rules';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ANALYSIS_FAILED_CODE, MAX_ANALYSED_BYTES, runAnalysis, TOO_LARGE_CODE } from '../../src/compose/analysisJob';
-import { engineData, snapshotFromData, snapshotFromLists } from '../../src/compose/engine';
+import { engineData, snapshotFromData, snapshotFromLists } from '../../src/compose/engineSnapshot';
 import { AnalysisWorker } from '../../src/language/analysisWorker';
 
 const BROKEN = 'services:\n  app:\n    image: busybox\n    networks: [missing]\n';

@@ -4,8 +4,8 @@
  * networks and volumes, a free subnet, free host ports, the drivers in use.
  */
 import nodePath from 'node:path';
-import type { EngineSnapshot } from '../engine';
-import type { Section } from '../model';
+import type { EngineSnapshot } from '../engineSnapshot';
+import type { Section } from '../declarations';
 import { child, isMapNode, scalarText, type LineIndex } from '../parse';
 import { interpolate } from '../project';
 import type { ComposeProject } from '../project';

@@ -3,9 +3,9 @@
  * the engine has it), what a `${VAR}` interpolates to and where the value comes from, and a published host port
  * that a running container of another project already holds.
  */
-import type { EngineSnapshot } from '../engine';
+import type { EngineSnapshot } from '../engineSnapshot';
 import { parsePortString, type Protocol } from '../mappings';
-import type { ComposeModel } from '../model';
+import type { ComposeModel } from '../declarations';
 import { child, scalarText } from '../parse';
 import { interpolate, type ComposeProject } from '../project';
 

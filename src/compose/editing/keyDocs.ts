@@ -1,5 +1,5 @@
 /** Hover documentation for the key under the cursor, from the Compose Specification schema. */
-import type { ComposeModel } from '../model';
+import type { ComposeModel } from '../declarations';
 import { lineShape, parentPath } from './context';
 import { keyDoc } from './schema';
 

@@ -4,7 +4,7 @@
  * expanded, `${VAR}` interpolated; paths whose value is not known (an unset variable) are left out.
  */
 import path from 'node:path';
-import { shortVolumeSource, type ComposeModel } from '../model';
+import { shortVolumeSource, type ComposeModel } from '../declarations';
 import { child, isMapNode, isSeqNode, scalarText, type CNode } from '../parse';
 import { includePaths } from '../project';
 

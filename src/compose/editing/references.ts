@@ -3,8 +3,8 @@
  * every reference in every file, `include`d ones too), for highlight, find all references and rename; and
  * whether a rename is safe.
  */
-import type { EngineSnapshot } from '../engine';
-import { namedVolumeRefs, type ComposeModel, type Ref, type Section } from '../model';
+import type { EngineSnapshot } from '../engineSnapshot';
+import { namedVolumeRefs, type ComposeModel, type Ref, type Section } from '../declarations';
 import { child, isMapNode, scalarText } from '../parse';
 import type { ComposeProject } from '../project';
 

@@ -2,7 +2,7 @@
  * The document outline: the top-level keys, with the services, networks, volumes, configs and secrets under
  * them, and each service's keys under it (breadcrumbs follow the same tree). Read off the parsed tree.
  */
-import type { ComposeModel } from '../model';
+import type { ComposeModel } from '../declarations';
 import { isMapNode, isSeqNode, scalarText, type CEntry } from '../parse';
 
 export type OutlineKind = 'section' | 'service' | 'network' | 'volume' | 'config' | 'secret' | 'key';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { child, isMapNode, scalarText, type CNode } from '../parse';
-import { splitVolumeSpec } from '../model';
+import { splitVolumeSpec } from '../declarations';
 import type { Rule, RuleContext } from './rule';
 
 /** Bind mounts whose source is not on disk: Docker makes an empty root-owned folder (short syntax) or fails (long). */

@@ -1,5 +1,5 @@
 import { claimsFixedHostPorts, describePorts, hostIpsOverlap, type PortMapping, type PortRange } from '../mappings';
-import type { ServiceDecl } from '../model';
+import type { ServiceDecl } from '../declarations';
 import type { CNode } from '../parse';
 import { okMappings, servicePorts } from './ports';
 import type { Rule } from './rule';

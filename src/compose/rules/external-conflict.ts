@@ -1,4 +1,4 @@
-import type { ResourceDecl } from '../model';
+import type { ResourceDecl } from '../declarations';
 import { child, entry, isMapNode, type CEntry } from '../parse';
 import type { Rule, RuleContext } from './rule';
 

@@ -1,5 +1,5 @@
 import { checkVolumeMap, checkVolumeString } from '../mappings';
-import { splitVolumeSpec } from '../model';
+import { splitVolumeSpec } from '../declarations';
 import type { Rule } from './rule';
 
 export const invalidVolumeMapping: Rule = {

@@ -1,6 +1,6 @@
 /** The IPAM pools declared in the project, parsed once per analysis, for the subnet rules. */
 import { parseSubnet, type Subnet } from '../../model/cidr';
-import type { ResourceDecl, TextAt } from '../model';
+import type { ResourceDecl, TextAt } from '../declarations';
 import type { RuleContext } from './rule';
 
 export interface DeclaredSubnet {

@@ -1,4 +1,4 @@
-import { isSwarmActive } from '../engine';
+import { isSwarmActive } from '../engineSnapshot';
 import type { Rule } from './rule';
 
 export const overlayWithoutSwarm: Rule = {

@@ -1,6 +1,6 @@
 /** The port mappings of services, parsed once per analysis and shared by the port rules. */
 import { parsePortNode, type PortMapping, type PortResult } from '../mappings';
-import type { ServiceDecl } from '../model';
+import type { ServiceDecl } from '../declarations';
 import type { CNode } from '../parse';
 import type { RuleContext } from './rule';
 

@@ -1,5 +1,5 @@
 /** Shared by the undefined-* rules: a name that is not declared, with "did you mean" and fixes. */
-import type { Ref, Section } from '../model';
+import type { Ref, Section } from '../declarations';
 import type { Fix, RuleContext } from './rule';
 import { nearest } from './suggest';
 

@@ -1,6 +1,6 @@
 /** The shape of a rule, what it is given, and the fixes it can offer (plain data: the editor applies them). */
-import type { EngineSnapshot } from '../engine';
-import type { ComposeModel, Section } from '../model';
+import type { EngineSnapshot } from '../engineSnapshot';
+import type { ComposeModel, Section } from '../declarations';
 import type { ComposeProject, FileHost } from '../project';
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

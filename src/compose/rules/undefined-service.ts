@@ -1,4 +1,4 @@
-import type { Ref } from '../model';
+import type { Ref } from '../declarations';
 import type { Fix, Rule } from './rule';
 import { nearest } from './suggest';
 

@@ -1,4 +1,4 @@
-import { namedVolumeRefs } from '../model';
+import { namedVolumeRefs } from '../declarations';
 import { reportUndeclared } from './references';
 import type { Rule } from './rule';
 

@@ -1,4 +1,4 @@
-import { joinsNetwork } from '../model';
+import { joinsNetwork } from '../declarations';
 import type { Rule } from './rule';
 
 export const unusedNetwork: Rule = {

@@ -1,4 +1,4 @@
-import { namedVolumeRefs } from '../model';
+import { namedVolumeRefs } from '../declarations';
 import type { Rule } from './rule';
 
 export const unusedVolume: Rule = {
