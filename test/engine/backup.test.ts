@@ -488,11 +488,19 @@ suite('volume backup, restore and clone on a real engine', function () {
   suite('one pass into a new volume (onePassUnless): written while checked, and removed again when a check fails', () => {
     const hostFile = `/tmp/dnvtest-escape-one-pass-${RUN}`;
     const notAsked = async (): Promise<boolean> => { throw new Error('confirmWrite was asked for a write that needs no question'); };
+    // A source of its own: this suite runs after the outer one's tests, and a volume nobody uses may be pruned meanwhile
+    // by another suite sharing the engine.
+    const ownSource = `${P}one-pass-source`;
+    let ownExpected: ReturnType<typeof listing>;
+    suiteSetup(() => {
+      inVolume(makeVolume(ownSource), FILL);
+      ownExpected = listing(ownSource);
+    });
 
     for (const { format, title } of formats) {
       test(`round trip, the archive read once: ${title}`, async function () {
         if (!zstdAvailable() && format === 'tar.zst') this.skip();
-        const result = await backupVolume(client, { volume: source, folder, format });
+        const result = await backupVolume(client, { volume: ownSource, folder, format });
         const target = `${P}one-pass-${format.replace('.', '-')}`;
         const phases = new Set<string>();
         const restored = await restoreVolume(client, {
@@ -502,7 +510,7 @@ suite('volume backup, restore and clone on a real engine', function () {
         assert.equal(restored.mode, 'new');
         assert.equal(restored.verified, true);
         assert.deepEqual(restored.counts, result.manifest.content);
-        assertSameContents(listing(target), expected);
+        assertSameContents(listing(target), ownExpected);
         docker('volume', 'rm', target);
       });
     }
@@ -526,7 +534,7 @@ suite('volume backup, restore and clone on a real engine', function () {
     }
 
     test('a sha256 that differs from the manifest\'s, a cut archive, a cancel: the new volume is removed', async () => {
-      const result = await backupVolume(client, { volume: source, folder, format: 'tar.gz' });
+      const result = await backupVolume(client, { volume: ownSource, folder, format: 'tar.gz' });
       const manifest = JSON.parse(await fs.readFile(result.manifestPath, 'utf8'));
       manifest.archive.sha256 = '0'.repeat(64);
       await fs.writeFile(result.manifestPath, JSON.stringify(manifest));
@@ -553,7 +561,7 @@ suite('volume backup, restore and clone on a real engine', function () {
     });
 
     test('a write that needs the question is checked whole first: the caller is asked with the whole counts', async () => {
-      const result = await backupVolume(client, { volume: source, folder, format: 'tar' });
+      const result = await backupVolume(client, { volume: ownSource, folder, format: 'tar' });
       const asksAbove100KB = (counts: { bytes: number }) => counts.bytes > 100_000;
       // With a manifest that says so, the one pass is not even started.
       const target = `${P}one-pass-asks`;
@@ -579,7 +587,7 @@ suite('volume backup, restore and clone on a real engine', function () {
       assert.equal(seen.length, 2);
       assert.deepEqual(seen[1].counts, result.manifest.content);
       assert.equal(restored.mode, 'new');
-      assertSameContents(listing(target), expected);
+      assertSameContents(listing(target), ownExpected);
     });
   });
 
