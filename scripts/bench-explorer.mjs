@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 const require = createRequire(import.meta.url);
 const { EngineClient } = require('../out/src/engine/client.js');
 const { resolveEndpoint } = require('../out/src/engine/connection.js');
-const { ExplorerStore } = require('../out/src/model/store.js');
+const { EngineStore } = require('../out/src/model/store.js');
 const describe = require('../out/src/views/describe.js');
 
 const run = promisify(execFile);
@@ -104,7 +104,7 @@ async function main() {
   console.log(`created ${NETWORKS} networks, ${VOLUMES} volumes, ${CONTAINERS} containers (${RUNNING} running) in ${(setupMs / 1000).toFixed(1)} s`);
 
   const client = new EngineClient(endpoint);
-  const store = new ExplorerStore(client);
+  const store = new EngineStore(client);
   const tLoad = now();
   store.start();
   await store.whenSettled();

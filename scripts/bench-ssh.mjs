@@ -15,7 +15,7 @@ const out = (p) => require(path.join(repo, 'out', p));
 const { startSshEngine, dockerAt } = out('test/support/remoteEngines/index.js');
 const { EngineClient } = out('src/engine/client.js');
 const { resolveEndpoint } = out('src/engine/connection.js');
-const { ExplorerStore } = out('src/model/store.js');
+const { EngineStore } = out('src/model/store.js');
 const Docker = require('dockerode');
 
 const RUNS = Number(process.env.BENCH_RUNS || 10);
@@ -37,7 +37,7 @@ try {
   client.close();
   const loads = [];
   for (let i = 0; i < LOADS; i++) {
-    const store = new ExplorerStore(new EngineClient(endpoint()), {});
+    const store = new EngineStore(new EngineClient(endpoint()), {});
     loads.push(await timed(async () => { store.start(); await store.whenSettled(); }));
     if (store.state.status !== 'connected') throw new Error(`store did not connect: ${JSON.stringify(store.state)}`);
     await store.stop();

@@ -18,7 +18,7 @@ import { registerComposeLanguageFeatures } from './language';
 import { workspaceDeclaredResources } from './language/declaredResources';
 import { log } from './log';
 import { EngineSet } from './model/engines';
-import type { ExplorerStore } from './model/store';
+import type { EngineStore } from './model/store';
 import { createEngineStatus } from './views/engineStatus';
 import { createExplorer, type Explorer } from './views/explorer';
 import { createTopologyPanel, type TopologyPanelApi } from './views/topologyPanel';
@@ -26,7 +26,7 @@ import { createVolumeBrowser, type VolumeBrowserApi } from './views/volumeBrowse
 
 export interface ExtensionApi {
   /** The current engine's store. */
-  store: ExplorerStore;
+  store: EngineStore;
   engines: EngineSet;
   explorer: Explorer;
   /**
@@ -157,7 +157,7 @@ const FIRST_ROWS_WAIT_MS = 2000;
  * a moment later (the workbench's requests for those rows go first on the host thread), and after
  * FIRST_ROWS_WAIT_MS at the latest. Never after the extension was deactivated.
  */
-function afterFirstRows(store: ExplorerStore, subscriptions: vscode.Disposable[], then: () => void): void {
+function afterFirstRows(store: EngineStore, subscriptions: vscode.Disposable[], then: () => void): void {
   let timer: NodeJS.Timeout | undefined = setTimeout(run, FIRST_ROWS_WAIT_MS);
   const listening = store.onDidChange(() => {
     if (store.state.status === 'unreachable' || (store.listed('networks') && store.listed('volumes') && store.listed('containers'))) {

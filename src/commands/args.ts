@@ -4,7 +4,7 @@
  * extension: `{ network, containers }`, `{ archive, volume }`, …). One resolver per resource (volume, network,
  * container, backup file, engine) and one test of "is this an argument object?".
  */
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { ContainerModel, NetworkModel } from '../model/types';
 
 /**
@@ -20,7 +20,7 @@ export function givenArgs<T extends object>(arg: unknown, ...required: string[])
 
 type VolumeRow = { kind?: string; name?: string; volume?: string; project?: string };
 
-function volumesOfRow(store: ExplorerStore, row: VolumeRow): string[] {
+function volumesOfRow(store: EngineStore, row: VolumeRow): string[] {
   switch (row.kind) {
     case 'volume': return row.name ? [row.name] : [];
     case 'user': return row.volume ? [row.volume] : [];
@@ -34,7 +34,7 @@ function volumesOfRow(store: ExplorerStore, row: VolumeRow): string[] {
  * The volumes a command was invoked on: the tree's multi-selection when it includes the clicked row, else the
  * clicked row (a Compose project row means its volumes), else a name or `{ volume }` / `{ volumes }` / `{ name }`.
  */
-export function volumeNamesFrom(store: ExplorerStore, arg: unknown, selection?: unknown): string[] {
+export function volumeNamesFrom(store: EngineStore, arg: unknown, selection?: unknown): string[] {
   if (typeof arg === 'string') return [arg];
   if (!arg || typeof arg !== 'object') return [];
   const a = arg as VolumeRow & { volumes?: unknown; names?: unknown; source?: unknown };
@@ -48,7 +48,7 @@ export function volumeNamesFrom(store: ExplorerStore, arg: unknown, selection?: 
 }
 
 /** The network a row (network or member), a name or id, or `{ network }` means. */
-export function networkFrom(store: ExplorerStore, ref: unknown): NetworkModel | undefined {
+export function networkFrom(store: EngineStore, ref: unknown): NetworkModel | undefined {
   if (!ref) return undefined;
   if (typeof ref === 'string') return store.network(ref) ?? store.networkByName(ref);
   const r = ref as { kind?: string; id?: string; networkId?: string; network?: string };
@@ -59,7 +59,7 @@ export function networkFrom(store: ExplorerStore, ref: unknown): NetworkModel | 
 }
 
 /** The container a row (network member, volume user), a name, id or id prefix, or `{ container }` means. */
-export function containerFrom(store: ExplorerStore, ref: unknown): ContainerModel | undefined {
+export function containerFrom(store: EngineStore, ref: unknown): ContainerModel | undefined {
   if (!ref) return undefined;
   if (typeof ref === 'string') {
     return store.container(ref) ?? store.containers().find((c) => c.name === ref || c.id.startsWith(ref));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import { localize } from '../l10n';
 import type { Prompts } from './prompts';
 
@@ -13,7 +13,7 @@ export const INSPECT_SCHEME = 'dnv-inspect';
 type Target = { type: 'network' | 'volume' | 'container'; id: string; name: string };
 
 /** Tree nodes are plain data from either tree; this reads what to inspect from them. */
-function targetOf(node: unknown, store: ExplorerStore): Target | undefined {
+function targetOf(node: unknown, store: EngineStore): Target | undefined {
   const n = node as { kind?: string; id?: string; name?: string; containerId?: string } | undefined;
   switch (n?.kind) {
     case 'network': {
@@ -53,7 +53,7 @@ export class InspectDocumentProvider implements vscode.TextDocumentContentProvid
   }
 }
 
-async function pickTarget(store: ExplorerStore, prompts: Prompts): Promise<Target | undefined> {
+async function pickTarget(store: EngineStore, prompts: Prompts): Promise<Target | undefined> {
   type Pick = vscode.QuickPickItem & { target: Target };
   const items: Pick[] = [
     ...store.networks().map((n): Pick => ({ label: `$(type-hierarchy-sub) ${n.name}`, description: localize('network · {0}', n.driver), target: { type: 'network', id: n.id, name: n.name } })),
@@ -64,7 +64,7 @@ async function pickTarget(store: ExplorerStore, prompts: Prompts): Promise<Targe
   return picked?.target;
 }
 
-export async function inspect(store: ExplorerStore, engines: EngineSet, prompts: Prompts, node?: unknown): Promise<vscode.TextEditor | undefined> {
+export async function inspect(store: EngineStore, engines: EngineSet, prompts: Prompts, node?: unknown): Promise<vscode.TextEditor | undefined> {
   const target = node ? targetOf(node, store) : await pickTarget(store, prompts);
   if (!target) return undefined;
   const document = await vscode.workspace.openTextDocument(inspectUri(target, engines.idOf(store) ?? engines.currentId));

@@ -1,7 +1,7 @@
 /** Registers the network actions: create, connect, disconnect, remove, prune, test connectivity. */
 import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import { registerCommand } from './index';
 import { connectNetwork } from './networks/connectNetwork';
 import { createNetwork } from './networks/createNetwork';
@@ -16,7 +16,7 @@ import type { Prompts } from './prompts';
  * `storeFor` picks the engine a command acts on: its tree row's engine, or the current one; every question goes
  * through `prompts`; what is registered goes into `subscriptions`.
  */
-export function registerNetworkCommands(storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
+export function registerNetworkCommands(storeFor: (arg: unknown) => EngineStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
   subscriptions.push(
     registerCommand(COMMAND.createNetwork, (arg) => createNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.connectNetwork, (arg) => connectNetwork(storeFor(arg), prompts, arg)),

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { formatBytes } from '../model/format';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { ContainerModel, NetworkModel, VolumeModel } from '../model/types';
 import { localize } from '../l10n';
 import type { Prompts } from './prompts';
@@ -39,14 +39,14 @@ export async function pickContainers(prompts: Prompts, containers: ContainerMode
   return picked ? [picked.value] : undefined;
 }
 
-export function volumeDescription(store: ExplorerStore, v: VolumeModel): string {
+export function volumeDescription(store: EngineStore, v: VolumeModel): string {
   const size = store.usageOf(v.name)?.size;
   const users = store.usersOf(v).length;
   return [v.driver, size !== undefined && size >= 0 ? formatBytes(size) : undefined, users ? localize('{0} container(s)', users) : localize('unused'), v.project && localize('project {0}', v.project)]
     .filter(Boolean).join(' · ');
 }
 
-export async function pickVolumes(store: ExplorerStore, prompts: Prompts, title: string, placeHolder: string, canPickMany: boolean, filter: (v: VolumeModel) => boolean = () => true): Promise<string[] | undefined> {
+export async function pickVolumes(store: EngineStore, prompts: Prompts, title: string, placeHolder: string, canPickMany: boolean, filter: (v: VolumeModel) => boolean = () => true): Promise<string[] | undefined> {
   const volumes = store.volumes().filter(filter).sort((a, b) => Number(a.anonymous) - Number(b.anonymous) || a.name.localeCompare(b.name));
   if (!volumes.length) {
     void vscode.window.showInformationMessage(localize('There is no volume to choose from.'));

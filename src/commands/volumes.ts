@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
 import { localize } from '../l10n';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import { registerCommand } from './index';
 import type { ProtectedResourcesProvider } from './protection';
 import type { Prompts } from './prompts';
@@ -22,7 +22,7 @@ import { runScheduledBackupsNow, scheduleBackup } from './volumes/scheduleBackup
  * `protectedResources` names the volumes prune keeps unless the user ticks them (the workspace's Compose volumes);
  * every question goes through `prompts`; what is registered goes into `subscriptions`.
  */
-export function registerVolumeCommands(storeFor: (arg: unknown) => ExplorerStore, prompts: Prompts, scheduler: BackupScheduler, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
+export function registerVolumeCommands(storeFor: (arg: unknown) => EngineStore, prompts: Prompts, scheduler: BackupScheduler, protectedResources: ProtectedResourcesProvider, subscriptions: vscode.Disposable[]): void {
   // The schedule backs up volumes of the current engine.
   const current = storeFor(undefined);
   subscriptions.push(

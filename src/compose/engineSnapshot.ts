@@ -1,5 +1,5 @@
 /**
- * What the engine-dependent rules and the code lenses need to know about a live engine. ExplorerStore
+ * What the engine-dependent rules and the code lenses need to know about a live engine. EngineStore
  * satisfies the required part as it is; the CLI builds one from a single round of list calls.
  */
 import type { EngineContainerSummary, EngineNetwork, EngineVolume } from '../engine/types';

@@ -3,7 +3,7 @@
  * ports), plus whether the engine is a Swarm node, read once per connect.
  */
 import { publishedPortsOf, type EngineSnapshot, type PublishedPort } from '../compose/engineSnapshot';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { StoreChange } from '../model/types';
 import { Emitter, type Disposable } from '../model/events';
 
@@ -14,7 +14,7 @@ export class StoreSnapshot implements EngineSnapshot {
   private readonly storeSubscription: Disposable;
   private disposed = false;
 
-  constructor(private readonly store: ExplorerStore) {
+  constructor(private readonly store: EngineStore) {
     this.storeSubscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 
@@ -38,7 +38,7 @@ export class StoreSnapshot implements EngineSnapshot {
   containers = () => this.store.containers();
   networkByName = (name: string) => this.store.networkByName(name);
   volume = (name: string) => this.store.volume(name);
-  membersOf = (network: Parameters<ExplorerStore['membersOf']>[0]) => this.store.membersOf(network);
+  membersOf = (network: Parameters<EngineStore['membersOf']>[0]) => this.store.membersOf(network);
   usageOf = (name: string) => this.store.usageOf(name);
   /** Derived from the store's containers once per change, not once per rule or lens. */
   publishedPorts = () => (this.ports ??= publishedPortsOf(this.store.containers()));

@@ -3,7 +3,7 @@
  * editing ones (completion, outline, references, rename, inlay hints, links: editing.ts).
  */
 import * as vscode from 'vscode';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import { ComposeCodeActions } from './codeActions';
 import { ComposeCodeLenses } from './codeLens';
 import { DiagnosticsController } from './diagnostics';
@@ -16,7 +16,7 @@ import { affectsCompose } from './settings';
 /** Engine events come in bursts (compose up): lenses and engine rules follow after a short pause. */
 const ENGINE_SETTLE_MS = 250;
 
-export function registerComposeLanguageFeatures(store: ExplorerStore, subscriptions: vscode.Disposable[]): void {
+export function registerComposeLanguageFeatures(store: EngineStore, subscriptions: vscode.Disposable[]): void {
   const snapshot = new StoreSnapshot(store);
   const documents = new ComposeDocuments(snapshot);
   const diagnostics = new DiagnosticsController(documents);

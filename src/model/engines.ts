@@ -5,20 +5,20 @@
  */
 import type { EngineClient } from '../engine/client';
 import type { DiscoveredEngine } from '../engine/discovery';
-import { ExplorerStore, type StoreOptions } from './store';
+import { EngineStore, type StoreOptions } from './store';
 import { Emitter, type Disposable } from './events';
 
 export interface EngineEntry {
   id: string;
   label: string;
-  store: ExplorerStore;
+  store: EngineStore;
   current: boolean;
 }
 
 export class EngineSet {
-  readonly primary: ExplorerStore;
+  readonly primary: EngineStore;
   private readonly setChanges = new Emitter<void>();
-  private readonly others = new Map<string, ExplorerStore>();
+  private readonly others = new Map<string, EngineStore>();
   private engines: DiscoveredEngine[];
   private currentIdValue: string;
   private started = false;
@@ -37,8 +37,8 @@ export class EngineSet {
     this.engines = discovered;
     const current = discovered.find((e) => e.preferred) ?? discovered[0];
     this.currentIdValue = current.id;
-    this.primary = new ExplorerStore(makeClient(current), storeOptions);
-    for (const e of discovered) if (e.id !== current.id) this.others.set(e.id, new ExplorerStore(makeClient(e), storeOptions));
+    this.primary = new EngineStore(makeClient(current), storeOptions);
+    for (const e of discovered) if (e.id !== current.id) this.others.set(e.id, new EngineStore(makeClient(e), storeOptions));
   }
 
   get currentId(): string {
@@ -56,12 +56,12 @@ export class EngineSet {
   }
 
   /** The store a command acts on: the engine its tree node (or argument) names, else the current one. */
-  storeFor(arg?: unknown): ExplorerStore {
+  storeFor(arg?: unknown): EngineStore {
     const id = arg && typeof arg === 'object' && 'engine' in arg ? (arg as { engine?: unknown }).engine : undefined;
     return typeof id === 'string' && this.others.get(id) ? this.others.get(id)! : this.primary;
   }
 
-  idOf(store: ExplorerStore): string | undefined {
+  idOf(store: EngineStore): string | undefined {
     if (store === this.primary) return this.currentIdValue;
     for (const [id, s] of this.others) if (s === store) return id;
     return undefined;
@@ -133,7 +133,7 @@ export class EngineSet {
   }
 
   private addOther(engine: DiscoveredEngine): void {
-    const store = new ExplorerStore(this.makeClient(engine), this.storeOptions);
+    const store = new EngineStore(this.makeClient(engine), this.storeOptions);
     this.others.set(engine.id, store);
     if (this.started) store.start();
   }

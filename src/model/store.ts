@@ -71,7 +71,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 /** How long the volume and container lists wait for the networks list before they are asked anyway (a slow engine). */
 const NETWORKS_HEAD_START_MS = 100;
 
-export class ExplorerStore {
+export class EngineStore {
   private readonly changes = new Emitter<StoreChange>();
   private readonly failures = new Emitter<unknown>();
   private watcher: EngineWatcher;

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineSet } from '../model/engines';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { ExplorerTree } from './explorerTree';
 import { localize } from '../l10n';
 import { type Disposable } from '../model/events';
@@ -42,18 +42,18 @@ export function engineRowItem(engines: EngineSet, id: string): vscode.TreeItem {
 export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTree<N>> implements vscode.TreeDataProvider<Tagged<N>>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Tagged<N> | Array<Tagged<N>> | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly providers = new Map<ExplorerStore, { tree: T; subscription: vscode.Disposable }>();
+  private readonly providers = new Map<EngineStore, { tree: T; subscription: vscode.Disposable }>();
   /** The tagged row handed out for an inner tree's row: the same object each time, so it can be refreshed alone. */
   private tagged = new WeakMap<N, Tagged<N>>();
   private readonly enginesSubscription: Disposable;
 
-  constructor(private readonly engines: EngineSet, private readonly make: (store: ExplorerStore) => T) {
+  constructor(private readonly engines: EngineSet, private readonly make: (store: EngineStore) => T) {
     this.enginesSubscription = engines.onDidChange(() => this.sync());
     this.sync();
   }
 
   /** The tree of one engine's store (made on first use, dropped when the engine goes). */
-  treeOf(store: ExplorerStore): T {
+  treeOf(store: EngineStore): T {
     let entry = this.providers.get(store);
     if (!entry) {
       const tree = this.make(store);
@@ -104,7 +104,7 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
     return this.tag(node.engine, this.treeOf(store).getChildren(node as N));
   }
 
-  private storeOf(engine: string): ExplorerStore | undefined {
+  private storeOf(engine: string): EngineStore | undefined {
     return this.engines.entries().find((e) => e.id === engine)?.store;
   }
 

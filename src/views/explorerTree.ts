@@ -3,7 +3,7 @@
  * and the row-to-TreeItem step. Subclasses say which nodes exist and how each is described.
  */
 import * as vscode from 'vscode';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { ChangeKind, StoreChange } from '../model/types';
 import type { RowDescription } from './describe';
 import { localize } from '../l10n';
@@ -17,7 +17,7 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
   /** Row objects kept by key until the next whole redraw, so one row can be redrawn alone (see refreshRows). */
   private rowsByKey = new Map<string, Node>();
 
-  constructor(protected readonly store: ExplorerStore, private readonly shownKinds: ChangeKind[]) {
+  constructor(protected readonly store: EngineStore, private readonly shownKinds: ChangeKind[]) {
     this.storeSubscription = store.onDidChange((change) => this.onStoreChange(change));
   }
 

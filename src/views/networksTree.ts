@@ -1,6 +1,6 @@
 /** The Networks view: networks (optionally grouped by Compose project) and the containers on each. */
 import * as vscode from 'vscode';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { NetworkModel, StoreChange } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
@@ -16,7 +16,7 @@ export type NetworkNode =
   | { kind: 'member'; networkId: string; containerId: string };
 
 export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
-  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings) {
+  constructor(store: EngineStore, private readonly settings: () => ExplorerSettings) {
     super(store, ['networks', 'containers', 'aliases']);
   }
 

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { COMMAND } from '../ids';
 import type { EngineSet } from '../model/engines';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import { nodeFileHost, loadProject } from '../compose/project';
 import { compareWithEngine } from '../compose/topology';
 import { buildTopology, nodeId, type TopologyGraph, type TopologyScope } from '../model/topology/graph';
@@ -69,7 +69,7 @@ function nonce(): string {
  * draws that selection: those containers with their networks and volumes, and those networks (its export is
  * the selection's).
  */
-function scopeOf(arg: unknown, store: ExplorerStore): PanelScope {
+function scopeOf(arg: unknown, store: EngineStore): PanelScope {
   if (arg instanceof vscode.Uri && arg.scheme === 'file') return { kind: 'compose', file: arg.fsPath };
   const given = (arg as { names?: unknown } | undefined)?.names;
   if (Array.isArray(given) && given.every((n) => typeof n === 'string')) return { kind: 'selection', names: [...new Set(given as string[])].sort() };
@@ -97,7 +97,7 @@ function scopeTitle(scope: PanelScope): string {
 
 export function createTopologyPanel(engines: EngineSet, explorer: Explorer, extensionUri: vscode.Uri, subscriptions: vscode.Disposable[]): TopologyPanelApi {
   let panel: vscode.WebviewPanel | undefined;
-  let store: ExplorerStore = engines.primary;
+  let store: EngineStore = engines.primary;
   let scope: PanelScope = { kind: 'engine' };
   let graph: TopologyGraph | undefined;
   const expanded = new Set<string>();

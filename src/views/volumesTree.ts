@@ -1,6 +1,6 @@
 /** The Volumes view: named volumes (optionally by Compose project), anonymous ones grouped, and their users. */
 import * as vscode from 'vscode';
-import type { ExplorerStore } from '../model/store';
+import type { EngineStore } from '../model/store';
 import type { StoreChange, VolumeModel } from '../model/types';
 import type { ExplorerSettings } from '../config';
 import {
@@ -28,7 +28,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
   /** The last and next scheduled backup of a volume, from the backup scheduler (set once it exists). */
 
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
-  constructor(store: ExplorerStore, private readonly settings: () => ExplorerSettings, private readonly current = true, private readonly scheduleTimes: ScheduleTimes = noScheduleTimes) {
+  constructor(store: EngineStore, private readonly settings: () => ExplorerSettings, private readonly current = true, private readonly scheduleTimes: ScheduleTimes = noScheduleTimes) {
     super(store, ['volumes', 'containers', 'sizes']);
   }
 

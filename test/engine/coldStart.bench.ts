@@ -14,7 +14,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 
 const COUNT = Number(process.argv[2] ?? 300);
 const RUNS = Number(process.argv[3] ?? 5);
@@ -42,7 +42,7 @@ function tearDown(): void {
 }
 
 /** The store before this change, transpiled into out/ next to the current one (same relative imports). */
-function oldStoreClass(): typeof ExplorerStore {
+function oldStoreClass(): typeof EngineStore {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript') as typeof import('typescript');
   const source = execFileSync('git', ['show', 'a489944:src/model/store.ts'], { cwd: repo, encoding: 'utf8' });
@@ -50,12 +50,12 @@ function oldStoreClass(): typeof ExplorerStore {
   const file = path.join(__dirname, '../../src/model/store.before-issue11.js');
   writeFileSync(file, js);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(file) as { ExplorerStore: typeof ExplorerStore }).ExplorerStore;
+  return (require(file) as { EngineStore: typeof EngineStore }).EngineStore;
 }
 
 interface Figures { networks: number; volumes: number; settled: number; requests: number; events: number }
 
-async function once(Store: typeof ExplorerStore): Promise<Figures> {
+async function once(Store: typeof EngineStore): Promise<Figures> {
   const client = new EngineClient(resolveEndpoint());
   const store = new Store(client);
   const t0 = performance.now();
@@ -83,9 +83,9 @@ async function main(): Promise<void> {
   const t = performance.now();
   setUp();
   console.log(`${COUNT} containers (${Math.floor(COUNT / 3)} running) on ${NET}; set up in ${((performance.now() - t) / 1000).toFixed(1)} s; engine has ${docker('ps', '-aq').split('\n').length} containers, ${docker('volume', 'ls', '-q').split('\n').length} volumes, ${docker('network', 'ls', '-q').split('\n').length} networks`);
-  const variants: Array<[string, typeof ExplorerStore]> = [['before', oldStoreClass()], ['after', ExplorerStore]];
+  const variants: Array<[string, typeof EngineStore]> = [['before', oldStoreClass()], ['after', EngineStore]];
   const results = new Map<string, Figures[]>(variants.map(([name]) => [name, []]));
-  await once(ExplorerStore); // warm-up (engine caches, module loading)
+  await once(EngineStore); // warm-up (engine caches, module loading)
   for (let run = 0; run < RUNS; run++) {
     for (const [name, Store] of run % 2 ? [...variants].reverse() : variants) results.get(name)!.push(await once(Store));
   }

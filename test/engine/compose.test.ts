@@ -13,7 +13,7 @@ import { snapshotFromLists, type EngineSnapshot } from '../../src/compose/engine
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { StoreSnapshot } from '../../src/language/engineSnapshot';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { TEST_IMAGE, waitFor } from '../support/docker';
 
 const PREFIX = 'dnvtest-compose-';
@@ -93,7 +93,7 @@ suite('compose rules on a real engine', function () {
   });
 
   test('the editor\'s snapshot over the explorer store, following a container that stops', async () => {
-    const store = new ExplorerStore(new EngineClient(resolveEndpoint()), { coalesceMs: 20 });
+    const store = new EngineStore(new EngineClient(resolveEndpoint()), { coalesceMs: 20 });
     const snapshot = new StoreSnapshot(store);
     try {
       store.start();

@@ -9,20 +9,20 @@ import { resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
 import { testConnectivity } from '../../src/model/connectivity';
 import { checkCreateSpec, prunePreview } from '../../src/model/networkRules';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { cleanupTestResources, docker, PREFIX, TEST_IMAGE, waitFor } from '../support/docker';
 
 const NO_TOOLS_IMAGE = 'dnvtest/notools:1';
 
 suite('network actions on a real engine', function () {
   let client: EngineClient;
-  let store: ExplorerStore;
+  let store: EngineStore;
   const exec = (container: string, cmd: string[]) => client.exec(container, cmd);
 
   suiteSetup(async () => {
     cleanupTestResources();
     client = new EngineClient(resolveEndpoint());
-    store = new ExplorerStore(client, { coalesceMs: 10 });
+    store = new EngineStore(client, { coalesceMs: 10 });
     store.start();
     await store.whenSettled();
   });

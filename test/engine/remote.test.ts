@@ -28,7 +28,7 @@ import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/eng
 import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
 import type { EngineEvent } from '../../src/engine/types';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { archiveLayout, emptyImage, HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, withHelper } from '../../src/backup/helper';
 import { waitFor } from '../support/docker';
 import { hostileArchiveCases } from '../support/hostileArchives';
@@ -87,8 +87,8 @@ function clientFor(inputs: EndpointInputs): EngineClient {
 }
 
 /** A started store, settled (loaded, or found unreachable) within 30 s. */
-async function storeOn(client: EngineClient): Promise<ExplorerStore> {
-  const store = new ExplorerStore(client, { coalesceMs: 20, initialBackoffMs: 200, maxBackoffMs: 2_000 });
+async function storeOn(client: EngineClient): Promise<EngineStore> {
+  const store = new EngineStore(client, { coalesceMs: 20, initialBackoffMs: 200, maxBackoffMs: 2_000 });
   store.start();
   const settled = await outcome(() => store.whenSettled(), 30_000);
   if (settled.ok === 'hung') {
@@ -99,11 +99,11 @@ async function storeOn(client: EngineClient): Promise<ExplorerStore> {
   return store;
 }
 
-async function stopStore(store: ExplorerStore | undefined): Promise<void> {
+async function stopStore(store: EngineStore | undefined): Promise<void> {
   await store?.stop();
 }
 
-function connectedOrWhy(store: ExplorerStore): string {
+function connectedOrWhy(store: EngineStore): string {
   const state = store.state;
   return state.status === 'unreachable' ? `unreachable: ${state.error.message}` : state.status;
 }
@@ -173,7 +173,7 @@ async function assertLists(client: EngineClient, network: string, volume: string
 }
 
 /** The store shows the test's network and volume, then follows a volume made and removed with `docker`. */
-async function assertStoreLoadsAndFollows(store: ExplorerStore, network: string, volume: string, docker: (...args: string[]) => Promise<string>, newVolume: string): Promise<void> {
+async function assertStoreLoadsAndFollows(store: EngineStore, network: string, volume: string, docker: (...args: string[]) => Promise<string>, newVolume: string): Promise<void> {
   assert.equal(store.state.status, 'connected', connectedOrWhy(store));
   assert.ok(store.loaded, 'full load done');
   assert.ok(store.networkByName(network), `network ${network} in the store`);

@@ -2,13 +2,13 @@
 import assert from 'node:assert/strict';
 import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { describeNetwork } from '../../src/views/describe';
 import { cleanupTestResources, docker, PREFIX, TEST_IMAGE, waitFor } from '../support/docker';
 
 suite('explorer store on a real engine', function () {
   let client: EngineClient;
-  let store: ExplorerStore;
+  let store: EngineStore;
   const net = `${PREFIX}store-net`;
   const vol = `${PREFIX}store-vol`;
 
@@ -18,7 +18,7 @@ suite('explorer store on a real engine', function () {
     docker('volume', 'create', '--label', 'purpose=test', vol);
     docker('run', '-d', '--name', `${PREFIX}web`, '--network', net, '--network-alias', 'web-alias', '-v', `${vol}:/data:ro`, TEST_IMAGE, 'sleep', '3600');
     client = new EngineClient(resolveEndpoint());
-    store = new ExplorerStore(client, { coalesceMs: 20 });
+    store = new EngineStore(client, { coalesceMs: 20 });
     store.start();
     await store.whenSettled();
     assert.equal(store.state.status, 'connected', 'engine reachable for the engine tests');
@@ -135,7 +135,7 @@ suite('explorer store on a real engine', function () {
 suite('unreachable engine', () => {
   test('a missing socket is reported as unreachable, naming it, and retried with backoff', async () => {
     const client = new EngineClient(resolveEndpoint({ hostSetting: 'unix:///tmp/dnv-no-such-engine.sock', env: {} }));
-    const store = new ExplorerStore(client, { initialBackoffMs: 50, maxBackoffMs: 200 });
+    const store = new EngineStore(client, { initialBackoffMs: 50, maxBackoffMs: 200 });
     const waits: number[] = [];
     store.onDidChange(() => { if (store.state.status === 'unreachable') waits.push(store.state.retryInMs); });
     store.start();
@@ -165,7 +165,7 @@ suite('unreachable engine', () => {
 suite('published ports in the model', () => {
   test('a container\'s published host ports come with it, from the list and from an inspect after an event', async () => {
     const client = new EngineClient(resolveEndpoint());
-    const store = new ExplorerStore(client, { coalesceMs: 10 });
+    const store = new EngineStore(client, { coalesceMs: 10 });
     const name = `${PREFIX}ports`;
     try {
       docker('run', '-d', '--name', name, '-p', '127.0.0.1:18481:80', '-p', '18482:81/udp', TEST_IMAGE, 'sleep', '3600');
@@ -197,7 +197,7 @@ suite('network membership on a real engine', () => {
     for (const n of [...Object.values(names), late]) { try { docker('rm', '-f', n); } catch { /* not there */ } }
     try { docker('network', 'rm', net); } catch { /* not there */ }
   };
-  let store: ExplorerStore | undefined;
+  let store: EngineStore | undefined;
 
   suiteSetup(() => {
     removeAll();
@@ -218,7 +218,7 @@ suite('network membership on a real engine', () => {
   test('created, running, stopped and paused containers are all members of their network, and the row says so', async () => {
     // Before the fix, the created container (no network id until it first starts) vanished from a network that
     // also had a running one: membersOf used the by-id list alone whenever it existed.
-    store = new ExplorerStore(new EngineClient(resolveEndpoint()), { coalesceMs: 10 });
+    store = new EngineStore(new EngineClient(resolveEndpoint()), { coalesceMs: 10 });
     store.start();
     await store.whenSettled();
     const network = store.networkByName(net)!;

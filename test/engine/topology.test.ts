@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { parseResolvedAddress, testConnectivity } from '../../src/model/connectivity';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { buildTopology } from '../../src/model/topology/graph';
 import { networkLookup, predictConnectivity } from '../../src/model/topology/reachability';
 import { docker, PREFIX, TEST_IMAGE, waitFor } from '../support/docker';
 
 suite('topology reachability against the real engine', function () {
   let client: EngineClient;
-  let store: ExplorerStore;
+  let store: EngineStore;
   const APP = `${PREFIX}topo-app`;
   const BACK = `${PREFIX}topo-back`;
   const name = (s: string) => `${PREFIX}topo-${s}`;
@@ -28,7 +28,7 @@ suite('topology reachability against the real engine', function () {
   suiteSetup(async () => {
     cleanup();
     client = new EngineClient(resolveEndpoint());
-    store = new ExplorerStore(client, { coalesceMs: 10 });
+    store = new EngineStore(client, { coalesceMs: 10 });
     store.start();
     await store.whenSettled();
     docker('network', 'create', '--subnet', '10.236.0.0/24', APP);

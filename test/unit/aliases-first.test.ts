@@ -5,12 +5,12 @@
 import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import type { EngineNetwork } from '../../src/engine/types';
-import { ExplorerStore } from '../../src/model/store';
+import { EngineStore } from '../../src/model/store';
 import { NetworksTreeProvider } from '../../src/views/networksTree';
 import { FakeEngine, until } from '../support/fakeEngine';
 
 suite('aliases of the rows shown first', () => {
-  let store: ExplorerStore | undefined;
+  let store: EngineStore | undefined;
   teardown(async () => { await store?.stop(); });
 
   test('the members of a network whose rows the view lists are inspected before the other 200 containers', async () => {
@@ -23,7 +23,7 @@ suite('aliases of the rows shown first', () => {
     const order: string[] = [];
     const inspect = engine.inspectContainer.bind(engine);
     engine.inspectContainer = (id: string) => { order.push(id); return inspect(id); };
-    store = new ExplorerStore(engine.client, { coalesceMs: 10 });
+    store = new EngineStore(engine.client, { coalesceMs: 10 });
     const tree = new NetworksTreeProvider(store, () => ({ showBuiltIns: true, groupByProject: false, sortBy: 'name' }));
     // The view lists net-b's members as soon as the containers are in (before any inspect).
     store.onDidChange((c) => {

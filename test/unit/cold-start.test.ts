@@ -11,7 +11,7 @@ import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import type { ExplorerSettings } from '../../src/config';
 import type { EngineNetwork, EngineVolume } from '../../src/engine/types';
-import { ExplorerStore, type StoreOptions } from '../../src/model/store';
+import { EngineStore, type StoreOptions } from '../../src/model/store';
 import type { ChangeKind } from '../../src/model/types';
 import { NetworksTreeProvider } from '../../src/views/networksTree';
 import { VolumesTreeProvider } from '../../src/views/volumesTree';
@@ -31,9 +31,9 @@ function engineWith(containers: number): FakeEngine {
 }
 
 suite('cold start: lists first, aliases after (scripted fake engine)', () => {
-  const stores: ExplorerStore[] = [];
+  const stores: EngineStore[] = [];
   const newStore = (engine: FakeEngine) => {
-    const store = new ExplorerStore(engine.client, FAST);
+    const store = new EngineStore(engine.client, FAST);
     stores.push(store);
     return store;
   };
@@ -86,7 +86,7 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
     const engine = engineWith(1);
     const release = engine.hold('listNetworks');
     // A head start longer than any test: only the networks' answer lets the other lists go.
-    const store = new ExplorerStore(engine.client, { ...FAST, networksHeadStartMs: 60_000 });
+    const store = new EngineStore(engine.client, { ...FAST, networksHeadStartMs: 60_000 });
     stores.push(store);
     store.start();
     await until('the networks list asked', () => engine.calls.listNetworks === 1);
@@ -100,7 +100,7 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
   test('a slow networks list holds the other lists back for its head start only', async () => {
     const engine = engineWith(1);
     const release = engine.hold('listNetworks');
-    const store = new ExplorerStore(engine.client, { ...FAST, networksHeadStartMs: 20 });
+    const store = new EngineStore(engine.client, { ...FAST, networksHeadStartMs: 20 });
     stores.push(store);
     const volumes = new VolumesTreeProvider(store, () => SETTINGS);
     store.start();

@@ -14,7 +14,7 @@ import { EngineError } from '../../src/engine/errors';
 import { EngineWatcher } from '../../src/engine/events';
 import type { EngineEvent } from '../../src/engine/types';
 import { EngineSet } from '../../src/model/engines';
-import { ExplorerStore, type StoreOptions } from '../../src/model/store';
+import { EngineStore, type StoreOptions } from '../../src/model/store';
 import { FakeEngine, sleep, until } from '../support/fakeEngine';
 
 const FAST: StoreOptions = { coalesceMs: 20, initialBackoffMs: 5, maxBackoffMs: 20 };
@@ -24,10 +24,10 @@ function created(id: string): EngineEvent {
 }
 
 suite('store, watcher and engine set: races (scripted fake engine)', () => {
-  const stores: ExplorerStore[] = [];
+  const stores: EngineStore[] = [];
   const sets: EngineSet[] = [];
   const newStore = (engine: FakeEngine, options = FAST) => {
-    const store = new ExplorerStore(engine.client, options);
+    const store = new EngineStore(engine.client, options);
     stores.push(store);
     return store;
   };

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { checkAliases, checkConnectable, checkStaticAddress } from '../../model/networkRules';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
 import { localize } from '../../l10n';
 import { containerFrom, givenArgs, networkFrom } from '../args';
@@ -20,7 +20,7 @@ export interface ConnectArgs {
   ipv6?: string;
 }
 
-export async function connectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<number> {
+export async function connectNetwork(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<number> {
   let network: NetworkModel | undefined;
   let containers: ContainerModel[] | undefined;
   let aliases: string[] = [];

@@ -8,7 +8,7 @@ import type { NetworkCreateSpec } from '../../engine/types';
 import {
   checkAddressPlan, checkCreateSpec, checkIpv6Plan, checkNetworkName, checkSubnet, creatableDrivers, isAddressPoolExhausted, parseKeyValues,
 } from '../../model/networkRules';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { COMMAND } from '../../ids';
 import { givenArgs } from '../args';
@@ -16,7 +16,7 @@ import type { Prompts } from '../prompts';
 
 const TITLE = () => localize('Create Network');
 
-async function isSwarmManager(store: ExplorerStore): Promise<boolean> {
+async function isSwarmManager(store: EngineStore): Promise<boolean> {
   const info = await store.client.info();
   return info.Swarm?.LocalNodeState === 'active' && Boolean(info.Swarm.ControlAvailable);
 }
@@ -26,7 +26,7 @@ async function ask(prompts: Prompts, options: vscode.InputBoxOptions, step: numb
 }
 
 /** The wizard. Returns undefined when the user cancels at any step. */
-async function askSpec(store: ExplorerStore, prompts: Prompts, swarmManager: boolean, preset: Partial<NetworkCreateSpec> = {}): Promise<NetworkCreateSpec | undefined> {
+async function askSpec(store: EngineStore, prompts: Prompts, swarmManager: boolean, preset: Partial<NetworkCreateSpec> = {}): Promise<NetworkCreateSpec | undefined> {
   const steps = 6;
   const name = preset.name ?? await ask(prompts, {
     prompt: localize('Network name'), placeHolder: 'backend',
@@ -118,7 +118,7 @@ async function askSpec(store: ExplorerStore, prompts: Prompts, swarmManager: boo
 }
 
 /** `dnv.network.create`: returns the new network's id, or undefined when cancelled or refused. */
-export async function createNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
+export async function createNetwork(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   const given = givenArgs<NetworkCreateSpec>(arg, 'name');
   // Only overlay depends on the engine's Swarm state; any other spec is checked without asking the engine.
   const swarmManager = !given || given.driver === 'overlay' ? await isSwarmManager(store) : false;

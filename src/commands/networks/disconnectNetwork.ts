@@ -1,12 +1,12 @@
 /** Disconnect a container from a network (forced for stopped containers, which the engine otherwise refuses). */
 import * as vscode from 'vscode';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { containerFrom, givenArgs, networkFrom } from '../args';
 import { pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 
-export async function disconnectNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
+export async function disconnectNetwork(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
   const given = givenArgs<{ network: string; container: string; force?: boolean }>(arg, 'container');
   let network = networkFrom(store, given?.network ?? arg);
   if (!network) network = await pickNetwork(prompts, store.networks().filter((n) => store.membersOf(n).length > 0), localize('Disconnect from which network?'));

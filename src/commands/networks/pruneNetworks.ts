@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { EngineError } from '../../engine/errors';
 import { prunePreview } from '../../model/networkRules';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { givenArgs } from '../args';
 import type { ProtectedResourcesProvider } from '../protection';
@@ -29,7 +29,7 @@ export interface PruneResult {
   kept: Array<{ name: string; reason: string }>;
 }
 
-export async function pruneNetworks(store: ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
+export async function pruneNetworks(store: EngineStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
   const given = givenArgs<PruneArgs>(arg);
   const { networks: protectedNames } = await protectedResources();
   const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);

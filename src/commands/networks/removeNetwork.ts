@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { isRemovable } from '../../model/networkRules';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { givenArgs, networkFrom } from '../args';
 import { pickNetwork } from '../pick';
@@ -17,7 +17,7 @@ export interface RemoveArgs {
   disconnect?: boolean;
 }
 
-export async function removeNetwork(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
+export async function removeNetwork(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<boolean> {
   const given = givenArgs<RemoveArgs>(arg, 'network');
   const network = networkFrom(store, given?.network ?? arg)
     ?? (given ? undefined : await pickNetwork(prompts, store.networks().filter(isRemovable), localize('Remove which network?')));

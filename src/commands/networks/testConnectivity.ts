@@ -4,14 +4,14 @@
  */
 import * as vscode from 'vscode';
 import { type ConnectivityResult, testConnectivity as runTest } from '../../model/connectivity';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { log } from '../../log';
 import { localize } from '../../l10n';
 import { containerFrom, givenArgs } from '../args';
 import { pickContainers } from '../pick';
 import type { Prompts } from '../prompts';
 
-export async function testConnectivity(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<ConnectivityResult | undefined> {
+export async function testConnectivity(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<ConnectivityResult | undefined> {
   const given = givenArgs<{ source: string; target: string }>(arg, 'source', 'target');
   const source = containerFrom(store, given?.source ?? arg)
     ?? (await pickContainers(prompts, store.containers().filter((c) => c.state === 'running'), localize('Test from which container?'), false))?.[0];

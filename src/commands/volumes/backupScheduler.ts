@@ -10,7 +10,7 @@ import { earliestDue, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type Schedule
 import { scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
 import { log } from '../../log';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import { userMessage } from '../index';
@@ -64,7 +64,7 @@ export class BackupScheduler implements vscode.Disposable {
   private readonly times = new Map<string, { last?: number; next?: number }>();
   private readonly changes = new Emitter<void>();
 
-  constructor(private readonly store: ExplorerStore) {
+  constructor(private readonly store: EngineStore) {
     this.storeSubscription = store.onDidChange(() => {
       if (this.waitingForEngine && store.loaded) {
         this.waitingForEngine = false;

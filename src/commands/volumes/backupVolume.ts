@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
 import { volumeExists } from '../../backup/volumes';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -28,7 +28,7 @@ export interface BackupArgs {
 }
 
 /** `dnv.volume.backup`: the results, one per volume backed up. */
-export async function backupVolumes(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
+export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
   const given = givenArgs<BackupArgs>(arg);
   let volumes = volumeNamesFrom(store, arg, selection);
   if (!volumes.length && !given) volumes = await pickVolumes(store, prompts, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { cloneVolume as clone, type CloneResult } from '../../backup/clone';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -21,7 +21,7 @@ export interface CloneArgs {
 }
 
 /** `dnv.volume.clone` */
-export async function cloneVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<CloneResult | undefined> {
+export async function cloneVolume(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<CloneResult | undefined> {
   const given = givenArgs<CloneArgs>(arg);
   const source = volumeNamesFrom(store, arg)[0]
     ?? (given ? undefined : (await pickVolumes(store, prompts, localize('Clone Volume'), localize('Clone which volume?'), false))?.[0]);

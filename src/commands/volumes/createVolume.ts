@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { volumeOptionRisks, type VolumeOptionRisk } from '../../backup/restore';
 import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../backup/volumes';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { givenArgs } from '../args';
@@ -77,7 +77,7 @@ async function askLocalOptions(prompts: Prompts): Promise<Record<string, string>
   }
 }
 
-async function askSpec(store: ExplorerStore, prompts: Prompts): Promise<VolumeSpec | undefined> {
+async function askSpec(store: EngineStore, prompts: Prompts): Promise<VolumeSpec | undefined> {
   const existing = new Set(store.volumes().map((v) => v.name));
   const name = await ask(prompts, {
     prompt: localize('Volume name'), placeHolder: 'app-data',
@@ -138,7 +138,7 @@ async function confirmGivenOptions(prompts: Prompts, spec: VolumeSpec): Promise<
 }
 
 /** `dnv.volume.create`: returns the new volume's name, or undefined when cancelled. */
-export async function createVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
+export async function createVolume(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
   const given = givenArgs<VolumeSpec>(arg);
   const spec = given?.name ? { ...given, name: given.name } : await askSpec(store, prompts);
   if (!spec) return undefined;

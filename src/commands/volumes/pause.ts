@@ -1,6 +1,6 @@
 /** The pause question: running containers that write to the volumes being read, and whether to pause them. */
 import { runningWriters, type VolumeUserInfo } from '../../backup/volumes';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 
@@ -8,7 +8,7 @@ import type { Prompts } from '../prompts';
  * Running containers that write to these volumes, and whether to pause them while the volumes are read.
  * `given` (from an argument) skips the question. Returns undefined when the user cancels.
  */
-export async function askPause(store: ExplorerStore, prompts: Prompts, volumes: string[], given: boolean | undefined, action: string): Promise<Map<string, VolumeUserInfo[]> | undefined> {
+export async function askPause(store: EngineStore, prompts: Prompts, volumes: string[], given: boolean | undefined, action: string): Promise<Map<string, VolumeUserInfo[]> | undefined> {
   const writers = new Map<string, VolumeUserInfo[]>();
   for (const v of volumes) writers.set(v, await runningWriters(store.client, v));
   const all = [...new Map([...writers.values()].flat().map((w) => [w.id, w])).values()];

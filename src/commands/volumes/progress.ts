@@ -5,14 +5,14 @@
 import * as vscode from 'vscode';
 import type { TransferProgress } from '../../backup/streams';
 import { formatBytes } from '../../model/format';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 
 /**
  * The volume's size for a progress total, when disk usage knows it. Starts a disk-usage call when a volume has
  * no size yet (made after the last one): the transfer does not wait for it, its total appears once known.
  */
-export function sizeLookup(store: ExplorerStore, volumes: string[]): (volume: string) => number | undefined {
+export function sizeLookup(store: EngineStore, volumes: string[]): (volume: string) => number | undefined {
   if (volumes.some((v) => store.usageOf(v) === undefined)) void store.computeVolumeSizes().catch(() => undefined);
   return (volume) => {
     const size = store.usageOf(volume)?.size;

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import { type PruneCandidate, type PruneOutcome, type PrunePreview, previewPrune, pruneVolumes as prune, reclaimable } from '../../backup/prune';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
 import type { ProtectedResourcesProvider } from '../protection';
@@ -59,7 +59,7 @@ async function choose(prompts: Prompts, preview: PrunePreview): Promise<PruneCan
 }
 
 /** `dnv.volumes.prune` */
-export async function pruneVolumes(store: ExplorerStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
+export async function pruneVolumes(store: EngineStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
   const given = givenArgs<PruneArgs>(arg);
   const { volumes: protectedNames } = await protectedResources();
   const preview = await vscode.window.withProgress(

@@ -8,9 +8,9 @@ import type * as vscode from 'vscode';
 import { recoverStaleHelpers } from '../../backup/recovery';
 import { log } from '../../log';
 import type { EngineSet } from '../../model/engines';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 
-async function recover(store: ExplorerStore): Promise<void> {
+async function recover(store: EngineStore): Promise<void> {
   const engine = store.client.label;
   try {
     const outcome = await recoverStaleHelpers(store.client);
@@ -28,7 +28,7 @@ async function recover(store: ExplorerStore): Promise<void> {
 
 /** Watches every engine of the set (also ones added later) and recovers on each connect. */
 export function recoverLeftoversOnConnect(engines: EngineSet, subscriptions: vscode.Disposable[]): void {
-  const watched = new Set<ExplorerStore>();
+  const watched = new Set<EngineStore>();
   const watch = () => {
     for (const { store } of engines.entries()) {
       if (watched.has(store)) continue;

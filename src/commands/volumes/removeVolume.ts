@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
 import { EngineError } from '../../engine/errors';
 import { COMMAND } from '../../ids';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -34,7 +34,7 @@ function onlyBrowsedHere(users: VolumeUserInfo[]): boolean {
 }
 
 /** `dnv.volume.remove` */
-export async function removeVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
+export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
   const given = givenArgs<{ names: string[] }>(arg);
   let names = volumeNamesFrom(store, arg, selection);
   if (!names.length && !given) names = await pickVolumes(store, prompts, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];

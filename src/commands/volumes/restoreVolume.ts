@@ -13,7 +13,7 @@ import { type BackupManifest, readManifest } from '../../backup/manifest';
 import { labelsFromManifest, manifestVolumeOptions, needsWriteQuestion, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
 import { volumeExists, volumeNameProblem } from '../../backup/volumes';
 import { COMMAND } from '../../ids';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -77,7 +77,7 @@ async function pickArchive(prompts: Prompts, volume?: string, browsing = false):
   });
 }
 
-async function pickTarget(store: ExplorerStore, prompts: Prompts, suggested: string): Promise<string | undefined> {
+async function pickTarget(store: EngineStore, prompts: Prompts, suggested: string): Promise<string | undefined> {
   type Item = vscode.QuickPickItem & { name?: string };
   const items: Item[] = [
     { label: `$(add) ${localize('New volume…')}`, description: suggested },
@@ -162,7 +162,7 @@ async function confirmLargeWrite(prompts: Prompts, summary: RestoreSummary): Pro
 }
 
 /** `dnv.volume.restore` */
-export async function restoreVolume(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<RestoreResult | undefined> {
+export async function restoreVolume(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<RestoreResult | undefined> {
   const given = givenArgs<RestoreArgs>(arg);
   const onRow = given ? undefined : volumeNamesFrom(store, arg)[0];
   const givenArchive = archiveFrom(arg);

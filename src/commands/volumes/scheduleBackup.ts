@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { BACKUP_INTERVALS, type BackupInterval, type ScheduledVolumeOutcome } from '../../backup/schedule';
 import { scheduleConfiguration, scheduleSettings } from '../../config';
 import { SETTING, SETTING_SECTION } from '../../ids';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { intervalWord } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -44,7 +44,7 @@ const INTERVAL_LABEL: Record<BackupInterval, string> = {
 };
 
 /** Every volume of the engine, the scheduled ones ticked (and ones no longer there kept ticked, marked so). */
-async function pickScheduledVolumes(store: ExplorerStore, prompts: Prompts): Promise<string[] | undefined> {
+async function pickScheduledVolumes(store: EngineStore, prompts: Prompts): Promise<string[] | undefined> {
   const scheduled = new Set(scheduleSettings().volumes);
   const present = store.volumes().filter((v) => !v.anonymous).sort((a, b) => a.name.localeCompare(b.name));
   const items: Array<vscode.QuickPickItem & { name: string }> = [
@@ -87,7 +87,7 @@ async function askKeep(prompts: Prompts, title: string, current: number): Promis
 }
 
 /** `dnv.volume.scheduleBackup`: writes the schedule to the workspace settings; the scheduler picks it up. */
-export async function scheduleBackup(store: ExplorerStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<ScheduleResult | undefined> {
+export async function scheduleBackup(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<ScheduleResult | undefined> {
   if (!vscode.workspace.workspaceFolders?.length) {
     void vscode.window.showWarningMessage(localize('Open a folder or workspace first: a backup schedule is kept in its settings.'));
     return undefined;
@@ -152,7 +152,7 @@ export async function scheduleBackup(store: ExplorerStore, prompts: Prompts, arg
 }
 
 /** `dnv.volume.runScheduledBackups`: every scheduled volume now, with progress and Cancel; then a summary. */
-export async function runScheduledBackupsNow(store: ExplorerStore, scheduler: BackupScheduler): Promise<ScheduledVolumeOutcome[] | undefined> {
+export async function runScheduledBackupsNow(store: EngineStore, scheduler: BackupScheduler): Promise<ScheduledVolumeOutcome[] | undefined> {
   const state = scheduleState();
   if (state.status !== 'on') {
     void vscode.window.showInformationMessage(state.status === 'off'

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { listBackups } from '../../backup/catalog';
 import { type VerifyResult, verifyBackup as verify } from '../../backup/verify';
 import { log } from '../../log';
-import type { ExplorerStore } from '../../model/store';
+import type { EngineStore } from '../../model/store';
 import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
@@ -54,7 +54,7 @@ export function verificationMessage(r: VerifyResult): string {
 }
 
 /** `dnv.volume.verifyBackup` */
-export async function verifyBackup(store: ExplorerStore, prompts: Prompts, arg?: unknown): Promise<VerifyResult | undefined> {
+export async function verifyBackup(store: EngineStore, prompts: Prompts, arg?: unknown): Promise<VerifyResult | undefined> {
   const archive = archiveFrom(arg) ?? await pickBackup(prompts, givenArgs(arg) ? undefined : volumeNamesFrom(store, arg)[0]);
   if (!archive) return undefined;
   const result = await withTransferProgress(localize('Verifying {0}', path.basename(archive)), (signal, progress) =>
