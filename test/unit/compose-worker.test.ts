@@ -55,6 +55,20 @@ suite('compose worker', () => {
     assert.equal((await worker.analyze(file, { file, useFiles: true }))!.diagnostics, undefined, 'a file that is gone has no analysis');
   });
 
+  test('a text longer than one piece crosses in pieces and is analysed whole: the same findings, at the same offsets, as in this thread', async function () {
+    this.timeout(60_000);
+    // Problems in the first piece, in the middle (where a piece may end inside a line) and in the last one.
+    const service = (i: number) => `  s${i}:\n    image: "app:${i}"\n    networks: [${i % 997 === 0 ? 'nowhere' : 'front'}]\n`;
+    const services = Array.from({ length: 30_000 }, (_, i) => service(i)).join('');
+    const text = `services:\n${services}  last:\n    image: app\n    networks: [gone]\n    depends_on: [nobody]\nnetworks:\n  front: {}\n`;
+    assert.ok(text.length > 2 * 512 * 1024, `the text (${text.length} characters) spans several pieces`);
+    const inWorker = await make().analyze('big', { text });
+    const here = runAnalysis({ text });
+    const found = (r: typeof here | undefined) => r!.diagnostics!.map((d) => `${d.code}@${d.start}-${d.end}: ${d.message}`);
+    assert.ok(here.diagnostics!.length >= 4, 'the text has problems at both ends and between');
+    assert.deepEqual(found(inWorker), found(here));
+  });
+
   test('a newer job of a document replaces its older queued one', async () => {
     const worker = make({ workerPath: fakeWorker() });
     const first = worker.analyze('other', { text: 'first' });
