@@ -5,41 +5,16 @@
  * any engine. Its id is cached per engine client.
  */
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
-import { HELPER_CONTAINER_LABEL as HELPER_LABEL } from '../model/mapping';
+import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL, thisOwner } from '../engine/helperLabels';
 
 export const EMPTY_IMAGE_REPO = 'docker-networks-volumes/empty';
 export const EMPTY_IMAGE_TAG = '1';
-/** Label on every helper container, so leftovers (a crashed editor) can be told apart and removed. */
-export { HELPER_LABEL };
 /** Where the volume is mounted in a helper container. */
 export const MOUNT = '/data';
-
-/**
- * On every helper and pause record: the machine and process that made it, as JSON `{ host, pid }`. Recovery
- * (recovery.ts) removes the leftovers of an editor that died mid-backup, and must not touch the helpers of a
- * backup another editor window, or another machine sharing the engine, is running right now. The process's
- * identity is what tells them apart on this machine (is that pid still alive?); a timestamp heartbeat would need
- * a label updated while the backup runs, and labels cannot change after a container is created.
- */
-export const OWNER_LABEL = `${HELPER_LABEL}.owner`;
-/** On a pause record: the id of the container this process paused. */
-export const PAUSED_LABEL = `${HELPER_LABEL}.paused`;
-/** HELPER_LABEL's value on a helper that mounts volumes, and on a pause record. */
-export const HELPER_KIND = { archive: 'volume-archive', pauseRecord: 'pause-record', browse: 'volume-browse' } as const;
-
-export interface HelperOwner {
-  host: string;
-  pid: number;
-}
-
-export function thisOwner(): HelperOwner {
-  return { host: hostname(), pid: process.pid };
-}
 
 const imageIds = new WeakMap<EngineClient, Promise<string>>();
 

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import type { EngineContainerSummary } from '../engine/types';
-import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL } from './helper';
+import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL } from '../engine/helperLabels';
 
 export interface RecoveryOptions {
   signal?: AbortSignal;

@@ -7,7 +7,8 @@ import { extract } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import type { EngineVolume } from '../engine/types';
-import { createPauseRecord, HELPER_KIND, HELPER_LABEL, MOUNT, OWNER_LABEL, thisOwner } from './helper';
+import { HELPER_KIND, HELPER_LABEL, OWNER_LABEL, thisOwner } from '../engine/helperLabels';
+import { createPauseRecord, MOUNT } from './helper';
 
 export interface VolumeSpec {
   name: string;

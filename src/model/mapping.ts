@@ -3,17 +3,16 @@ import type {
   EndpointSettings, EngineContainerInspect, EngineContainerSummary, EngineMount, EngineNetwork, EnginePort,
   EnginePortBindings, EngineVolume,
 } from '../engine/types';
+import { HELPER_LABEL } from '../engine/helperLabels';
 import type { Attachment, ContainerModel, MountModel, NetworkModel, PortModel, VolumeModel } from './types';
 
 export const COMPOSE_PROJECT_LABEL = 'com.docker.compose.project';
 export const COMPOSE_SERVICE_LABEL = 'com.docker.compose.service';
 const ANONYMOUS_VOLUME_LABEL = 'com.docker.volume.anonymous';
-/** The label of the short-lived, never-started containers the backup code uses to reach a volume. */
-export const HELPER_CONTAINER_LABEL = 'docker-networks-volumes.helper';
 
 /** The extension's own helper containers: not the user's, so the explorer does not list them as volume users. */
 export function isHelperContainer(container: ContainerModel): boolean {
-  return HELPER_CONTAINER_LABEL in container.labels;
+  return HELPER_LABEL in container.labels;
 }
 
 const BUILT_IN_NETWORK_NAMES = new Set(['bridge', 'host', 'none', 'docker_gwbridge']);

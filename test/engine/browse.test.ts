@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { HELPER_KIND, HELPER_LABEL } from '../../src/backup/helper';
+import { HELPER_KIND, HELPER_LABEL } from '../../src/engine/helperLabels';
 import { recoverStaleHelpers } from '../../src/backup/recovery';
 import { modeString, parseListing } from '../../src/browse/listing';
 import { BrowseError, findHelperImage, VolumeBrowseSession } from '../../src/browse/session';

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
-import { createPauseRecord, emptyImage, HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL } from '../../src/backup/helper';
+import { createPauseRecord, emptyImage } from '../../src/backup/helper';
+import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL } from '../../src/engine/helperLabels';
 import { DAY_MS, recoverStaleHelpers } from '../../src/backup/recovery';
 import { pauseWhile, volumeUsers } from '../../src/backup/volumes';
 import { EngineClient } from '../../src/engine/client';

@@ -29,7 +29,8 @@ import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connectio
 import { EngineError } from '../../src/engine/errors';
 import type { EngineEvent } from '../../src/engine/types';
 import { EngineStore } from '../../src/model/store';
-import { archiveLayout, emptyImage, HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, withHelper } from '../../src/backup/helper';
+import { archiveLayout, emptyImage, withHelper } from '../../src/backup/helper';
+import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL } from '../../src/engine/helperLabels';
 import { waitFor } from '../support/docker';
 import { hostileArchiveCases } from '../support/hostileArchives';
 import { type TarEntry, tarOf } from '../support/tar';

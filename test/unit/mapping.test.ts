@@ -78,8 +78,9 @@ suite('model mapping', () => {
 
 suite('helper containers', () => {
   test('the backup helper containers are told apart from the user\'s', async () => {
-    const { isHelperContainer, HELPER_CONTAINER_LABEL } = await import('../../src/model/mapping');
-    const helper = containerFromSummary({ Id: 'h1', Names: ['/x'], Labels: { [HELPER_CONTAINER_LABEL]: 'volume-archive' } });
+    const { isHelperContainer } = await import('../../src/model/mapping');
+    const { HELPER_LABEL } = await import('../../src/engine/helperLabels');
+    const helper = containerFromSummary({ Id: 'h1', Names: ['/x'], Labels: { [HELPER_LABEL]: 'volume-archive' } });
     const user = containerFromSummary({ Id: 'u1', Names: ['/y'], Labels: {} });
     assert.equal(isHelperContainer(helper), true);
     assert.equal(isHelperContainer(user), false);
