@@ -9,7 +9,8 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { archiveLayout, withHelper } from './helper';
 import { ByteMeter, isAbort, pipelineError, type ProgressListener } from './streams';
-import { createVolume, pauseWhile, type VolumeSpec } from './volumes';
+import { createVolume, type VolumeSpec } from '../engine/volumes';
+import { pauseWhile } from './pause';
 
 export interface CloneOptions {
   source: string;

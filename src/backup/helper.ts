@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
+import { extract, pack } from 'tar-stream';
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL, thisOwner } from '../engine/helperLabels';
@@ -160,4 +160,36 @@ export async function createRunningHelper(client: EngineClient, image: string, v
     throw e;
   }
   return id;
+}
+
+/** Whether the volume mounted in the helper holds anything (reads the archive stream up to its first entry). */
+export async function helperVolumeIsEmpty(client: EngineClient, helper: string, signal?: AbortSignal): Promise<boolean> {
+  const stop = new AbortController();
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+  const tar = await client.getArchive(helper, `${MOUNT}/.`, { signal: both });
+  return new Promise<boolean>((resolve, reject) => {
+    let settled = false;
+    const settle = (empty: boolean | Error) => {
+      if (settled) return;
+      settled = true;
+      stop.abort();
+      tar.destroy();
+      parser.destroy();
+      if (empty instanceof Error) reject(empty); else resolve(empty);
+    };
+    const parser = extract();
+    parser.on('entry', (header, stream, next) => {
+      stream.on('error', () => undefined);
+      const rest = header.name.split('/').filter((p) => p !== '' && p !== '.');
+      if (rest.length) return settle(false);
+      stream.on('end', () => next());
+      stream.resume();
+    });
+    parser.on('finish', () => settle(true));
+    parser.on('error', (e: Error) => settle(e));
+    tar.on('error', (e: Error) => settle(e));
+    tar.on('data', (chunk: Buffer) => { if (!parser.write(chunk)) tar.pause(); });
+    parser.on('drain', () => tar.resume());
+    tar.on('end', () => parser.end(undefined));
+  });
 }

@@ -31,11 +31,11 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type BackupFormat, decompressor, detectFormat } from './formats';
 import { type CheckedEntry, type EntryCounts, TarGuard, UnsafeArchiveError } from './guard';
-import { type ArchiveLayout, archiveLayout, withHelper } from './helper';
+import { type ArchiveLayout, archiveLayout, helperVolumeIsEmpty, withHelper } from './helper';
 import { type BackupManifest, readManifest } from './manifest';
 import { keepRawPax, paxValues, writeRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
-import { createVolume, helperVolumeIsEmpty, VolumeExistsError, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from './volumes';
+import { createVolume, VolumeExistsError, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from '../engine/volumes';
 import type { EngineVolume } from '../engine/types';
 
 export type RestoreMode = 'replace' | 'merge';

@@ -13,7 +13,7 @@ import { listBackups, type StoredBackup } from './catalog';
 import type { BackupFormat } from './formats';
 import { manifestPathFor } from './manifest';
 import type { ProgressListener } from './streams';
-import { runningWriters, volumeExists } from './volumes';
+import { runningWriters, volumeExists } from '../engine/volumes';
 import { type VerifyResult, verifyBackup } from './verify';
 
 export type BackupInterval = 'hourly' | 'daily' | 'weekly';

@@ -18,7 +18,7 @@ import { type BackupManifest, readManifest } from './manifest';
 import { type RestoreResult, restoreVolume } from './restore';
 import type { ProgressListener } from './streams';
 import { isAbort, nodeWritable } from './streams';
-import { volumeExists } from './volumes';
+import { volumeExists } from '../engine/volumes';
 
 export interface VerifyOptions {
   archive: string;

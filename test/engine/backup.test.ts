@@ -26,7 +26,7 @@ import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
 import { ChecksumMismatchError, DamagedArchiveError, needsWriteQuestion, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
 import { listBackups } from '../../src/backup/catalog';
 import { INTERVAL_MS, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduleSettings } from '../../src/backup/schedule';
-import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/backup/volumes';
+import { createVolume, removeVolume, VolumeExistsError, VolumeInUseError } from '../../src/engine/volumes';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';

@@ -22,7 +22,7 @@ import { cloneVolume } from '../../src/backup/clone';
 import { UnsafeArchiveError } from '../../src/backup/guard';
 import { recoverStaleHelpers } from '../../src/backup/recovery';
 import { restoreVolume } from '../../src/backup/restore';
-import { volumeUsers } from '../../src/backup/volumes';
+import { volumeUsers } from '../../src/engine/volumes';
 import { nodeWritable } from '../../src/backup/streams';
 import { EngineClient, MIN_API_VERSION, compareApiVersions } from '../../src/engine/client';
 import { type EndpointInputs, resolveEndpoint } from '../../src/engine/connection';

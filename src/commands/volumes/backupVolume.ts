@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
-import { volumeExists } from '../../backup/volumes';
+import { volumeExists } from '../../engine/volumes';
 import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { cloneVolume as clone, type CloneResult } from '../../backup/clone';
-import { volumeExists, volumeNameProblem } from '../../backup/volumes';
+import { volumeExists, volumeNameProblem } from '../../engine/volumes';
 import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';

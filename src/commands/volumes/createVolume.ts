@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { volumeOptionRisks, type VolumeOptionRisk } from '../../backup/restore';
-import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../backup/volumes';
+import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../engine/volumes';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';

@@ -1,5 +1,5 @@
 /** The pause question: running containers that write to the volumes being read, and whether to pause them. */
-import { runningWriters, type VolumeUserInfo } from '../../backup/volumes';
+import { runningWriters, type VolumeUserInfo } from '../../engine/volumes';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';

@@ -4,7 +4,7 @@
  * Called with `{ names: [...] }` (another extension, a test) it still asks: the names only replace the picker.
  */
 import * as vscode from 'vscode';
-import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../backup/volumes';
+import { removeVolume as remove, VolumeInUseError, volumeUsers, type VolumeUserInfo } from '../../engine/volumes';
 import { EngineError } from '../../engine/errors';
 import { COMMAND } from '../../ids';
 import type { EngineStore } from '../../model/store';

@@ -11,7 +11,7 @@ import { volumeFromArchiveName } from '../../backup/archiveName';
 import { listBackups } from '../../backup/catalog';
 import { type BackupManifest, readManifest } from '../../backup/manifest';
 import { labelsFromManifest, manifestVolumeOptions, needsWriteQuestion, type RestoreMode, type RestoreOptions, type RestoreResult, type RestoreSummary, restoreVolume as restore, volumeIsEmpty, type VolumeOptionRisk } from '../../backup/restore';
-import { volumeExists, volumeNameProblem } from '../../backup/volumes';
+import { volumeExists, volumeNameProblem } from '../../engine/volumes';
 import { COMMAND } from '../../ids';
 import type { EngineStore } from '../../model/store';
 import { formatBytes, formatDate, formatSeconds } from '../../model/format';

@@ -1,14 +1,12 @@
 /**
  * Volume create and remove with the checks the engine does not make (a create never reuses an existing volume,
- * a remove says which containers hold the volume), who uses a volume, pausing writers, and whether a volume
- * is empty.
+ * a remove says which containers hold the volume), whether a volume exists, and who uses it (telling this
+ * extension's helpers from the user's containers).
  */
-import { extract } from 'tar-stream';
-import type { EngineClient } from '../engine/client';
-import { EngineError } from '../engine/errors';
-import type { EngineVolume } from '../engine/types';
-import { HELPER_KIND, HELPER_LABEL, OWNER_LABEL, thisOwner } from '../engine/helperLabels';
-import { createPauseRecord, MOUNT } from './helper';
+import type { EngineClient } from './client';
+import { EngineError } from './errors';
+import { HELPER_KIND, HELPER_LABEL, OWNER_LABEL, thisOwner } from './helperLabels';
+import type { EngineVolume } from './types';
 
 export interface VolumeSpec {
   name: string;
@@ -120,79 +118,4 @@ export async function removeVolume(client: EngineClient, name: string, signal?: 
     }
     throw e;
   }
-}
-
-/**
- * Pauses the given containers, runs `work`, and resumes the ones it paused, also when `work` fails or is
- * cancelled. Containers that are not running (any more) are skipped. Returns the ids it paused. Each pause is
- * recorded on the engine first (createPauseRecord), so that if this process dies before resuming, recovery can.
- */
-export async function pauseWhile(client: EngineClient, ids: string[], signal: AbortSignal | undefined, work: () => Promise<void>): Promise<string[]> {
-  const paused: Array<{ id: string; record: string }> = [];
-  const forget = (record: string) => client.removeContainer(record, { force: true }).catch(() => undefined);
-  const resume = async () => {
-    const failures: string[] = [];
-    for (const { id, record } of paused) {
-      try {
-        await client.unpauseContainer(id);
-        await forget(record);
-      } catch (e) {
-        // Gone, or no longer paused: nothing left to resume. Anything else keeps the record, for recovery.
-        if (e instanceof EngineError && (e.kind === 'notFound' || e.kind === 'conflict')) await forget(record);
-        else failures.push(`${id.slice(0, 12)}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    if (failures.length) throw new Error(`Could not resume container(s) paused for the backup: ${failures.join('; ')}`);
-  };
-  try {
-    for (const id of ids) {
-      const record = await createPauseRecord(client, id, signal);
-      try {
-        await client.pauseContainer(id, { signal });
-        paused.push({ id, record });
-      } catch (e) {
-        await forget(record);
-        // 409: not running, or already paused (by someone else: then it is not ours to resume).
-        if (!(e instanceof EngineError && e.kind === 'conflict')) throw e;
-      }
-    }
-    await work();
-  } catch (e) {
-    await resume().catch(() => undefined);
-    throw e;
-  }
-  await resume();
-  return paused.map((p) => p.id);
-}
-
-/** Whether the volume mounted in the helper holds anything (reads the archive stream up to its first entry). */
-export async function helperVolumeIsEmpty(client: EngineClient, helper: string, signal?: AbortSignal): Promise<boolean> {
-  const stop = new AbortController();
-  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
-  const tar = await client.getArchive(helper, `${MOUNT}/.`, { signal: both });
-  return new Promise<boolean>((resolve, reject) => {
-    let settled = false;
-    const settle = (empty: boolean | Error) => {
-      if (settled) return;
-      settled = true;
-      stop.abort();
-      tar.destroy();
-      parser.destroy();
-      if (empty instanceof Error) reject(empty); else resolve(empty);
-    };
-    const parser = extract();
-    parser.on('entry', (header, stream, next) => {
-      stream.on('error', () => undefined);
-      const rest = header.name.split('/').filter((p) => p !== '' && p !== '.');
-      if (rest.length) return settle(false);
-      stream.on('end', () => next());
-      stream.resume();
-    });
-    parser.on('finish', () => settle(true));
-    parser.on('error', (e: Error) => settle(e));
-    tar.on('error', (e: Error) => settle(e));
-    tar.on('data', (chunk: Buffer) => { if (!parser.write(chunk)) tar.pause(); });
-    parser.on('drain', () => tar.resume());
-    tar.on('end', () => parser.end(undefined));
-  });
 }
