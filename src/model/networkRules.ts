@@ -1,7 +1,7 @@
 /**
  * What may be done to networks, decided before the engine is asked: names and addresses are checked here so a
- * bad or hostile value gets a clear message and never reaches the engine; prune and remove say exactly what
- * they would touch. Pure: no engine, no editor.
+ * bad or hostile value gets a clear message and never reaches the engine; remove says what it may touch (the
+ * prune preview is in prune/networks.ts). Pure: no engine, no editor.
  */
 import type { NetworkCreateSpec } from '../engine/types';
 import { checkAddressInSubnet, checkRangeInSubnet, overlaps, parseSubnet, type Subnet } from './cidr';
@@ -173,28 +173,6 @@ export function checkConnectable(network: NetworkModel): string | undefined {
 
 export function isRemovable(network: NetworkModel): boolean {
   return !network.builtIn;
-}
-
-export interface PruneCandidate {
-  network: NetworkModel;
-  /** Why a network is kept unless the user includes it (e.g. "declared in compose.yaml"). */
-  protectedBecause?: string;
-}
-
-/**
- * Networks a prune may remove: user networks that no container (running or stopped) refers to. The engine's
- * own prune also takes networks of stopped containers, which then fail to start; this list does not.
- * Built-ins are never candidates. Networks in `protectedNames` are listed but marked, so the user can include them.
- */
-export function prunePreview(
-  networks: NetworkModel[],
-  membersOf: (network: NetworkModel) => NetworkMember[],
-  protectedNames: ReadonlyMap<string, string> = new Map(),
-): PruneCandidate[] {
-  return networks
-    .filter((n) => isRemovable(n) && membersOf(n).length === 0)
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map((network) => ({ network, protectedBecause: protectedNames.get(network.name) }));
 }
 
 /** The engine's answer when its default address pools are used up, on 20.10 and later. */

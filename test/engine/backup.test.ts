@@ -22,7 +22,7 @@ import { HELPER_LABEL } from '../../src/engine/helperLabels';
 import { manifestPathFor, readManifest } from '../../src/backup/manifest';
 import { keepRawPax, paxValues, writeRawPax } from '../../src/backup/paxBytes';
 import { nodeWritable } from '../../src/backup/streams';
-import { planPrune, previewPrune, pruneVolumes } from '../../src/backup/prune';
+import { planVolumePrune, volumePrunePreview, pruneVolumes } from '../../src/model/prune/volumes';
 import { ChecksumMismatchError, DamagedArchiveError, needsWriteQuestion, type RestoreSummary, restoreVolume, TargetChangedError, TargetNotEmptyError } from '../../src/backup/restore';
 import { listBackups } from '../../src/backup/catalog';
 import { INTERVAL_MS, RETRY_AFTER_FAILURE_MS, runScheduledBackups, type ScheduleSettings } from '../../src/backup/schedule';
@@ -828,7 +828,7 @@ suite('volume create, remove and prune on a real engine', function () {
     docker('create', '--name', `${P}prune-user`, '-v', `${used}:/data`, TEST_IMAGE, 'true');
     inVolume(named[0], 'head -c 100000 /dev/zero > /data/blob');
 
-    const preview = await previewPrune(client, { labels: [LABEL], protected: new Map([[kept, 'used by compose.yaml']]) });
+    const preview = await volumePrunePreview(client, { labels: [LABEL], protected: new Map([[kept, 'used by compose.yaml']]) });
     assert.deepEqual(preview.anonymous.map((c) => c.name), [anonymous]);
     assert.deepEqual(preview.named.map((c) => c.name), named);
     assert.deepEqual(preview.protected.map((c) => [c.name, c.protectedBecause]), [[kept, 'used by compose.yaml']]);
@@ -847,7 +847,7 @@ suite('volume create, remove and prune on a real engine', function () {
   test("the engine's own prune, asked for named volumes the way this engine's API wants, removes what the preview shows", async () => {
     const scope = `dnvtest-vol-prune=${RUN}`;
     const names = [makeVolume(`${P}engine-prune-a`, [scope]), makeVolume(`${P}engine-prune-b`, [scope])];
-    const preview = planPrune(await client.listVolumes(), await client.listContainers(), undefined, { labels: [scope] });
+    const preview = planVolumePrune(await client.listVolumes(), await client.listContainers(), undefined, { labels: [scope] });
     assert.deepEqual(preview.named.map((c) => c.name), names);
     const result = await client.pruneVolumes({ all: true, labels: [scope] });
     assert.deepEqual(result.deleted.sort(), [...preview.anonymous, ...preview.named].map((c) => c.name).sort());

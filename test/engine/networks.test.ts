@@ -8,7 +8,8 @@ import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
 import { EngineError } from '../../src/engine/errors';
 import { testConnectivity } from '../../src/model/connectivity';
-import { checkCreateSpec, prunePreview } from '../../src/model/networkRules';
+import { checkCreateSpec } from '../../src/model/networkRules';
+import { networkPrunePreview } from '../../src/model/prune/networks';
 import { EngineStore } from '../../src/model/store';
 import { cleanupTestResources, docker, PREFIX, TEST_IMAGE, waitFor } from '../support/docker';
 
@@ -171,7 +172,7 @@ suite('network actions on a real engine', function () {
     await waitFor('networks in the model', () => ['p1', 'p2', 'p3', 'stopped'].every((n) => store.networkByName(`${PREFIX}prune-${n}`))
       && store.containers().some((c) => c.name === `${PREFIX}sleeper`));
     const protectedNames = new Map([[`${PREFIX}prune-p3`, 'declared in compose.yaml']]);
-    const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames)
+    const preview = networkPrunePreview(store.networks(), (n) => store.membersOf(n), protectedNames)
       .filter((c) => c.network.name.startsWith(`${PREFIX}prune-`));
     assert.deepEqual(preview.map((c) => c.network.name), [`${PREFIX}prune-p1`, `${PREFIX}prune-p2`, `${PREFIX}prune-p3`]);
     const chosen = preview.filter((c) => !c.protectedBecause);

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { planPrune } from '../../src/backup/prune';
+import { planVolumePrune } from '../../src/model/prune/volumes';
 import type { EngineContainerSummary, EngineVolume } from '../../src/engine/types';
 
 /** Runs `input` through a transform, in uneven chunks as a socket delivers them, and collects the output. */
@@ -446,7 +446,7 @@ suite('volume prune plan', () => {
   const anon = 'a'.repeat(64);
 
   test('unused volumes only, anonymous apart from named, protected ones apart, sizes from disk usage', () => {
-    const plan = planPrune(
+    const plan = planVolumePrune(
       [vol('b-named'), vol('a-named'), vol(anon), vol('used'), vol('kept'), vol('labelled-anon', { 'com.docker.volume.anonymous': '' })],
       [user('used')],
       [{ Name: 'a-named', UsageData: { Size: 2048, RefCount: 0 } }, { Name: anon, UsageData: { Size: -1, RefCount: 0 } }],
@@ -461,10 +461,10 @@ suite('volume prune plan', () => {
   });
 
   test('label filters narrow it, as the engine\'s own filter', () => {
-    const plan = planPrune([vol('x', { team: 'a' }), vol('y', { team: 'b' }), vol('z')], [], undefined, { labels: ['team=a'], protected: new Set(['nothing']) });
+    const plan = planVolumePrune([vol('x', { team: 'a' }), vol('y', { team: 'b' }), vol('z')], [], undefined, { labels: ['team=a'], protected: new Set(['nothing']) });
     assert.deepEqual([...plan.named, ...plan.anonymous].map((c) => c.name), ['x']);
     assert.equal(plan.sizesKnown, false);
-    assert.deepEqual(planPrune([vol('x', { team: 'a' }), vol('z')], [], undefined, { labels: ['team'] }).named.map((c) => c.name), ['x']);
+    assert.deepEqual(planVolumePrune([vol('x', { team: 'a' }), vol('z')], [], undefined, { labels: ['team'] }).named.map((c) => c.name), ['x']);
   });
 });
 

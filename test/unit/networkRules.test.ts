@@ -3,8 +3,9 @@ import { checkAddressInSubnet, overlaps, parseSubnet } from '../../src/model/cid
 import { toNetwork } from '../../src/model/mapping';
 import {
   checkAddressPlan, checkAliases, checkConnectable, checkCreateSpec, checkNetworkName, checkStaticAddress, checkSubnet, creatableDrivers,
-  isAddressPoolExhausted, parseKeyValues, prunePreview,
+  isAddressPoolExhausted, parseKeyValues,
 } from '../../src/model/networkRules';
+import { networkPrunePreview } from '../../src/model/prune/networks';
 import type { NetworkMember, NetworkModel } from '../../src/model/types';
 
 const net = (name: string, subnet?: string, extra: Record<string, unknown> = {}): NetworkModel => toNetwork({
@@ -99,7 +100,7 @@ suite('network rules', () => {
     const unused = net('unused', '10.61.0.0/24');
     const declared = net('shop_default', '10.62.0.0/24');
     const members = (n: NetworkModel) => (n === used ? [{} as NetworkMember] : []);
-    const preview = prunePreview([...existing.slice(0, 3), used, unused, declared], members, new Map([['shop_default', 'declared in compose.yaml']]));
+    const preview = networkPrunePreview([...existing.slice(0, 3), used, unused, declared], members, new Map([['shop_default', 'declared in compose.yaml']]));
     assert.deepEqual(preview.map((c) => c.network.name), ['shop_default', 'unused']);
     assert.equal(preview[0].protectedBecause, 'declared in compose.yaml');
     assert.equal(preview[1].protectedBecause, undefined);

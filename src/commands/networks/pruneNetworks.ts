@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { EngineError } from '../../engine/errors';
-import { prunePreview } from '../../model/networkRules';
+import { networkPrunePreview } from '../../model/prune/networks';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { givenArgs } from '../args';
@@ -32,7 +32,7 @@ export interface PruneResult {
 export async function pruneNetworks(store: EngineStore, prompts: Prompts, protectedResources: ProtectedResourcesProvider, arg?: unknown): Promise<PruneResult | undefined> {
   const given = givenArgs<PruneArgs>(arg);
   const { networks: protectedNames } = await protectedResources();
-  const preview = prunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
+  const preview = networkPrunePreview(store.networks(), (n) => store.membersOf(n), protectedNames);
 
   let chosen = preview;
   let kept: PruneResult['kept'] = [];

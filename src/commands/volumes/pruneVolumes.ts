@@ -8,7 +8,7 @@
  * the argument replaces the ticks, and the modal confirm still asks.
  */
 import * as vscode from 'vscode';
-import { type PruneCandidate, type PruneOutcome, type PrunePreview, previewPrune, pruneVolumes as prune, reclaimable } from '../../backup/prune';
+import { type VolumePruneCandidate, type VolumePruneOutcome, type VolumePrunePreview, volumePrunePreview, pruneVolumes as prune, reclaimable } from '../../model/prune/volumes';
 import type { EngineStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
@@ -25,24 +25,24 @@ export interface PruneArgs {
 }
 
 export interface PruneResult {
-  preview: PrunePreview;
+  preview: VolumePrunePreview;
   chosen: string[];
-  outcome: PruneOutcome;
+  outcome: VolumePruneOutcome;
 }
 
-function sizeText(c: PruneCandidate): string | undefined {
+function sizeText(c: VolumePruneCandidate): string | undefined {
   return c.size !== undefined ? formatBytes(c.size) : undefined;
 }
 
-async function choose(prompts: Prompts, preview: PrunePreview): Promise<PruneCandidate[] | undefined> {
-  type Item = vscode.QuickPickItem & { candidate?: PruneCandidate };
-  const row = (c: PruneCandidate, picked: boolean): Item => ({
+async function choose(prompts: Prompts, preview: VolumePrunePreview): Promise<VolumePruneCandidate[] | undefined> {
+  type Item = vscode.QuickPickItem & { candidate?: VolumePruneCandidate };
+  const row = (c: VolumePruneCandidate, picked: boolean): Item => ({
     candidate: c, picked,
     label: c.anonymous ? c.name.slice(0, 12) : c.name,
     description: [c.driver, sizeText(c), c.createdAt && localize('created {0}', c.createdAt.slice(0, 10))].filter(Boolean).join(' · '),
     detail: c.protectedBecause ? localize('Kept unless ticked: {0}', c.protectedBecause) : c.anonymous ? c.name : undefined,
   });
-  const header = (label: string, list: PruneCandidate[]): Item => ({
+  const header = (label: string, list: VolumePruneCandidate[]): Item => ({
     label: `${label} · ${list.length}${preview.sizesKnown ? ` · ${formatBytes(reclaimable(list))}` : ''}`,
     kind: vscode.QuickPickItemKind.Separator,
   });
@@ -55,7 +55,7 @@ async function choose(prompts: Prompts, preview: PrunePreview): Promise<PruneCan
     title: localize('Prune Volumes: {0} unused', total), ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true,
     placeHolder: localize('No container, running or stopped, uses these. Tick what to remove.'),
   });
-  return picked?.map((p) => p.candidate).filter((c): c is PruneCandidate => Boolean(c));
+  return picked?.map((p) => p.candidate).filter((c): c is VolumePruneCandidate => Boolean(c));
 }
 
 /** `dnv.volumes.prune` */
@@ -64,10 +64,10 @@ export async function pruneVolumes(store: EngineStore, prompts: Prompts, protect
   const { volumes: protectedNames } = await protectedResources();
   const preview = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Finding unused volumes and their sizes…') },
-    () => previewPrune(store.client, { protected: protectedNames, labels: given?.labels }),
+    () => volumePrunePreview(store.client, { protected: protectedNames, labels: given?.labels }),
   );
 
-  let chosen: PruneCandidate[];
+  let chosen: VolumePruneCandidate[];
   if (given) {
     const include = given.include ?? 'anonymous';
     chosen = [

@@ -4,12 +4,12 @@
  * after the preview, so the chosen volumes are removed one by one by name instead: what goes is what was shown,
  * on every engine. Volumes a caller protects (those the workspace's Compose files use) are listed apart.
  */
-import type { EngineClient } from '../engine/client';
-import { EngineError } from '../engine/errors';
-import type { EngineContainerSummary, EngineVolume } from '../engine/types';
-import { isAnonymousVolume } from '../model/mapping';
+import type { EngineClient } from '../../engine/client';
+import { EngineError } from '../../engine/errors';
+import type { EngineContainerSummary, EngineVolume } from '../../engine/types';
+import { isAnonymousVolume } from '../mapping';
 
-export interface PruneCandidate {
+export interface VolumePruneCandidate {
   name: string;
   anonymous: boolean;
   driver: string;
@@ -21,16 +21,16 @@ export interface PruneCandidate {
   protectedBecause?: string;
 }
 
-export interface PrunePreview {
-  anonymous: PruneCandidate[];
-  named: PruneCandidate[];
+export interface VolumePrunePreview {
+  anonymous: VolumePruneCandidate[];
+  named: VolumePruneCandidate[];
   /** Unused, but protected: not in the two lists above. */
-  protected: PruneCandidate[];
+  protected: VolumePruneCandidate[];
   /** Whether sizes came from the engine's disk usage. */
   sizesKnown: boolean;
 }
 
-export interface PruneFilter {
+export interface VolumePruneFilter {
   /** Names to keep, with the reason (a Set works too: the reason is then generic). */
   protected?: ReadonlyMap<string, string> | ReadonlySet<string>;
   /** Only volumes with all these labels ("key" or "key=value"), as the engine's label filter. */
@@ -44,7 +44,7 @@ function hasLabels(labels: Record<string, string>, wanted: string[]): boolean {
   });
 }
 
-function protectionOf(filter: PruneFilter, name: string): string | undefined {
+function protectionOf(filter: VolumePruneFilter, name: string): string | undefined {
   const p = filter.protected;
   if (!p) return undefined;
   if (p instanceof Map) return p.get(name);
@@ -52,18 +52,18 @@ function protectionOf(filter: PruneFilter, name: string): string | undefined {
 }
 
 /** Pure: which volumes a prune would take, from the engine's lists. */
-export function planPrune(volumes: EngineVolume[], containers: EngineContainerSummary[], usage: EngineVolume[] | undefined, filter: PruneFilter = {}): PrunePreview {
+export function planVolumePrune(volumes: EngineVolume[], containers: EngineContainerSummary[], usage: EngineVolume[] | undefined, filter: VolumePruneFilter = {}): VolumePrunePreview {
   const used = new Set<string>();
   for (const c of containers) for (const m of c.Mounts ?? []) if (m.Type === 'volume' && m.Name) used.add(m.Name);
   const sizes = new Map<string, number>();
   for (const v of usage ?? []) if (v.UsageData && v.UsageData.Size >= 0) sizes.set(v.Name, v.UsageData.Size);
-  const preview: PrunePreview = { anonymous: [], named: [], protected: [], sizesKnown: usage !== undefined };
+  const preview: VolumePrunePreview = { anonymous: [], named: [], protected: [], sizesKnown: usage !== undefined };
   const sorted = [...volumes].sort((a, b) => a.Name.localeCompare(b.Name));
   for (const v of sorted) {
     if (used.has(v.Name)) continue;
     const labels = v.Labels ?? {};
     if (filter.labels?.length && !hasLabels(labels, filter.labels)) continue;
-    const candidate: PruneCandidate = {
+    const candidate: VolumePruneCandidate = {
       name: v.Name, anonymous: isAnonymousVolume(v.Name, labels), driver: v.Driver ?? 'local', labels,
       size: sizes.get(v.Name), createdAt: v.CreatedAt, protectedBecause: protectionOf(filter, v.Name),
     };
@@ -75,21 +75,21 @@ export function planPrune(volumes: EngineVolume[], containers: EngineContainerSu
 }
 
 /** Reads volumes, containers and (unless `sizes` is false) disk usage, and plans. Disk usage failing only loses the sizes. */
-export async function previewPrune(client: EngineClient, filter: PruneFilter & { sizes?: boolean; signal?: AbortSignal } = {}): Promise<PrunePreview> {
+export async function volumePrunePreview(client: EngineClient, filter: VolumePruneFilter & { sizes?: boolean; signal?: AbortSignal } = {}): Promise<VolumePrunePreview> {
   const { signal } = filter;
   const [volumes, containers, usage] = await Promise.all([
     client.listVolumes({ signal }),
     client.listContainers(undefined, { signal }),
     filter.sizes === false ? Promise.resolve(undefined) : client.volumeUsage({ signal }).catch(() => undefined),
   ]);
-  return planPrune(volumes, containers, usage, filter);
+  return planVolumePrune(volumes, containers, usage, filter);
 }
 
-export function reclaimable(candidates: PruneCandidate[]): number {
+export function reclaimable(candidates: VolumePruneCandidate[]): number {
   return candidates.reduce((sum, c) => sum + (c.size ?? 0), 0);
 }
 
-export interface PruneOutcome {
+export interface VolumePruneOutcome {
   removed: string[];
   /** Not removed, with the engine's reason (typically: a container started using it since the preview). */
   skipped: Array<{ name: string; reason: string }>;
@@ -98,8 +98,8 @@ export interface PruneOutcome {
 }
 
 /** Removes exactly these volumes, one by one; stops early when cancelled (what is gone is reported). */
-export async function pruneVolumes(client: EngineClient, chosen: PruneCandidate[], options: { signal?: AbortSignal; onVolume?: (name: string, index: number) => void } = {}): Promise<PruneOutcome> {
-  const outcome: PruneOutcome = { removed: [], skipped: [], spaceFreed: 0 };
+export async function pruneVolumes(client: EngineClient, chosen: VolumePruneCandidate[], options: { signal?: AbortSignal; onVolume?: (name: string, index: number) => void } = {}): Promise<VolumePruneOutcome> {
+  const outcome: VolumePruneOutcome = { removed: [], skipped: [], spaceFreed: 0 };
   for (const [index, c] of chosen.entries()) {
     if (options.signal?.aborted) break;
     options.onVolume?.(c.name, index);
