@@ -210,19 +210,24 @@ class Scanner {
       return this.keyAt(String(q.value), at, q.end, colon);
     }
     if (isIndicator(c) || c === DASH || c === 63 /* ? */ || c === COLON) return undefined;
-    // A plain key runs to the first ": " (or ":" at the end of the line).
+    // A plain key runs to the first ": " (or ":" at the end of the line). Keys with flow indicators or a " #"
+    // are left to yaml; checked in the same pass (half a million keys in a 10 MB file).
+    const text = this.text;
     let p = at;
-    for (;;) {
-      p = this.text.indexOf(':', p);
-      if (p === -1 || p >= end) return undefined;
-      if (this.endsToken(p + 1, end)) break;
-      p++;
+    for (;; p++) {
+      if (p >= end) return undefined;
+      const ch = text.charCodeAt(p);
+      if (ch === COLON) {
+        if (this.endsToken(p + 1, end)) break;
+      } else if (isFlowIndicator(ch) || (ch === HASH && text.charCodeAt(p - 1) === SPACE)) {
+        return undefined;
+      }
     }
     let keyEnd = p;
-    while (keyEnd > at && this.text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
-    const key = this.text.slice(at, keyEnd);
+    while (keyEnd > at && text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+    const key = text.slice(at, keyEnd);
     // "<<" is a merge key: left to yaml.
-    if (key.length === 0 || key === '<<' || key.includes(' #') || /[[\]{},]/.test(key)) return undefined;
+    if (key.length === 0 || key === '<<') return undefined;
     return this.keyAt(key, at, keyEnd, p);
   }
 
