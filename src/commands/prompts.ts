@@ -38,7 +38,14 @@ export interface Prompts {
   pickFolder(options: FileOptions): Promise<string | undefined>;
   /** A file on this machine (its path), or undefined. */
   pickFile(options: FileOptions): Promise<string | undefined>;
+  /**
+   * Tells the user what a command did: a notification, not a question (nothing to answer). 'warning' when part
+   * of the work was not done. Through here, not vscode.window, so a test reads the report the user would read.
+   */
+  report(level: ReportLevel, message: string): void;
 }
+
+export type ReportLevel = 'info' | 'warning' | 'error';
 
 function defaultUri(folder: string | undefined): vscode.Uri | undefined {
   return folder ? vscode.Uri.file(folder) : vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -87,6 +94,10 @@ export const windowPrompts: Prompts = {
     const uris = await vscode.window.showOpenDialog({ title, openLabel, filters, canSelectFiles: true, canSelectFolders: false, canSelectMany: false, defaultUri: defaultUri(defaultFolder) });
     return uris?.[0]?.fsPath;
   },
+  report(level, message) {
+    const show = level === 'error' ? vscode.window.showErrorMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(message);
+  },
 };
 
 /**
@@ -107,4 +118,5 @@ export class SwitchablePrompts implements Prompts {
   input(options: vscode.InputBoxOptions) { return this.current.input(options); }
   pickFolder(options: FileOptions) { return this.current.pickFolder(options); }
   pickFile(options: FileOptions) { return this.current.pickFile(options); }
+  report(level: ReportLevel, message: string) { this.current.report(level, message); }
 }

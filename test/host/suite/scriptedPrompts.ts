@@ -7,7 +7,7 @@
  */
 import * as assert from 'assert';
 import type * as vscode from 'vscode';
-import type { ConfirmOptions, FileOptions, PickOptions, Prompts } from '../../../src/commands/prompts';
+import type { ConfirmOptions, FileOptions, PickOptions, Prompts, ReportLevel } from '../../../src/commands/prompts';
 import type { ExtensionApi } from '../../../src/extension';
 
 type Kind = 'confirm' | 'pick' | 'pickMany' | 'pickOrType' | 'input' | 'pickFolder' | 'pickFile';
@@ -38,6 +38,8 @@ export class ScriptedPrompts implements Prompts {
   /** Every question asked, answered or not: tests can check what the user would have read. */
   readonly asked: AskedQuestion[] = [];
   private readonly failures: string[] = [];
+  /** Every report a command made (notifications need no answer, so they are recorded, not scripted). */
+  readonly reported: Array<{ level: ReportLevel; message: string }> = [];
 
   expect(kind: Kind, question: RegExp, answer: Expected['answer']): this {
     this.queue.push({ kind, question, answer });
@@ -102,6 +104,10 @@ export class ScriptedPrompts implements Prompts {
 
   async pickFile(options: FileOptions): Promise<string | undefined> {
     return this.take('pickFile', options.title, []) as string | undefined;
+  }
+
+  report(level: ReportLevel, message: string): void {
+    this.reported.push({ level, message });
   }
 }
 
