@@ -6,7 +6,7 @@ import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/ins
 import { registerNetworkCommands } from './commands/networks';
 import { reveal } from './views/reveal';
 import { registerVolumeCommands } from './commands/volumes';
-import { BackupScheduler } from './commands/volumes/backupScheduler';
+import { createBackupScheduler } from './commands/volumes/scheduleHost';
 import { recoverLeftoversOnConnect } from './commands/volumes/recoverLeftovers';
 import { type Prompts, SwitchablePrompts } from './commands/prompts';
 import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   mark('engines');
 
   // The schedule backs up the current engine's volumes; its rows show when they were last and are next backed up.
-  const scheduler = new BackupScheduler(store);
+  const scheduler = createBackupScheduler(store);
   subscriptions.push(scheduler);
   mark('scheduler');
   const explorer = createExplorer(engines, explorerSettings, (volume) => scheduler.timesOf(volume), subscriptions);
