@@ -83,7 +83,7 @@ function time(fn) {
 
 if (process.argv.includes('--huge')) {
   const { AnalysisWorker } = require(path.join(root, 'out/src/language/analysisWorker.js'));
-  const { MAX_ANALYSED_BYTES } = require(path.join(root, 'out/src/compose/analysisJob.js'));
+  const { MAX_ANALYSED_BYTES } = require(path.join(root, 'out/src/compose/analysisMessages.js'));
   let huge = generate(20000);
   while (Buffer.byteLength(huge) > MAX_ANALYSED_BYTES) huge = generate(Math.floor(20000 * MAX_ANALYSED_BYTES / Buffer.byteLength(huge)) - 10);
   /** Runs `work` while a 1 ms timer measures the longest gap between its ticks and samples the RSS. */

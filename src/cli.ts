@@ -8,7 +8,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { byteLength, MAX_ANALYSED_BYTES, tooLargeDiagnostic } from './compose/analysisJob';
+import { byteLength, MAX_ANALYSED_BYTES, tooLargeDiagnostic } from './compose/analysisMessages';
 import { analyze, type ComposeDiagnostic } from './compose/analyze';
 import { snapshotFromLists, type EngineSnapshot } from './compose/engineSnapshot';
 import { modelOf } from './compose/declarations';

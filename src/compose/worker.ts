@@ -4,7 +4,8 @@
  * (src/language/analysisWorker.ts) queues, supersedes, times out and restarts it.
  */
 import { parentPort } from 'node:worker_threads';
-import { runAnalysis, type AnalysisRequest } from './analysisJob';
+import { runAnalysis } from './analysisJob';
+import type { AnalysisRequest } from './analysisMessages';
 
 export interface WorkerJob {
   id: number;

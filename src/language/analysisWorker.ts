@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { failedDiagnostic, type AnalysisRequest, type AnalysisResult } from '../compose/analysisJob';
+import { failedDiagnostic, type AnalysisRequest, type AnalysisResult } from '../compose/analysisMessages';
 import type { WorkerJob, WorkerPiece, WorkerReply } from '../compose/worker';
 
 /** A job running longer than this is stopped (the target is 2 s for 10 MB; a loaded machine takes far longer). */

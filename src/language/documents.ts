@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { AnalysisRequest } from '../compose/analysisJob';
+import type { AnalysisRequest } from '../compose/analysisMessages';
 import type { Analysis, ComposeDiagnostic } from '../compose/analyze';
 import { engineData, type EngineData } from '../compose/engineSnapshot';
 import type { ComposeProject } from '../compose/project';

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ANALYSIS_FAILED_CODE, MAX_ANALYSED_BYTES, runAnalysis, TOO_LARGE_CODE } from '../../src/compose/analysisJob';
+import { runAnalysis } from '../../src/compose/analysisJob';
+import { ANALYSIS_FAILED_CODE, MAX_ANALYSED_BYTES, TOO_LARGE_CODE } from '../../src/compose/analysisMessages';
 import { engineData, snapshotFromData, snapshotFromLists } from '../../src/compose/engineSnapshot';
 import { AnalysisWorker } from '../../src/language/analysisWorker';
 
