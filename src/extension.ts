@@ -1,5 +1,6 @@
 /** Composition root: builds the engine client, the store and the adapters, and registers them. No logic. */
 import * as vscode from 'vscode';
+import { engineIdFrom } from './args';
 import { registerCommand } from './commands';
 import { computeSizes, configureEngine, groupByProject, refresh, showBuiltIns, sortBy } from './commands/explorer';
 import { INSPECT_SCHEME, InspectDocumentProvider, inspect } from './commands/inspect';
@@ -70,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const trustUnknownHostKey = hostKeyQuestion(prompts);
   const engines = new EngineSet((engine) => new EngineClient(engine.endpoint, { trustUnknownHostKey }), discover());
   const store = engines.primary;
-  const storeFor = (arg: unknown) => engines.storeFor(arg);
+  const storeFor = (arg: unknown) => engines.store(engineIdFrom(arg));
   subscriptions.push({ dispose: () => void engines.stop() });
   subscriptions.push(store.onDidFail((e) => log().error('engine', e instanceof Error ? e : new Error(String(e)))));
   mark('engines');

@@ -1,7 +1,7 @@
 /** Choose the current engine: the one palette commands and Compose checks use. */
 import type { EngineSet } from '../model/engines';
 import { localize } from '../l10n';
-import { engineIdFrom } from './args';
+import { engineIdFrom } from '../args';
 import type { Prompts } from './prompts';
 
 export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: unknown): Promise<string | undefined> {
@@ -29,7 +29,7 @@ export async function selectEngine(engines: EngineSet, prompts: Prompts, arg?: u
 /** Retry Connection: the engine of the row it was run from, else every engine that is not connected. */
 export function retryConnection(engines: EngineSet, arg?: unknown): void {
   if (engineIdFrom(arg) !== undefined) {
-    engines.storeFor(arg).retryNow();
+    engines.store(engineIdFrom(arg)).retryNow();
     return;
   }
   for (const { store } of engines.entries()) if (store.state.status !== 'connected') store.retryNow();

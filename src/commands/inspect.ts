@@ -45,7 +45,7 @@ export class InspectDocumentProvider implements vscode.TextDocumentContentProvid
     const type = uri.path.split('/')[1];
     const params = new URLSearchParams(uri.query);
     const id = params.get('id') ?? '';
-    const client = this.engines.storeFor({ engine: params.get('engine') ?? undefined }).client;
+    const client = this.engines.store(params.get('engine') ?? undefined).client;
     const raw = type === 'network' ? await client.inspectNetwork(id)
       : type === 'volume' ? await client.inspectVolume(id)
         : await client.inspectContainer(id);

@@ -55,10 +55,12 @@ export class EngineSet {
     }));
   }
 
-  /** The store a command acts on: the engine its tree node (or argument) names, else the current one. */
-  storeFor(arg?: unknown): EngineStore {
-    const id = arg && typeof arg === 'object' && 'engine' in arg ? (arg as { engine?: unknown }).engine : undefined;
-    return typeof id === 'string' && this.others.get(id) ? this.others.get(id)! : this.primary;
+  /**
+   * The store of the engine with this id, else the current one. What engine a command's argument names is
+   * src/args.ts's engineIdFrom.
+   */
+  store(engineId: string | undefined): EngineStore {
+    return engineId !== undefined && this.others.get(engineId) ? this.others.get(engineId)! : this.primary;
   }
 
   idOf(store: EngineStore): string | undefined {

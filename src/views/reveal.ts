@@ -1,4 +1,5 @@
 /** Reveal a network or volume in its tree (from Compose code lenses and hovers). */
+import { engineIdFrom } from '../args';
 import type { EngineSet } from '../model/engines';
 import type { Explorer } from './explorer';
 import { localize } from '../l10n';
@@ -11,7 +12,7 @@ export interface RevealArgs {
 
 export async function reveal(engines: EngineSet, explorer: Explorer, arg?: unknown): Promise<boolean> {
   const { kind, name } = (arg ?? {}) as Partial<RevealArgs>;
-  const store = engines.storeFor(arg);
+  const store = engines.store(engineIdFrom(arg));
   const engine = engines.idOf(store) ?? engines.currentId;
   if (!name || (kind !== 'network' && kind !== 'volume')) throw new Error(localize('Reveal needs a network or volume name.'));
   if (kind === 'network') {

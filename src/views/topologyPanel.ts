@@ -6,6 +6,7 @@
  * export are computed here from the model; the SVG export is drawn by the webview from its layout.
  */
 import * as vscode from 'vscode';
+import { engineIdFrom } from '../args';
 import { COMMAND } from '../ids';
 import type { EngineSet } from '../model/engines';
 import type { EngineStore } from '../model/store';
@@ -300,7 +301,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
 
   return {
     async show(arg?: unknown) {
-      const nextStore = engines.storeFor(arg);
+      const nextStore = engines.store(engineIdFrom(arg));
       scope = scopeOf(arg, nextStore);
       if (nextStore !== store || !storeSubscription) {
         storeSubscription?.dispose();

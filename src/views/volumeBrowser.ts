@@ -11,6 +11,7 @@ import { downloadInto } from '../browse/download';
 import { ArchiveBrowseError, type ArchiveIndex, indexArchive, readArchiveFile } from '../browse/archiveSource';
 import type { Readable } from 'node:stream';
 import * as path from 'node:path';
+import { archiveFrom, engineIdFrom, givenArgs } from '../args';
 import { COMMAND, CONTEXT, SETTING, SETTING_SECTION, VIEW } from '../ids';
 import { localize } from '../l10n';
 import type { EngineSet } from '../model/engines';
@@ -374,7 +375,7 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
     async browse(arg) {
       const a = (arg ?? {}) as { name?: unknown; engine?: unknown };
       const volume = typeof a.name === 'string' ? a.name : undefined;
-      const store = engines.storeFor(arg);
+      const store = engines.store(engineIdFrom(arg));
       const entry = engines.entries().find((e) => e.store === store)!;
       if (!volume) throw new Error(localize('Browse Files needs a volume: run it from a volume in the Volumes view.'));
       if (!store.volume(volume) && store.listed('volumes')) throw new Error(localize('There is no volume {0} on {1}.', volume, store.client.label));
@@ -394,8 +395,7 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       await view.reveal(root, { focus: true, select: true, expand: true }).then(undefined, () => undefined);
     },
     async browseBackup(arg) {
-      const given = arg && typeof arg === 'object' && typeof (arg as { archive?: unknown }).archive === 'string' ? (arg as { archive: string }).archive : undefined;
-      const file = given ?? await prompts.pickFile({
+      const file = archiveFrom(arg) ?? await prompts.pickFile({
         title: localize('Backup to browse'), openLabel: localize('Browse'),
         filters: volumeArchiveFilters(),
       });
@@ -414,8 +414,8 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
     },
     async stop(arg) {
       // Remove Volume passes the helper container that holds the volume: the session whose helper it is ends.
-      const helper = arg && typeof arg === 'object' && typeof (arg as { helperContainer?: unknown }).helperContainer === 'string'
-        ? (arg as { helperContainer: string }).helperContainer : undefined;
+      const helperContainer = givenArgs<{ helperContainer: unknown }>(arg)?.helperContainer;
+      const helper = typeof helperContainer === 'string' ? helperContainer : undefined;
       const node = helper !== undefined ? await sessions.byHelper(helper).then((p) => p && { kind: 'root' as const, ...p }) : nodeOf(arg, tree);
       if (!node) return;
       tree.roots = tree.roots.filter((r) => !(r.engineId === node.engineId && r.volume === node.volume));

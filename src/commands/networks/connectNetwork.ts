@@ -8,7 +8,7 @@ import { checkAliases, checkConnectable, checkStaticAddress } from '../../model/
 import type { EngineStore } from '../../model/store';
 import type { ContainerModel, NetworkModel } from '../../model/types';
 import { localize } from '../../l10n';
-import { containerFrom, givenArgs, networkFrom } from '../args';
+import { containerFrom, givenArgs, networkFrom } from '../../args';
 import { pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

@@ -11,7 +11,7 @@ import {
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { COMMAND } from '../../ids';
-import { givenArgs } from '../args';
+import { givenArgs } from '../../args';
 import type { Prompts } from '../prompts';
 
 const TITLE = () => localize('Create Network');

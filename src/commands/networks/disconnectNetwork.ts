@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
-import { containerFrom, givenArgs, networkFrom } from '../args';
+import { containerFrom, givenArgs, networkFrom } from '../../args';
 import { pickContainers, pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

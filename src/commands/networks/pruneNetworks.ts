@@ -10,7 +10,7 @@ import { EngineError } from '../../engine/errors';
 import { networkPrunePreview } from '../../model/prune/networks';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
-import { givenArgs } from '../args';
+import { givenArgs } from '../../args';
 import type { ProtectedResourcesProvider } from '../protection';
 import type { Prompts } from '../prompts';
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { isRemovable } from '../../model/networkRules';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
-import { givenArgs, networkFrom } from '../args';
+import { givenArgs, networkFrom } from '../../args';
 import { pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
 

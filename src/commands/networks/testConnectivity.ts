@@ -7,7 +7,7 @@ import { type ConnectivityResult, testConnectivity as runTest } from '../../mode
 import type { EngineStore } from '../../model/store';
 import { log } from '../../log';
 import { localize } from '../../l10n';
-import { containerFrom, givenArgs } from '../args';
+import { containerFrom, givenArgs } from '../../args';
 import { pickContainers } from '../pick';
 import type { Prompts } from '../prompts';
 

@@ -14,7 +14,7 @@ import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { backupFolder, backupFormat } from '../../config';
-import { givenArgs, volumeNamesFrom } from '../args';
+import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickBackupFolder, pickVolumes } from '../pick';
 import { askPause } from './pause';
 import { sizeLookup, withTransferProgress } from './progress';

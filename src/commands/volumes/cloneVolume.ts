@@ -9,7 +9,7 @@ import type { EngineStore } from '../../model/store';
 import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { givenArgs, volumeNamesFrom } from '../args';
+import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickVolumes } from '../pick';
 import { askPause } from './pause';
 import { sizeLookup, withTransferProgress } from './progress';

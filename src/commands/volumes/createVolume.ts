@@ -11,7 +11,7 @@ import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../.
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { givenArgs } from '../args';
+import { givenArgs } from '../../args';
 
 const TITLE = () => localize('Create Volume');
 

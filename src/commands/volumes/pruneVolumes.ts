@@ -14,7 +14,7 @@ import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
 import type { ProtectedResourcesProvider } from '../protection';
 import type { Prompts } from '../prompts';
-import { givenArgs } from '../args';
+import { givenArgs } from '../../args';
 
 export interface PruneArgs {
   include: 'anonymous' | 'named' | 'all';

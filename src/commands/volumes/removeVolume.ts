@@ -11,7 +11,7 @@ import type { EngineStore } from '../../model/store';
 import { formatBytes } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
-import { givenArgs, volumeNamesFrom } from '../args';
+import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickVolumes } from '../pick';
 
 export interface RemoveResult {

@@ -18,7 +18,7 @@ import { formatBytes, formatDate, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { backupFolder } from '../../config';
-import { archiveFrom, givenArgs, volumeNamesFrom } from '../args';
+import { archiveFrom, givenArgs, volumeNamesFrom } from '../../args';
 import { withTransferProgress } from './progress';
 import { volumeArchiveFilters } from '../../dialogs';
 

@@ -18,7 +18,7 @@ import type { Prompts } from '../prompts';
 import type { BackupScheduler } from '../../backup/scheduler';
 import { scheduleState } from './scheduleHost';
 import { backupFolder } from '../../config';
-import { givenArgs, volumeNamesFrom } from '../args';
+import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickBackupFolder, volumeDescription } from '../pick';
 import { sizeLookup, withTransferProgress } from './progress';
 

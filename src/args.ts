@@ -2,10 +2,11 @@
  * Turning a command's argument into what it acts on. A command is called with a tree row (it has a `kind`), with
  * the tree's multi-selection, with a name or id, or with an argument object (from a test, a quick fix, another
  * extension: `{ network, containers }`, `{ archive, volume }`, …). One resolver per resource (volume, network,
- * container, backup file, engine) and one test of "is this an argument object?".
+ * container, backup file, engine) and one test of "is this an argument object?", shared by the commands and the
+ * views (the volume browser, the topology panel), so it lives at src/.
  */
-import type { EngineStore } from '../model/store';
-import type { ContainerModel, NetworkModel } from '../model/types';
+import type { EngineStore } from './model/store';
+import type { ContainerModel, NetworkModel } from './model/types';
 
 /**
  * The argument object a command was called with (not a tree row, a list or a name), when it has every key in
