@@ -5,7 +5,6 @@
  * paused for a consistent copy. Progress shows bytes and rate; Cancel stops and removes the partial file.
  */
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import { backupVolume as backup, type BackupResult } from '../../backup/backup';
 import type { BackupFormat } from '../../backup/formats';
 import { volumeExists } from '../../engine/volumes';
@@ -16,6 +15,9 @@ import type { Prompts } from '../prompts';
 import { backupFolder, backupFormat } from '../../config';
 import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickBackupFolder, pickVolumes } from '../pick';
+import { userMessage } from '../index';
+import { EngineError } from '../../engine/errors';
+import { invokedRows, type ItemOutcome, ofKind, outcomeReport, rowLabel, skippedText, splitRows } from '../../selection';
 import { askPause } from './pause';
 import { sizeLookup, withTransferProgress } from './progress';
 
@@ -30,7 +32,17 @@ export interface BackupArgs {
 /** `dnv.volume.backup`: the results, one per volume backed up. */
 export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<BackupResult[] | undefined> {
   const given = givenArgs<BackupArgs>(arg);
-  let volumes = volumeNamesFrom(store, arg, selection);
+  const rows = invokedRows(arg, selection);
+  let volumes: string[];
+  let skipped = '';
+  if (rows) {
+    // Volume rows and Compose project rows (the project's volumes, as the project row's own menu does); not
+    // container rows or ranges that a selection swept in, nor rows of another engine.
+    const split = splitRows(rows, ofKind('volume', 'project'));
+    volumes = [...new Set(split.taken.flatMap((row) => volumeNamesFrom(store, row)))];
+    skipped = skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize);
+    if (!volumes.length) throw new Error(localize('No volume to back up. {0}', skipped));
+  } else volumes = volumeNamesFrom(store, arg, selection);
   if (!volumes.length && !given) volumes = await pickVolumes(store, prompts, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
   if (!volumes.length) return undefined;
   for (const v of volumes) if (!await volumeExists(store.client, v)) throw new Error(localize('No volume {0} on this engine.', v));
@@ -38,33 +50,52 @@ export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: 
   const folder = given?.folder ?? backupFolder() ?? await pickBackupFolder(prompts, localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
   if (!folder) return undefined;
   const { format, fellBack } = backupFormat(given?.format);
-  if (fellBack) void vscode.window.showWarningMessage(localize('This editor\'s runtime (Node {0}) has no zstd: writing .tar.gz instead of .tar.zst.', process.versions.node));
+  if (fellBack) prompts.report('warning', localize('This editor\'s runtime (Node {0}) has no zstd: writing .tar.gz instead of .tar.zst.', process.versions.node));
   const writers = await askPause(store, prompts, volumes, given?.pause, localize('backup'));
   if (!writers) return undefined;
 
+  // One after the other (they share the engine's disk and this thread's compression); a failure is that
+  // volume's outcome, not the end of the run. Cancel stops the run: the rest are reported as not started.
   const results: BackupResult[] = [];
+  const outcomes: ItemOutcome[] = [];
   const title = volumes.length === 1 ? localize('Backing up {0}', volumes[0]) : localize('Backing up {0} volumes', volumes.length);
   const sizeOf = sizeLookup(store, volumes);
+  const describe = (r: BackupResult) => localize('→ {0}, {1}, {2} files, {3}', r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, formatSeconds(r.manifest.durationMs));
   await withTransferProgress(title, async (signal, progress) => {
     for (const [index, volume] of volumes.entries()) {
-      results.push(await backup(store.client, {
-        volume, folder, format, signal,
-        pause: (writers.get(volume) ?? []).map((w) => w.id),
-        onProgress: (p) => progress.report({ ...p, total: p.total ?? sizeOf(volume) }, { index, count: volumes.length }),
-      }));
+      if (signal.aborted) {
+        outcomes.push({ name: volume, status: 'notRun' });
+        continue;
+      }
+      try {
+        const result = await backup(store.client, {
+          volume, folder, format, signal,
+          pause: (writers.get(volume) ?? []).map((w) => w.id),
+          onProgress: (p) => progress.report({ ...p, total: p.total ?? sizeOf(volume) }, { index, count: volumes.length }),
+        });
+        results.push(result);
+        outcomes.push({ name: volume, status: 'done', detail: describe(result) });
+      } catch (e) {
+        // One volume asked for: its error is the command's, as it always was.
+        if (volumes.length === 1) throw e;
+        const cancelled = e instanceof EngineError && e.kind === 'cancelled';
+        outcomes.push({ name: volume, status: cancelled ? 'notRun' : 'failed', detail: cancelled ? localize('cancelled') : userMessage(e) });
+      }
     }
   });
+  if (!results.length && outcomes.every((o) => o.status === 'notRun')) return undefined;
 
-  const describe = (r: BackupResult) => localize('{0} → {1} ({2}, {3} files, {4})', r.manifest.volume.name, r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, formatSeconds(r.manifest.durationMs));
   const paused = [...new Set(results.flatMap((r) => r.manifest.paused))].length;
   const pausedText = (paused ? ` ${localize('{0} container(s) were paused during the copy and resumed.', paused)}` : '')
     + (store.client.isPodman ? ` ${localize('Podman reads every file as owned by root: the archive keeps contents, modes, times and links, not owners.')}` : '');
-  void vscode.window.showInformationMessage(results.length === 1
-    ? localize('Backed up {0}.', describe(results[0])) + pausedText
-    : localize('Backed up {0} volumes to {1}: {2}.', results.length, folder, results.map(describe).join('; ')) + pausedText);
+  const report = [
+    outcomeReport(outcomes, { done: localize('Backed up {0}.'), refused: localize('Refused: {0}.'), failed: localize('Failed: {0}.'), notRun: localize('Not backed up: {0}.') }, localize),
+    skipped,
+  ].filter(Boolean).join(' ') + pausedText;
+  prompts.report(outcomes.some((o) => o.status !== 'done') ? (results.length ? 'warning' : 'error') : skipped ? 'warning' : 'info', report);
   for (const r of results) {
     const warning = unrestorableWarning(r);
-    if (warning) void vscode.window.showWarningMessage(warning);
+    if (warning) prompts.report('warning', warning);
   }
   return results;
 }

@@ -13,6 +13,7 @@ import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickVolumes } from '../pick';
+import { invokedRows, type ItemOutcome, ofKind, outcomeReport, rowLabel, skippedText, splitRows, type TreeRow } from '../../selection';
 
 export interface RemoveResult {
   removed: string[];
@@ -33,10 +34,27 @@ function onlyBrowsedHere(users: VolumeUserInfo[]): boolean {
   return users.length > 0 && users.every((u) => u.browser === 'here');
 }
 
+/**
+ * The volumes of the tree rows the command was invoked on (the clicked row, or the selection that holds it) and
+ * what it leaves out. Only volume rows: a Compose project's group row or a container row swept into a selection
+ * must not turn into volumes to delete.
+ */
+function volumesOfRows(store: EngineStore, rows: TreeRow[]): { names: string[]; skipped: string } {
+  const split = splitRows<TreeRow & { name: string }>(rows, ofKind('volume'));
+  return {
+    names: [...new Set(split.taken.map((r) => r.name))],
+    skipped: skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize),
+  };
+}
+
 /** `dnv.volume.remove` */
 export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<RemoveResult | undefined> {
   const given = givenArgs<{ names: string[] }>(arg);
-  let names = volumeNamesFrom(store, arg, selection);
+  const rows = invokedRows(arg, selection);
+  const fromRows = rows ? volumesOfRows(store, rows) : undefined;
+  const skipped = fromRows?.skipped ?? '';
+  let names = fromRows?.names ?? volumeNamesFrom(store, arg, selection);
+  if (fromRows && !names.length) throw new Error(localize('No volume to remove. {0}', skipped));
   if (!names.length && !given) names = await pickVolumes(store, prompts, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];
   if (!names.length) return undefined;
 
@@ -56,9 +74,9 @@ export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: u
 
   if (!free.length && !given) {
     const only = result.refused[0];
-    throw new Error(result.refused.length === 1
+    throw new Error([result.refused.length === 1
       ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', only.name, only.users!.length, usersText(only.users!))
-      : localize('None of these volumes was removed: {0}.', result.refused.map((r) => `${r.name} (${r.reason})`).join('; ')));
+      : localize('None of these volumes was removed: {0}.', result.refused.map((r) => `${r.name} (${r.reason})`).join('; ')), skipped].filter(Boolean).join(' '));
   }
   if (free.length) {
     const sizes = free.map((n) => store.usageOf(n)?.size).filter((s): s is number => s !== undefined && s >= 0);
@@ -69,6 +87,7 @@ export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: u
       '', ...free,
       ...(open.length ? ['', localize('Open in the volume browser, which closes them first (its view and their files\' editors): {0}', open.join(', '))] : []),
       ...(result.refused.length ? ['', localize('Kept, in use: {0}', result.refused.map((r) => `${r.name} (${usersText(r.users ?? [])})`).join('; '))] : []),
+      ...(skipped ? ['', skipped] : []),
     ].join('\n');
     const answer = await prompts.confirm(
       free.length === 1 && open.length === 1
@@ -97,14 +116,19 @@ export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: u
     }
   });
 
-  const refusedText = result.refused.map((r) => `${r.name} (${r.reason})`).join('; ');
+  // One report for the whole run, one clause per outcome, so each item's fate is read where the user looks.
+  const outcomes: ItemOutcome[] = [
+    ...result.removed.map((name): ItemOutcome => ({ name, status: 'done' })),
+    ...result.refused.map((r): ItemOutcome => ({ name: r.name, status: r.users ? 'refused' : 'failed', detail: r.reason })),
+  ];
+  const report = [outcomeReport(outcomes, {
+    done: localize('Removed {0}.'), refused: localize('Not removed: {0}.'), failed: localize('Failed: {0}.'), notRun: localize('Not started: {0}.'),
+  }, localize), skipped].filter(Boolean).join(' ');
   if (result.refused.length && !result.removed.length) {
     throw new Error(result.refused.length === 1 && result.refused[0].users
-      ? localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', result.refused[0].name, result.refused[0].users.length, usersText(result.refused[0].users))
-      : localize('No volume was removed: {0}.', refusedText));
+      ? [localize('Volume {0} is in use by {1} container(s): {2}. It was not removed.', result.refused[0].name, result.refused[0].users.length, usersText(result.refused[0].users)), skipped].filter(Boolean).join(' ')
+      : localize('No volume was removed. {0}', report));
   }
-  const message = result.removed.length === 1 ? localize('Removed volume {0}.', result.removed[0]) : localize('Removed {0} volumes.', result.removed.length);
-  if (result.refused.length) void vscode.window.showWarningMessage(`${message} ${localize('Not removed: {0}.', refusedText)}`);
-  else void vscode.window.showInformationMessage(message);
+  prompts.report(result.refused.length || skipped ? 'warning' : 'info', report);
   return result;
 }
