@@ -21,7 +21,7 @@ export function registerNetworkCommands(storeFor: (arg: unknown) => EngineStore,
     registerCommand(COMMAND.createNetwork, (arg) => createNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.connectNetwork, (arg) => connectNetwork(storeFor(arg), prompts, arg)),
     registerCommand(COMMAND.disconnectNetwork, (arg) => disconnectNetwork(storeFor(arg), prompts, arg)),
-    registerCommand(COMMAND.removeNetwork, (arg) => removeNetwork(storeFor(arg), prompts, arg)),
+    registerCommand(COMMAND.removeNetwork, (arg, selection) => removeNetwork(storeFor(arg), prompts, arg, selection)),
     registerCommand(COMMAND.pruneNetworks, (arg) => pruneNetworks(storeFor(arg), prompts, protectedResources, arg)),
     registerCommand(COMMAND.testConnectivity, (arg) => testConnectivity(storeFor(arg), prompts, arg)),
   );
