@@ -104,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(COMMAND.sortByCreated, sortBy('created')),
     registerCommand(COMMAND.computeSizes, () => Promise.all(engines.entries().filter((e) => e.store.loaded).map((e) => computeSizes(e.store)))),
     registerCommand(COMMAND.reveal, (arg) => reveal(engines, explorer, arg)),
-    registerCommand(COMMAND.showTopology, (arg) => topology.show(arg)),
+    registerCommand(COMMAND.showTopology, (arg, selection) => topology.show(arg, selection)),
     registerCommand(COMMAND.browseVolume, (arg) => volumeBrowser.browse(arg)),
     registerCommand(COMMAND.downloadVolumeFile, (arg) => volumeBrowser.download(arg)),
     registerCommand(COMMAND.compareVolumeFile, (arg) => volumeBrowser.compareWithFile(arg)),

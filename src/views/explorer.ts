@@ -55,8 +55,9 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
   const volumesEngineTree = new EngineTree<VolumeNode, VolumesTreeProvider>(engines, (s) => new VolumesTreeProvider(s, settings, s === engines.primary, s === engines.primary ? scheduleTimes : noScheduleTimes));
   const networksTree = networksEngineTree.treeOf(store);
   const volumesTree = volumesEngineTree.treeOf(store);
-  const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksEngineTree, showCollapseAll: true });
-  const volumesView = vscode.window.createTreeView(VIEW.volumes, { treeDataProvider: volumesEngineTree, showCollapseAll: true });
+  // Several rows at once (Ctrl/Shift-click): remove, back up and topology act on the selection (src/selection.ts).
+  const networksView = vscode.window.createTreeView(VIEW.networks, { treeDataProvider: networksEngineTree, showCollapseAll: true, canSelectMany: true });
+  const volumesView = vscode.window.createTreeView(VIEW.volumes, { treeDataProvider: volumesEngineTree, showCollapseAll: true, canSelectMany: true });
   subscriptions.push(networksEngineTree, volumesEngineTree, networksView, volumesView);
 
   const setContext = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);

@@ -18,6 +18,7 @@ import { networkLookup, reachableFrom } from '../model/topology/reachability';
 import type { Explorer } from './explorer';
 import { localize } from '../l10n';
 import { type Disposable } from '../model/events';
+import { invokedRows, ofKind, rowLabel, skippedText, splitRows, type TreeRow } from '../selection';
 
 /** What the webview last reported, for the extension-host tests. */
 export interface TopologyPanelState {
@@ -33,7 +34,10 @@ export interface TopologyPanelState {
 }
 
 export interface TopologyPanelApi {
-  show(arg?: unknown): Promise<void>;
+  /** `selection`: the tree's selected rows, as VS Code passes them to a context-menu command. */
+  show(arg?: unknown, selection?: unknown): Promise<void>;
+  /** What the panel's status line says about rows of a selection it did not draw ('' when none). */
+  note(): string;
   /** Undefined while no panel is open or it has not drawn yet. */
   state(): TopologyPanelState | undefined;
   /** Sends the webview the keys a user would press (for tests): '+', '-', '0', 'ArrowLeft', ... */
@@ -83,6 +87,23 @@ function scopeOf(arg: unknown, store: EngineStore): PanelScope {
   return { kind: 'engine' };
 }
 
+/**
+ * Several rows selected in the Networks view: their networks and containers as one selection scope, and a
+ * sentence for the rows left out (Compose project groups, rows of another engine), shown in the panel's status
+ * line. Undefined when the command was not run on a multi-selection: the single-row scopes apply as before.
+ */
+function selectionScopeOf(arg: unknown, selection: unknown, store: EngineStore): { scope: PanelScope; note: string } | undefined {
+  const rows = invokedRows(arg, selection);
+  if (!rows || rows.length < 2) return undefined;
+  const split = splitRows(rows, ofKind('network', 'member'));
+  const names = split.taken.map((row) => {
+    const r = row as TreeRow & { id?: string; containerId?: string };
+    return r.kind === 'network' ? store.network(r.id ?? '')?.name : store.container(r.containerId ?? '')?.name;
+  }).filter((n): n is string => Boolean(n));
+  const note = skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a network or container'), localize);
+  return { scope: names.length ? { kind: 'selection', names: [...new Set(names)].sort() } : { kind: 'engine' }, note };
+}
+
 /** A Compose file (from the Explorer or the editor): its project as declared, compared with the engine. */
 type PanelScope = TopologyScope | { kind: 'compose'; file: string };
 
@@ -100,6 +121,8 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
   let panel: vscode.WebviewPanel | undefined;
   let store: EngineStore = engines.primary;
   let scope: PanelScope = { kind: 'engine' };
+  /** Rows of the last multi-selection that are not drawn, and why (see selectionScopeOf). */
+  let note = '';
   let graph: TopologyGraph | undefined;
   const expanded = new Set<string>();
   let state: TopologyPanelState | undefined;
@@ -154,7 +177,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
       graph = buildTopology(source, { scope, expanded: [...expanded] });
     }
     contexts = contextsOf(graph);
-    post({ type: 'graph', graph, contexts, labels: { empty: problem || localize('Nothing to show: no networks or containers in this scope.'), collapsed: graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '' } });
+    post({ type: 'graph', graph, contexts, labels: { empty: problem || localize('Nothing to show: no networks or containers in this scope.'), collapsed: [graph.hiddenContainers ? localize('{0} containers are grouped: press Enter on a group to open it.', graph.hiddenContainers) : '', note].filter(Boolean).join(' ') } });
     if (selected) sendReach(selected);
   };
   // Engine events come in bursts (compose up): one redraw per burst.
@@ -171,6 +194,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
   const narrow = () => {
     const name = selected?.startsWith('ctr:') ? selected.slice(4) : undefined;
     const container = name ? store.containers().find((c) => c.name === name) : undefined;
+    note = '';
     if (selected?.startsWith('net:')) scope = { kind: 'network', name: selected.slice(4) };
     else if (container) {
       const answer = reachableFrom(container, store.containers(), networkLookup(store.networks()));
@@ -300,9 +324,11 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
   subscriptions.push(vscode.workspace.onDidSaveTextDocument((doc) => { if (scope.kind === 'compose' && doc.uri.fsPath === scope.file) schedule(); }));
 
   return {
-    async show(arg?: unknown) {
+    async show(arg?: unknown, selection?: unknown) {
       const nextStore = engines.store(engineIdFrom(arg));
-      scope = scopeOf(arg, nextStore);
+      const fromSelection = selectionScopeOf(arg, selection, nextStore);
+      scope = fromSelection?.scope ?? scopeOf(arg, nextStore);
+      note = fromSelection?.note ?? '';
       if (nextStore !== store || !storeSubscription) {
         storeSubscription?.dispose();
         store = nextStore;
@@ -318,6 +344,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
       if (panel) panel.title = scopeTitle(scope);
     },
     state: () => state,
+    note: () => note,
     press: (key) => post({ type: 'press', key }),
     select: (id) => post({ type: 'press', key: 'Enter', id }),
     mermaid: () => (graph ? toMermaidMarkdown(graph, { title: scopeTitle(scope) }) : undefined),
