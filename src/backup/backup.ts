@@ -23,7 +23,7 @@ import { archiveFileName } from './archiveName';
 import { type BackupManifest, MANIFEST_KIND, manifestPathFor, type UnrestorableEntries } from './manifest';
 import { keepRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, pipelineError, type ProgressListener } from './streams';
-import { pauseWhile } from './pause';
+import { pauseWhile } from './pauseWriters';
 
 export interface BackupOptions {
   volume: string;

@@ -10,7 +10,7 @@ import { EngineError } from '../engine/errors';
 import { archiveLayout, withHelper } from './helper';
 import { ByteMeter, isAbort, pipelineError, type ProgressListener } from './streams';
 import { createVolume, type VolumeSpec } from '../engine/volumes';
-import { pauseWhile } from './pause';
+import { pauseWhile } from './pauseWriters';
 
 export interface CloneOptions {
   source: string;

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { createPauseRecord, emptyImage } from '../../src/backup/helper';
 import { HELPER_KIND, HELPER_LABEL, type HelperOwner, OWNER_LABEL, PAUSED_LABEL } from '../../src/engine/helperLabels';
 import { DAY_MS, recoverStaleHelpers } from '../../src/backup/recovery';
-import { pauseWhile } from '../../src/backup/pause';
+import { pauseWhile } from '../../src/backup/pauseWriters';
 import { volumeUsers } from '../../src/engine/volumes';
 import { EngineClient } from '../../src/engine/client';
 import { resolveEndpoint } from '../../src/engine/connection';
