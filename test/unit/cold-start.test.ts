@@ -112,6 +112,36 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
     volumes.dispose();
   });
 
+  test('the container list is asked once the volume list is in (the networks list first)', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listVolumes');
+    const store = new EngineStore(engine.client, { ...FAST, volumesHeadStartMs: 60_000 });
+    stores.push(store);
+    store.start();
+    await until('the volume list asked', () => engine.calls.listVolumes === 1);
+    assert.equal(store.listed('networks'), true, 'the networks list came first');
+    await sleep(50);
+    assert.equal(engine.calls.listContainers ?? 0, 0, `no container list while the volume list is out: ${engine.log.join(' ')}`);
+    release();
+    await until('all three listed', () => store.listed('networks') && store.listed('volumes') && store.listed('containers'));
+  });
+
+  test('a slow volume list holds the container list back for its head start only', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listVolumes');
+    const store = new EngineStore(engine.client, { ...FAST, volumesHeadStartMs: 20 });
+    stores.push(store);
+    const networks = new NetworksTreeProvider(store, () => SETTINGS);
+    store.start();
+    await until('containers listed while the volume list is still out', () => store.listed('containers'));
+    assert.equal(store.listed('volumes'), false);
+    const [network] = networks.getChildren();
+    assert.equal(networks.getChildren(network).length, 1, 'the network shows its member');
+    release();
+    await until('volumes listed', () => store.listed('volumes'));
+    networks.dispose();
+  });
+
   test('the Volumes view does not wait for a slow container list', async () => {
     const engine = engineWith(1);
     const release = engine.hold('listContainers');
