@@ -173,4 +173,32 @@ suite('Volumes view in ranges (scripted fake engine, 10,000 volumes)', () => {
       assert.equal(tree.getChildren(target).length, 250);
     });
   }
+
+  test('the root asked again while the set of volumes is the same is not sorted again; a new volume is there', async () => {
+    const engine = new FakeEngine();
+    for (let i = 0; i < 2_000; i++) engine.volumes.set(`v${i}`, { Name: `v${i}`, Driver: 'local' } as EngineVolume);
+    const discovered: DiscoveredEngine[] = [{ id: 'fake', preferred: true, endpoint: { label: engine.label } as DiscoveredEngine['endpoint'] }];
+    set = new EngineSet(() => engine.client, discovered, { coalesceMs: 10, initialBackoffMs: 5, maxBackoffMs: 20 });
+    const settings: ExplorerSettings = { showBuiltIns: true, groupByProject: false, sortBy: 'name', groupAbove: 0 };
+    tree = new EngineTree<VolumeNode, VolumesTreeProvider>(set, (s) => new VolumesTreeProvider(s, () => settings, false));
+    set.start();
+    await until('loaded', () => set!.primary.loaded, 5000);
+    // Every sort starts from the store's list: count those.
+    const store = set.primary;
+    const volumes = store.volumes.bind(store);
+    let walked = 0;
+    store.volumes = () => { walked++; return volumes(); };
+    assert.equal(tree.getChildren().length, 2_000);
+    const afterFirst = walked;
+    assert.ok(afterFirst <= 1);
+    // The workbench asks again (the view shown again, a container's change redrawn): the same volumes.
+    assert.equal(tree.getChildren().length, 2_000);
+    assert.equal(walked, afterFirst, 'the same volumes: the sorted list is reused');
+
+    engine.volumes.set('v1000a', { Name: 'v1000a', Driver: 'local' } as EngineVolume);
+    engine.emit({ Type: 'volume', Action: 'create', Actor: { ID: 'v1000a', Attributes: {} } });
+    await until('the new volume listed', () => tree!.getChildren().length === 2_001, 5000);
+    const rows = tree.getChildren().map((n) => (n.kind === 'volume' ? n.name : ''));
+    assert.equal(rows[rows.indexOf('v1000') + 1], 'v1000a', 'in its place');
+  });
 });
