@@ -6,6 +6,8 @@
 //
 // Shots: networks.png (a network expanded with its containers), tooltip.png (hover on a network),
 // inspect.png (the read-only JSON of a network), grouped.png (Group by Compose Project), volumes.png,
+// volume-multi-menu.png (the menu of three selected volumes: no single-row actions), volume-multi-remove.png
+// (three volumes selected, one in use: the one confirmation of Remove Volume…),
 // volume-menu.png (right-click on a volume), backup-progress.png (a backup with bytes and rate),
 // restore-picker.png (Restore on a volume: its backups in the backup folder), backup-schedule.png (Schedule
 // Volume Backups…: how often),
@@ -38,7 +40,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'topology-hc', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'volume-files-hc', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-multi-menu', 'volume-multi-remove', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'topology-hc', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'volume-files-hc', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -259,6 +261,40 @@ try {
     await volumes.filter({ hasText: 'Anonymous volumes' }).first().click();
     await volumes.filter({ hasText: '/tmp/cache' }).first().waitFor({ state: 'detached', timeout: 1000 }).catch(() => {});
   });
+  // Three volumes Ctrl-clicked in the real tree, one of them in use, and the menu of one of them.
+  const menuOnThree = async () => {
+    quiet('volume', 'create', 'dnvtest-vol-media');
+    const rows = ['dnvtest-cache', 'dnvtest-uploads', 'dnvtest-vol-media'].map((name) => volumes.filter({ hasText: name }).first());
+    for (const row of rows) await row.waitFor({ timeout: 10000 });
+    await rows[0].click();
+    for (const row of rows.slice(1)) await row.click({ modifiers: ['Control'] });
+    await rows[2].click({ button: 'right' });
+    const item = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Remove Volume…' }).first();
+    await item.waitFor({ timeout: 10000 });
+    return item;
+  };
+  await shot(page, 'volume-multi-menu', async () => {
+    // What acts on the selection stays (Back Up, Schedule, Remove); what would act on the clicked row alone goes.
+    await menuOnThree();
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Back Up Volume…' }).first().waitFor({ timeout: 5000 });
+    for (const single of ['Restore Volume from Archive…', 'Clone Volume…', 'Browse Files', 'Inspect']) {
+      if (await page.locator('.context-view .monaco-menu .action-label', { hasText: single }).count()) throw new Error(`${single} is in the menu of a multi-selection`);
+    }
+  }, { keepMouse: true });
+  if (selected('volume-multi-menu')) await page.keyboard.press('Escape');
+  await shot(page, 'volume-multi-remove', async () => {
+    // Remove Volume… on the three: one modal for the set, naming what goes and what is kept. Cancelled: nothing
+    // is removed.
+    const item = await menuOnThree();
+    await item.hover();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-dialog-box', { hasText: 'Remove 2 volumes' }).filter({ hasText: 'Kept, in use: dnvtest-uploads' }).first().waitFor({ timeout: 20000 });
+  });
+  if (selected('volume-multi-remove') || selected('volume-multi-menu')) {
+    await page.keyboard.press('Escape');
+    // One row selected again, so the next shots' menus are a single row's.
+    await volumes.filter({ hasText: 'dnvtest-cache' }).first().click();
+  }
   await shot(page, 'volume-menu', async () => {
     // A volume big enough (about 600 MB of log-like text) for its backup to be seen in progress.
     docker('run', '--rm', '-v', 'dnvtest-vol-media:/data', IMAGE, 'sh', '-c',
