@@ -59,6 +59,7 @@ export interface ServiceDecl {
   links: Ref[];
   volumesFrom: Ref[];
   configs: Ref[];
+  /** The service's secrets, then its build's secrets. */
   secrets: Ref[];
   containerName?: TextAt;
   /** `extends: { service: ..., file: ... }` with a file: the other file's definitions are not known here. */
@@ -172,6 +173,14 @@ function namesOf(node: CNode | undefined, longKey?: string): Ref[] {
   return refs.length > 0 ? refs.slice() : refs;
 }
 
+/** `secrets` of the service and of its `build` (compose-go checkConsistency: "refers to undefined build secret"). */
+function serviceSecrets(node: CMap | undefined): Ref[] {
+  const own = namesOf(child(node, 'secrets'), 'source');
+  const build = child(node, 'build');
+  const forBuild = isMapNode(build) ? namesOf(child(build, 'secrets'), 'source') : [];
+  return forBuild.length === 0 ? own : own.concat(forBuild);
+}
+
 function serviceOf(e: CEntry): ServiceDecl {
   const node = isMapNode(e.value) ? e.value : undefined;
   const networksEntry = entry(node, 'networks');
@@ -204,7 +213,7 @@ function serviceOf(e: CEntry): ServiceDecl {
     links,
     volumesFrom,
     configs: namesOf(child(node, 'configs'), 'source'),
-    secrets: namesOf(child(node, 'secrets'), 'source'),
+    secrets: serviceSecrets(node),
     containerName: textAt(child(node, 'container_name')),
     extendsFile: isMapNode(ext) && child(ext, 'file') !== undefined,
   };

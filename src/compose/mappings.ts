@@ -80,7 +80,8 @@ export function parsePortString(raw: string): PortResult {
   if (typeof container === 'string') return { ok: false, error: `${container} in "${text}".` };
   let host: PortRange | undefined;
   if (hostText) {
-    const h = parseRange(hostText, 'Host port', false);
+    // Host port 0 asks the engine for a free port, as docker run -p 0:80 does (compose-go parses it as any port).
+    const h = parseRange(hostText, 'Host port', true);
     if (typeof h === 'string') return { ok: false, error: `${h} in "${text}".` };
     host = h;
     const hostLen = h.end - h.start;
@@ -118,7 +119,7 @@ export function parsePortNode(node: CNode, resolve: (text: string) => string | u
   if (typeof container === 'string') return { ok: false, error: `${container}.` };
   let host: PortRange | undefined;
   if (published) {
-    const h = parseRange(published, 'Published port', false);
+    const h = parseRange(published, 'Published port', true);
     if (typeof h === 'string') return { ok: false, error: `${h}.` };
     host = h;
   }
@@ -145,7 +146,7 @@ export function rangesOverlap(a: PortRange, b: PortRange): boolean {
 
 /** A host range mapped to one container port lets the engine pick a free host port in it: not a fixed claim. */
 export function claimsFixedHostPorts(m: PortMapping): m is PortMapping & { host: PortRange } {
-  if (!m.host) return false;
+  if (!m.host || m.host.end === 0) return false; // 0: the engine picks a free port
   return !(m.host.end > m.host.start && m.container.end === m.container.start);
 }
 

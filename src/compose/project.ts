@@ -53,29 +53,71 @@ export function normalizeProjectName(name: string): string {
 }
 
 /**
- * KEY=VALUE lines of a .env file (quotes removed, comments and `export ` ignored). Unquoted and double-quoted
- * values are interpolated as Compose's dotenv reader does: `${VAR}` looks in `lookup` (the process environment)
- * first, then in the variables defined above it in the file, and an unset variable without default is empty;
- * single-quoted values are taken as written.
+ * KEY=VALUE statements of a .env file, read as compose-go's dotenv parser reads them (dotenv/parser.go): `export `
+ * and comment lines are skipped, `KEY: value` works as `KEY=value`, a key alone on its line takes its value from
+ * `lookup`. A quoted value ends at its closing quote, may span lines and may be followed by a comment; an
+ * unquoted value ends at the line's end or at " #". Unquoted and double-quoted values are interpolated:
+ * `${VAR}` looks in `lookup` (the process environment) first, then in the variables defined above it in the
+ * file, and an unset variable without default is empty; single-quoted values are taken as written. A variable
+ * of the process environment wins over the file. A statement Compose refuses (a bad character in a key, an
+ * unterminated quote) is skipped to the end of its line.
  */
 export function parseDotEnv(text: string, lookup: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   const scope = new Proxy({} as Record<string, string | undefined>, {
     get: (_, name: string) => lookup[name] ?? env[name],
   });
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    let value = m[2];
-    let literal = false;
-    if (/^"(.*)"$/.test(value)) value = value.slice(1, -1).replace(/\\n/g, '\n').replace(/\\"/g, '"');
-    else if (/^'(.*)'$/.test(value)) { value = value.slice(1, -1); literal = true; }
-    else value = value.replace(/\s+#.*$/, '');
-    env[m[1]] = literal ? value : interpolate(value, scope, { unset: 'empty' }) ?? value;
+  const n = text.length;
+  const blank = (c: string) => c === ' ' || c === '\t' || c === '\v' || c === '\f' || c === '\r' || c === '\u0085' || c === '\u00a0';
+  const lineEnd = (from: number) => { const nl = text.indexOf('\n', from); return nl === -1 ? n : nl; };
+  let i = 0;
+  while (i < n) {
+    if (/\s/.test(text[i])) { i++; continue; }
+    if (text[i] === '#') { i = lineEnd(i); continue; }
+    if (text.startsWith('export', i) && blank(text[i + 6] ?? '')) i += 6;
+    while (i < n && blank(text[i])) i++;
+    // The key runs to "=", ":" or the end of the line; letters, digits, "_" and "." only.
+    let k = i;
+    let bad = false;
+    while (k < n && text[k] !== '=' && text[k] !== ':' && text[k] !== '\n') {
+      if (!blank(text[k]) && !/[\p{L}\p{N}_.]/u.test(text[k])) bad = true;
+      k++;
+    }
+    const key = text.slice(i, k).trimEnd();
+    if (bad || key === '' || /\s/.test(key)) { i = lineEnd(k); continue; }
+    if (k >= n || text[k] === '\n') {
+      const inherited = lookup[key];
+      if (inherited !== undefined) env[key] = inherited;
+      i = k;
+      continue;
+    }
+    i = k + 1;
+    while (i < n && blank(text[i])) i++;
+    let value: string;
+    const quote = text[i];
+    if (quote === '"' || quote === "'") {
+      let j = i + 1;
+      while (j < n && !(text[j] === quote && text[j - 1] !== '\\')) j++;
+      if (j >= n) { i = lineEnd(i); continue; } // unterminated: docker compose refuses the file
+      value = text.slice(i + 1, j);
+      i = j + 1;
+      if (quote === '"') value = interpolate(unescapeDoubleQuoted(value), scope, { unset: 'empty' }) ?? value;
+    } else {
+      const end = lineEnd(i);
+      const line = text.slice(i, end);
+      const comment = line.indexOf(' #');
+      value = (comment === -1 ? line : line.slice(0, comment)).trimEnd();
+      value = interpolate(value, scope, { unset: 'empty' }) ?? value;
+      i = end;
+    }
+    env[key] = lookup[key] ?? value;
   }
   return env;
+}
+
+/** The escapes of a double-quoted .env value: \n, \r and \t, and a backslash before any other character but `$` is dropped. */
+function unescapeDoubleQuoted(value: string): string {
+  return value.replace(/\\([\s\S])/g, (whole, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c === 't' ? '\t' : c === '$' ? whole : c));
 }
 
 /**

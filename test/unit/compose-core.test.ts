@@ -65,6 +65,20 @@ suite('compose core', () => {
     assert.deepEqual(parseDotEnv('A=1\n# c\nexport B="two words"\nC=3 # note\n'), { A: '1', B: 'two words', C: '3' });
   });
 
+  test('.env statements are read as compose-go dotenv/parser.go reads them', () => {
+    // compose-go dotenv/fixtures/quoted.env and godotenv_test.go: quotes may span lines, single quotes are literal.
+    const quoted = 'OPTION_A=\'1\'\nOPTION_C=\'\'\nOPTION_D=\'\\n\'\nOPTION_H="\\n"\nOPTION_I = "echo \'asd\'"\n'
+      + 'OPTION_J = \'first line\nsecond line\'\nOPTION_Z = "last value"\n';
+    assert.deepEqual(parseDotEnv(quoted), {
+      OPTION_A: '1', OPTION_C: '', OPTION_D: '\\n', OPTION_H: '\n', OPTION_I: "echo 'asd'", OPTION_J: 'first line\nsecond line', OPTION_Z: 'last value',
+    });
+    // A quoted value followed by a comment is the quoted text (it used to keep the quotes and the comment, and a
+    // port built from it was reported as invalid); "KEY: value" is a statement; a key alone is inherited.
+    assert.deepEqual(parseDotEnv('PORT="8080" # web\nTAG=\'1.2\' # pinned\nNAME: yaml\nHOME\nPW=ab#cd\nbad-key=1\nLAST=x', { HOME: '/root' }), {
+      PORT: '8080', TAG: '1.2', NAME: 'yaml', HOME: '/root', PW: 'ab#cd', LAST: 'x',
+    });
+  });
+
   test('.env values that refer to other variables are interpolated as Compose does', () => {
     const dotenv = 'BASE=/opt\nDATA=${BASE:-/srv}/app\nQUOTED="${DATA}/q"\nRAW=\'${BASE}\'\nLATE=${LATER}x\nLATER=1\nDEF=${NOPE-/d}\n';
     assert.deepEqual(parseDotEnv(dotenv), { BASE: '/opt', DATA: '/opt/app', QUOTED: '/opt/app/q', RAW: '${BASE}', LATE: 'x', LATER: '1', DEF: '/d' });
@@ -91,7 +105,9 @@ suite('compose core', () => {
     assert.equal(ok('[::1]:8443:443').hostIp, '::1');
     assert.equal(ok('::1:8443:443').hostIp, '::1');
     assert.equal(ok('80').host, undefined);
-    for (const bad of ['0:80', '8080:80/http', '1-3:1-2', 'a:80', '300.1.1.1:80:80', '80:80:80:80']) assert.ok(!parsePortString(bad).ok, bad);
+    // Host port 0: compose-go (nat.ParsePortRange) accepts it and the engine picks a free port, as for "80".
+    assert.deepEqual(ok('0:80').host, { start: 0, end: 0 });
+    for (const bad of ['80:0', '8080:80/http', '1-3:1-2', 'a:80', '300.1.1.1:80:80', '80:80:80:80']) assert.ok(!parsePortString(bad).ok, bad);
   });
 
   test('lenses: network and volume state from the engine, and what each service reaches', () => {

@@ -22,7 +22,10 @@ const EXPECTED: Record<string, string[]> = {
   'undefined-network': ['4:16-4:23 Network "fronted" is not declared under top-level networks: did you mean "frontend"?'],
   'undefined-volume': ['5:9-5:15 Volume "db-dat" is not declared under top-level volumes: did you mean "db-data"?'],
   'undefined-config': ['5:9-5:19 Config "nginx-conf" is not declared under top-level configs: did you mean "nginx_conf"?'],
-  'undefined-secret': ['5:9-5:20 Secret "db_password" is not declared under top-level secrets: declare it there.'],
+  'undefined-secret': [
+    '5:9-5:20 Secret "db_password" is not declared under top-level secrets: declare it there.',
+    '11:19-11:28 Secret "npm_token" is not declared under top-level secrets: declare it there.',
+  ],
   'undefined-service': [
     '5:9-5:12 Service "dbb" in depends_on does not exist: did you mean "db"?',
     '10:19-10:33 Service "webb" in network_mode does not exist: did you mean "web"?',
@@ -39,7 +42,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'port-in-use': ['5:9-5:19 Host port 18080/tcp is already published by running container "busy-web": stop it or pick another host port.'],
   'invalid-port': [
-    '5:9-5:19 Host port 80800 is outside 1-65535 in "80800:80".',
+    '5:9-5:19 Host port 80800 is outside 0-65535 in "80800:80".',
     '6:9-6:23 Unknown protocol "tcpp" in port mapping "8080:80/tcpp": use tcp, udp or sctp.',
     // compose-go override/uncity.go: the schema lets target out, the loader does not.
     '7:9-7:24 A port mapping needs a target (the port in the container): add target:.',
