@@ -8,6 +8,12 @@ const coreNoVscode = {
   'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The core (engine, model, compose, backup, browse) must not depend on VS Code.' }] }],
 };
 
+// The core is what the adapters are built on: it never imports one of them.
+const coreNoAdapters = ['views', 'commands', 'language'].map((adapter) => ({
+  group: [`**/${adapter}`, `**/${adapter}/**`],
+  message: `The core does not import an adapter (${adapter}): move what both need into the core or a module at src/.`,
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', '.test-engine/**'] },
   js.configs.recommended,
@@ -47,7 +53,7 @@ export default tseslint.config(
     'no-restricted-imports': ['error', { paths: [
       { name: 'vscode', message: 'The core (engine, model, compose, backup, browse) must not depend on VS Code.' },
       { name: 'dockerode', message: 'Only src/engine/client.ts talks to dockerode.' },
-    ] }],
+    ], patterns: coreNoAdapters } ],
   } },
   {
     files: ['**/*.mjs'],
