@@ -70,3 +70,18 @@ suite('multi-selection', () => {
     assert.equal(outcomeReport([], words, t), '');
   });
 });
+
+suite('multi-selection menus', () => {
+  // The commands whose handlers take the selection (VS Code's second argument); see src/selection.ts.
+  const ACT_ON_SELECTION = new Set(['dnv.volume.remove', 'dnv.volume.backup', 'dnv.volume.scheduleBackup', 'dnv.network.remove', 'dnv.network.showTopology']);
+
+  test('in the two multi-select views, a context-menu action either acts on the selection or is hidden while several rows are selected', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require('../../../package.json') as { contributes: { menus: Record<string, Array<{ command: string; when: string; group?: string }>> } };
+    const entries = pkg.contributes.menus['view/item/context'].filter((m) => /view == dnv\.(networks|volumes)\b|view =~ \/\^dnv/.test(m.when) && !m.group?.startsWith('inline'));
+    assert.ok(entries.length > 10, 'the menus were read');
+    const silent = entries.filter((m) => !ACT_ON_SELECTION.has(m.command) && !/!listMultiSelection\b/.test(m.when));
+    assert.deepEqual(silent.map((m) => `${m.command}: ${m.when}`), [], 'these would act on the clicked row alone while several are selected');
+    for (const m of entries.filter((e) => ACT_ON_SELECTION.has(e.command))) assert.doesNotMatch(m.when, /!listMultiSelection/, m.command);
+  });
+});
