@@ -19,6 +19,7 @@ import type { BackupScheduler } from '../../backup/scheduler';
 import { scheduleState } from './scheduleHost';
 import { backupFolder } from '../../config';
 import { givenArgs, volumeNamesFrom } from '../../args';
+import { invokedRows, ofKind, rowLabel, skippedText, splitRows } from '../../selection';
 import { pickBackupFolder, volumeDescription } from '../pick';
 import { sizeLookup, withTransferProgress } from './progress';
 
@@ -95,7 +96,12 @@ export async function scheduleBackup(store: EngineStore, prompts: Prompts, arg?:
   const given = givenArgs<ScheduleArgs>(arg);
   const current = scheduleSettings();
   const before = current.volumes;
-  const clicked = volumeNamesFrom(store, arg, selection);
+  // A selection: its volume and Compose project rows on the clicked row's engine, as Back Up Volume takes them.
+  const rows = invokedRows(arg, selection);
+  const split = rows ? splitRows(rows, ofKind('volume', 'project')) : undefined;
+  const clicked = split ? [...new Set(split.taken.flatMap((row) => volumeNamesFrom(store, row)))] : volumeNamesFrom(store, arg, selection);
+  const skipped = split ? skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize) : '';
+  if (split && !clicked.length) throw new Error(localize('No volume to schedule. {0}', skipped));
   // From a row the clicked volumes join the schedule; from the palette the ticked list replaces it.
   let volumes: string[] | undefined = clicked.length ? clicked : given?.volumes;
   const fromPalette = !volumes;
@@ -145,7 +151,7 @@ export async function scheduleBackup(store: EngineStore, prompts: Prompts, arg?:
 
   const openSettings = localize('Open Settings');
   void vscode.window.showInformationMessage(
-    localize('{0} backed up {1} to {2}, keeping the last {3}. Volumes not backed up on schedule yet are backed up now.', list.join(', '), intervalWord(interval, localize), folder, keep),
+    [localize('{0} backed up {1} to {2}, keeping the last {3}. Volumes not backed up on schedule yet are backed up now.', list.join(', '), intervalWord(interval, localize), folder, keep), skipped].filter(Boolean).join(' '),
     openSettings,
   ).then((answer) => answer === openSettings && vscode.commands.executeCommand('workbench.action.openSettings', `${SETTING_SECTION}.backup.schedule`));
   return { volumes: list, interval, keep, folder };
