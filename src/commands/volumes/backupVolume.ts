@@ -45,7 +45,16 @@ export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: 
   } else volumes = volumeNamesFrom(store, arg, selection);
   if (!volumes.length && !given) volumes = await pickVolumes(store, prompts, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
   if (!volumes.length) return undefined;
-  for (const v of volumes) if (!await volumeExists(store.client, v)) throw new Error(localize('No volume {0} on this engine.', v));
+  // A name from a caller or the picker that is not there: nothing is done, as before. From a selection (rows can
+  // outlive their volume by an event's delay) the missing ones are that item's outcome and the rest go ahead.
+  const missing: string[] = [];
+  for (const v of volumes) {
+    if (await volumeExists(store.client, v)) continue;
+    if (!rows || volumes.length === 1) throw new Error(localize('No volume {0} on this engine.', v));
+    missing.push(v);
+  }
+  if (missing.length === volumes.length) throw new Error(localize('None of these volumes is on this engine: {0}.', missing.join(', ')));
+  volumes = volumes.filter((v) => !missing.includes(v));
 
   const folder = given?.folder ?? backupFolder() ?? await pickBackupFolder(prompts, localize('Folder for the backup of {0}', volumes.length === 1 ? volumes[0] : localize('{0} volumes', volumes.length)));
   if (!folder) return undefined;
@@ -57,7 +66,7 @@ export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: 
   // One after the other (they share the engine's disk and this thread's compression); a failure is that
   // volume's outcome, not the end of the run. Cancel stops the run: the rest are reported as not started.
   const results: BackupResult[] = [];
-  const outcomes: ItemOutcome[] = [];
+  const outcomes: ItemOutcome[] = missing.map((name) => ({ name, status: 'failed', detail: localize('no such volume on this engine') }));
   const title = volumes.length === 1 ? localize('Backing up {0}', volumes[0]) : localize('Backing up {0} volumes', volumes.length);
   const sizeOf = sizeLookup(store, volumes);
   const describe = (r: BackupResult) => localize('→ {0}, {1}, {2} files, {3}', r.archive, formatBytes(r.manifest.archive.bytes), r.manifest.content.files, formatSeconds(r.manifest.durationMs));
@@ -77,7 +86,7 @@ export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: 
         outcomes.push({ name: volume, status: 'done', detail: describe(result) });
       } catch (e) {
         // One volume asked for: its error is the command's, as it always was.
-        if (volumes.length === 1) throw e;
+        if (volumes.length + missing.length === 1) throw e;
         const cancelled = e instanceof EngineError && e.kind === 'cancelled';
         outcomes.push({ name: volume, status: cancelled ? 'notRun' : 'failed', detail: cancelled ? localize('cancelled') : userMessage(e) });
       }

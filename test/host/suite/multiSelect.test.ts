@@ -110,6 +110,21 @@ suite('Multi-selection', function () {
     for (const r of results!) assert.ok(report.message.includes(`${r.manifest.volume.name} (→ ${r.archive}`), report.message);
   });
 
+  test('Back Up Volume on a selection whose one volume went meanwhile: the other is backed up, the gone one reported as failed', async () => {
+    docker('volume', 'create', VA);
+    docker('volume', 'create', VB);
+    const a = await volumeRow(VA);
+    const b = await volumeRow(VB);
+    // Rows outlive their volume by an engine event's delay: the command must not let that end the whole run.
+    docker('volume', 'rm', VB);
+    const results = await vscode.commands.executeCommand<BackupResult[]>('dnv.volume.backup', a.node, [a.node, b.node]);
+    assert.deepStrictEqual(results?.map((r) => r.manifest.volume.name), [VA]);
+    const report = prompts().reported.at(-1)!;
+    assert.strictEqual(report.level, 'warning');
+    assert.match(report.message, new RegExp(`Backed up ${VA} \\(→ `), report.message);
+    assert.match(report.message, new RegExp(`Failed: ${VB} \\(no such volume on this engine\\)`), report.message);
+  });
+
   test('Remove Network on a selection: one confirmation; Remove keeps the network in use and says so', async () => {
     docker('network', 'create', NA);
     docker('network', 'create', NB);
