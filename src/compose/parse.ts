@@ -253,6 +253,13 @@ class Converter {
 
   constructor(private readonly doc: Document, private readonly text: string, private readonly problems: SyntaxProblem[]) {}
 
+  /** An alias that convert() reported: one to no anchor, or inside the value of its own anchor. */
+  private brokenAlias(node: YamlNode | null): boolean {
+    if (!isAlias(node)) return false;
+    const target = this.targets.get(node);
+    return !target || this.resolving.has(target);
+  }
+
   convert(node: YamlNode | null | undefined, nullAt = 0, aliasedAt?: Span): CNode {
     if (aliasedAt && ++this.expanded > MAX_ALIAS_EXPANSION) {
       if (!this.overBudget) {
@@ -278,6 +285,13 @@ class Converter {
         this.problems.push({
           start, end, severity: 'error', code: 'yaml-anchor',
           message: `The alias *${node.source} is inside the value of its own anchor &${node.source}, so that value would contain itself: point the alias at another anchor or move it out.`,
+        });
+      }
+      if (!target) {
+        // yaml.v3 (Compose's parser): "unknown anchor 'x' referenced". The yaml library reads it as empty, silently.
+        this.problems.push({
+          start, end, severity: 'error', code: 'yaml-anchor',
+          message: `The alias *${node.source} refers to no anchor: define &${node.source} on a value before this alias (in the same document), or write the value out.`,
         });
       }
       if (!target || this.resolving.has(target)) return { kind: 'scalar', value: null, start, end };
@@ -322,9 +336,13 @@ class Converter {
         // With `merge: true`, yaml gives "<<" keys a symbol value.
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
           const merged = this.convert(pair.value as YamlNode, r0);
+          // An alias to no anchor, or to the anchor it is in, was reported as such and is not a second problem here.
+          if (this.brokenAlias(pair.value as YamlNode | null)) continue;
           const sources = merged.kind === 'seq' ? merged.items : [merged];
-          for (const m of sources) {
+          const written = isSeq(pair.value) ? pair.value.items as Array<YamlNode | null> : [];
+          for (const [i, m] of sources.entries()) {
             if (m.kind === 'map') { merges.push(m); continue; }
+            if (merged.kind === 'seq' && this.brokenAlias(written[i] ?? null)) continue;
             // yaml.v3: "map merge requires map or sequence of maps as the value".
             const [v0, v1] = (pair.value as YamlNode | null)?.range ?? [m.start, m.end];
             const at = merged.kind === 'seq' ? m : { start: v0, end: v1 };
