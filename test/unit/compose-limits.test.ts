@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkFiles } from '../../src/cli';
 import { analyzeText } from '../../src/compose/analyze';
-import { MAX_NESTING, parseCompose } from '../../src/compose/parse';
+import { Alias } from 'yaml';
+import { allowedAliasRatio, MAX_NESTING, parseCompose, parseWithYaml } from '../../src/compose/parse';
 import { composeValidator } from '../../src/compose/rules/schema';
 
 function timed<T>(f: () => T): { value: T; ms: number } {
@@ -31,6 +32,46 @@ suite('compose limits', () => {
     const line = Number(/^yaml-anchor (\d+):/.exec(value[0])![1]);
     assert.ok(line >= 2 && line <= 10, value[0]);
     assert.ok(ms < 5000, `${ms} ms`);
+  });
+
+  test('aliases that are most of a big file (every service merging one anchor) are read whole, as Compose reads them', function () {
+    this.timeout(60_000);
+    // 6,000 services x 21 merged nodes: 126,000 nodes from aliases, over the old flat cap of 100,000, under
+    // yaml.v3's ratio (99 % up to 400,000 nodes read).
+    const lines = ['x-common: &common', '  restart: unless-stopped', '  labels:'];
+    for (let l = 0; l < 18; l++) lines.push(`    label${l}: value${l}`);
+    lines.push('services:');
+    for (let i = 0; i < 6_000; i++) lines.push(`  svc${i}:`, '    <<: *common', `    image: app${i}`);
+    const text = `${lines.join('\n')}\n`;
+    // Each alias is looked up in one walk of the document, never by the yaml library's resolve(), which walks the
+    // whole document for each alias (quadratic: 110 s for 4,000 services in 1 MB).
+    const resolve = Alias.prototype.resolve;
+    let walks = 0;
+    Alias.prototype.resolve = function (this: Alias, ...args: Parameters<Alias['resolve']>) { walks++; return resolve.apply(this, args); };
+    let parsed;
+    try {
+      parsed = parseWithYaml(text);
+    } finally {
+      Alias.prototype.resolve = resolve;
+    }
+    assert.equal(walks, 0);
+    assert.deepEqual(parsed.problems, []);
+    const services = parsed.root?.kind === 'map' ? parsed.root.entries.find((e) => e.key === 'services')?.value : undefined;
+    assert.ok(services?.kind === 'map');
+    assert.equal(services.entries.length, 6_000);
+    const last = services.entries[5_999].value;
+    assert.ok(last.kind === 'map');
+    assert.deepEqual(last.entries.map((e) => e.key), ['image', 'restart', 'labels']);
+    const labels = last.entries[2].value;
+    assert.ok(labels.kind === 'map');
+    assert.equal(labels.entries.length, 18);
+  });
+
+  test('yaml.v3 alias ratio: 99 % up to 400,000 nodes read, 10 % from 4,000,000, falling evenly between', () => {
+    assert.equal(allowedAliasRatio(1000), 0.99);
+    assert.equal(allowedAliasRatio(400_000), 0.99);
+    assert.equal(allowedAliasRatio(4_000_000), 0.10);
+    assert.ok(Math.abs(allowedAliasRatio(2_200_000) - 0.545) < 1e-9);
   });
 
   test('5,000 levels of nesting (block or flow) are refused at the line where they pass the limit, without a stack overflow', () => {
