@@ -135,11 +135,16 @@ export const COMPOSE_TAGS = new Set(['!reset', '!override']);
 /** Nesting no Compose file needs; deeper documents are not parsed (the parsers and the checks recurse). */
 export const MAX_NESTING = 200;
 
-export function parseCompose(text: string): ParsedCompose {
+/**
+ * `yamlLimit`: texts the fast scanner does not read and that are longer than this are not parsed (no root, no
+ * problem): the yaml library reads about 1 MB a second, too slow for a thread that must not block.
+ */
+export function parseCompose(text: string, options: { yamlLimit?: number } = {}): ParsedCompose {
   const lines = new LineIndex(text);
   // The fast scanner checks the nesting as it goes; the separate scan is needed only before the yaml library.
   const fast = fastParse(text, MAX_NESTING);
   if (fast) return { text, root: fast, problems: [], lines, parser: 'fast' };
+  if (options.yamlLimit !== undefined && text.length > options.yamlLimit) return { text, root: undefined, problems: [], lines, parser: 'yaml' };
   const deep = tooDeep(text);
   if (deep) {
     const end = text.indexOf('\n', deep.at);

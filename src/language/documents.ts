@@ -37,6 +37,12 @@ interface Cached {
  */
 export const HOST_MODEL_LIMIT = 1024 * 1024;
 
+/**
+ * The same for documents the fast scanner does not read (anchors, block scalars, tags): the yaml library takes
+ * about 60 ms for 64 KB here, against 1 s for 1 MB (docs/BENCHMARKS.md), on the thread every extension shares.
+ */
+export const HOST_YAML_LIMIT = 64 * 1024;
+
 export class ComposeDocuments {
   private readonly cache = new Map<string, Cached>();
   private engineGeneration = 0;
@@ -94,7 +100,7 @@ export class ComposeDocuments {
     const cached = this.cache.get(key);
     if (cached && cached.version === document.version) return cached.model;
     const text = document.getText();
-    const model = modelOf(parseCompose(text.length > HOST_MODEL_LIMIT ? '' : text));
+    const model = modelOf(parseCompose(text.length > HOST_MODEL_LIMIT ? '' : text, { yamlLimit: HOST_YAML_LIMIT }));
     this.cache.set(key, { version: document.version, model });
     return model;
   }

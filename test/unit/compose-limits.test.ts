@@ -67,6 +67,14 @@ suite('compose limits', () => {
     assert.equal(labels.entries.length, 18);
   });
 
+  test('yamlLimit (the extension host\'s): only texts the fast scanner does not read are left unparsed above it', () => {
+    const anchored = 'x-a: &a {restart: always}\nservices:\n  web:\n    <<: *a\n    image: nginx\n';
+    assert.equal(parseCompose(anchored, { yamlLimit: anchored.length - 1 }).root, undefined);
+    assert.equal(parseCompose(anchored, { yamlLimit: anchored.length }).root?.kind, 'map');
+    const plain = 'services:\n  web:\n    image: nginx\n';
+    assert.equal(parseCompose(plain, { yamlLimit: 1 }).root?.kind, 'map');
+  });
+
   test('yaml.v3 alias ratio: 99 % up to 400,000 nodes read, 10 % from 4,000,000, falling evenly between', () => {
     assert.equal(allowedAliasRatio(1000), 0.99);
     assert.equal(allowedAliasRatio(400_000), 0.99);
