@@ -32,20 +32,22 @@ function volumesOfRow(store: EngineStore, row: VolumeRow): string[] {
 }
 
 /**
- * The volumes a command was invoked on: the tree's multi-selection when it includes the clicked row, else the
- * clicked row (a Compose project row means its volumes), else a name or `{ volume }` / `{ volumes }` / `{ name }`.
+ * The volumes a command was invoked on: a tree row (a Compose project row means its volumes), a name, or
+ * `{ volume }` / `{ volumes }` / `{ name }`. A multi-selection is src/selection.ts's, then volumeNamesOfRows.
  */
-export function volumeNamesFrom(store: EngineStore, arg: unknown, selection?: unknown): string[] {
+export function volumeNamesFrom(store: EngineStore, arg: unknown): string[] {
   if (typeof arg === 'string') return [arg];
   if (!arg || typeof arg !== 'object') return [];
   const a = arg as VolumeRow & { volumes?: unknown; names?: unknown; source?: unknown };
-  if ('kind' in a) {
-    const rows = Array.isArray(selection) && selection.includes(arg) ? selection as VolumeRow[] : [a];
-    return [...new Set(rows.flatMap((row) => volumesOfRow(store, row)))];
-  }
+  if ('kind' in a) return volumesOfRow(store, a);
   for (const list of [a.volumes, a.names]) if (Array.isArray(list)) return list.filter((n): n is string => typeof n === 'string');
   for (const one of [a.volume, a.name, a.source]) if (typeof one === 'string') return [one];
   return [];
+}
+
+/** The volumes of several rows (volume, volume user, Compose project, anonymous group), each once. */
+export function volumeNamesOfRows(store: EngineStore, rows: readonly VolumeRow[]): string[] {
+  return [...new Set(rows.flatMap((row) => volumesOfRow(store, row)))];
 }
 
 /** The network a row (network or member), a name or id, or `{ network }` means. */

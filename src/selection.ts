@@ -120,6 +120,15 @@ export interface RowNames {
   container(id: string): { name: string } | undefined;
 }
 
+/**
+ * What a command run on several rows acts on: the rows of `kinds` on the clicked row's engine, and the sentence
+ * that names the rest ('' when none). `what` is the command's kind of item, singular ("a volume").
+ */
+export function takeRows<R extends TreeRow>(rows: readonly TreeRow[], kinds: string[], what: string, names: RowNames, t: Localize): { taken: R[]; skipped: string } {
+  const split = splitRows<R>(rows, ofKind<R>(...kinds));
+  return { taken: split.taken, skipped: skippedText(split.skipped, (row) => rowLabel(names, row, t), what, t) };
+}
+
 /** A row's name as its tree shows it, for the "skipped" sentence. */
 export function rowLabel(names: RowNames, row: TreeRow, t: Localize): string {
   const r = row as TreeRow & { id?: string; name?: string; project?: string; containerId?: string; networkId?: string; volume?: string };

@@ -18,7 +18,7 @@ import { networkLookup, reachableFrom } from '../model/topology/reachability';
 import type { Explorer } from './explorer';
 import { localize } from '../l10n';
 import { type Disposable } from '../model/events';
-import { invokedRows, ofKind, rowLabel, skippedText, splitRows, type TreeRow } from '../selection';
+import { invokedRows, takeRows, type TreeRow } from '../selection';
 
 /** What the webview last reported, for the extension-host tests. */
 export interface TopologyPanelState {
@@ -95,12 +95,9 @@ function scopeOf(arg: unknown, store: EngineStore): PanelScope {
 function selectionScopeOf(arg: unknown, selection: unknown, store: EngineStore): { scope: PanelScope; note: string } | undefined {
   const rows = invokedRows(arg, selection);
   if (!rows || rows.length < 2) return undefined;
-  const split = splitRows(rows, ofKind('network', 'member'));
-  const names = split.taken.map((row) => {
-    const r = row as TreeRow & { id?: string; containerId?: string };
-    return r.kind === 'network' ? store.network(r.id ?? '')?.name : store.container(r.containerId ?? '')?.name;
-  }).filter((n): n is string => Boolean(n));
-  const note = skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a network or container'), localize);
+  const { taken, skipped: note } = takeRows<TreeRow & { id?: string; containerId?: string }>(rows, ['network', 'member'], localize('a network or container'), store, localize);
+  const names = taken.map((r) => (r.kind === 'network' ? store.network(r.id ?? '')?.name : store.container(r.containerId ?? '')?.name))
+    .filter((n): n is string => Boolean(n));
   return { scope: names.length ? { kind: 'selection', names: [...new Set(names)].sort() } : { kind: 'engine' }, note };
 }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { plainLocalize } from '../../src/model/format';
-import { invokedRows, ofKind, outcomeReport, rowLabel, skippedText, splitRows, type TreeRow } from '../../src/selection';
+import { invokedRows, ofKind, outcomeReport, rowLabel, skippedText, splitRows, takeRows, type TreeRow } from '../../src/selection';
 
 const t = plainLocalize;
 const words = { done: 'Removed {0}.', refused: 'Not removed: {0}.', failed: 'Failed: {0}.', notRun: 'Not started: {0}.' };
@@ -57,6 +57,10 @@ suite('multi-selection', () => {
     assert.equal(skippedText([], label, 'a volume', t), '');
     assert.equal(rowLabel(names, { kind: 'network', id: 'n1' } as TreeRow, t), 'front');
     assert.equal(rowLabel(names, { kind: 'member', containerId: 'gone' } as TreeRow, t), 'gone (a container)', 'an id when the store no longer has it');
+    // What the commands call: both at once.
+    const taken = takeRows(invokedRows(a, [a, project, user, other])!, ['volume', 'project'], 'a volume', names, t);
+    assert.deepEqual(taken.taken, [a, project]);
+    assert.equal(taken.skipped, 'Skipped web (a container) (not a volume); x (on another engine: one engine at a time).');
   });
 
   test('the report has one clause per outcome, with each item\'s reason', () => {

@@ -9,7 +9,7 @@ import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import { EngineError } from '../../engine/errors';
 import type { NetworkModel } from '../../model/types';
-import { invokedRows, type ItemOutcome, ofKind, outcomeReport, rowLabel, skippedText, splitRows, type TreeRow } from '../../selection';
+import { invokedRows, type ItemOutcome, outcomeReport, takeRows, type TreeRow } from '../../selection';
 import { givenArgs, networkFrom } from '../../args';
 import { pickNetwork } from '../pick';
 import type { Prompts } from '../prompts';
@@ -40,9 +40,8 @@ export interface RemoveNetworksResult {
 export async function removeNetwork(store: EngineStore, prompts: Prompts, arg?: unknown, selection?: unknown): Promise<boolean | RemoveNetworksResult | undefined> {
   const rows = invokedRows(arg, selection);
   if (rows && rows.length > 1) {
-    const split = splitRows<TreeRow & { id: string }>(rows, ofKind('network'));
-    const skipped = skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a network'), localize);
-    const networks = split.taken.map((r) => store.network(r.id)).filter((n): n is NetworkModel => Boolean(n));
+    const { taken, skipped } = takeRows<TreeRow & { id: string }>(rows, ['network'], localize('a network'), store, localize);
+    const networks = taken.map((r) => store.network(r.id)).filter((n): n is NetworkModel => Boolean(n));
     if (!networks.length) throw new Error(localize('No network to remove. {0}', skipped));
     return removeNetworks(store, prompts, networks, skipped);
   }

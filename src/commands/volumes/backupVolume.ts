@@ -13,11 +13,11 @@ import { formatBytes, formatSeconds } from '../../model/format';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { backupFolder, backupFormat } from '../../config';
-import { givenArgs, volumeNamesFrom } from '../../args';
+import { givenArgs, volumeNamesFrom, volumeNamesOfRows } from '../../args';
 import { pickBackupFolder, pickVolumes } from '../pick';
 import { userMessage } from '../index';
 import { EngineError } from '../../engine/errors';
-import { invokedRows, type ItemOutcome, ofKind, outcomeReport, rowLabel, skippedText, splitRows } from '../../selection';
+import { invokedRows, type ItemOutcome, outcomeReport, takeRows } from '../../selection';
 import { askPause } from './pause';
 import { sizeLookup, withTransferProgress } from './progress';
 
@@ -38,11 +38,11 @@ export async function backupVolumes(store: EngineStore, prompts: Prompts, arg?: 
   if (rows) {
     // Volume rows and Compose project rows (the project's volumes, as the project row's own menu does); not
     // container rows or ranges that a selection swept in, nor rows of another engine.
-    const split = splitRows(rows, ofKind('volume', 'project'));
-    volumes = [...new Set(split.taken.flatMap((row) => volumeNamesFrom(store, row)))];
-    skipped = skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize);
+    const take = takeRows(rows, ['volume', 'project'], localize('a volume'), store, localize);
+    volumes = volumeNamesOfRows(store, take.taken);
+    skipped = take.skipped;
     if (!volumes.length) throw new Error(localize('No volume to back up. {0}', skipped));
-  } else volumes = volumeNamesFrom(store, arg, selection);
+  } else volumes = volumeNamesFrom(store, arg);
   if (!volumes.length && !given) volumes = await pickVolumes(store, prompts, localize('Back Up Volumes'), localize('Back up which volumes?'), true) ?? [];
   if (!volumes.length) return undefined;
   // A name from a caller or the picker that is not there: nothing is done, as before. From a selection (rows can

@@ -13,7 +13,7 @@ import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
 import { givenArgs, volumeNamesFrom } from '../../args';
 import { pickVolumes } from '../pick';
-import { invokedRows, type ItemOutcome, ofKind, outcomeReport, rowLabel, skippedText, splitRows, type TreeRow } from '../../selection';
+import { invokedRows, type ItemOutcome, outcomeReport, takeRows, type TreeRow } from '../../selection';
 
 export interface RemoveResult {
   removed: string[];
@@ -40,11 +40,8 @@ function onlyBrowsedHere(users: VolumeUserInfo[]): boolean {
  * must not turn into volumes to delete.
  */
 function volumesOfRows(store: EngineStore, rows: TreeRow[]): { names: string[]; skipped: string } {
-  const split = splitRows<TreeRow & { name: string }>(rows, ofKind('volume'));
-  return {
-    names: [...new Set(split.taken.map((r) => r.name))],
-    skipped: skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize),
-  };
+  const { taken, skipped } = takeRows<TreeRow & { name: string }>(rows, ['volume'], localize('a volume'), store, localize);
+  return { names: [...new Set(taken.map((r) => r.name))], skipped };
 }
 
 /** `dnv.volume.remove` */
@@ -53,7 +50,7 @@ export async function removeVolume(store: EngineStore, prompts: Prompts, arg?: u
   const rows = invokedRows(arg, selection);
   const fromRows = rows ? volumesOfRows(store, rows) : undefined;
   const skipped = fromRows?.skipped ?? '';
-  let names = fromRows?.names ?? volumeNamesFrom(store, arg, selection);
+  let names = fromRows?.names ?? volumeNamesFrom(store, arg);
   if (fromRows && !names.length) throw new Error(localize('No volume to remove. {0}', skipped));
   if (!names.length && !given) names = await pickVolumes(store, prompts, localize('Remove Volumes'), localize('Remove which volumes?'), true) ?? [];
   if (!names.length) return undefined;

@@ -18,8 +18,8 @@ import type { Prompts } from '../prompts';
 import type { BackupScheduler } from '../../backup/scheduler';
 import { scheduleState } from './scheduleHost';
 import { backupFolder } from '../../config';
-import { givenArgs, volumeNamesFrom } from '../../args';
-import { invokedRows, ofKind, rowLabel, skippedText, splitRows } from '../../selection';
+import { givenArgs, volumeNamesFrom, volumeNamesOfRows } from '../../args';
+import { invokedRows, takeRows } from '../../selection';
 import { pickBackupFolder, volumeDescription } from '../pick';
 import { sizeLookup, withTransferProgress } from './progress';
 
@@ -98,10 +98,10 @@ export async function scheduleBackup(store: EngineStore, prompts: Prompts, arg?:
   const before = current.volumes;
   // A selection: its volume and Compose project rows on the clicked row's engine, as Back Up Volume takes them.
   const rows = invokedRows(arg, selection);
-  const split = rows ? splitRows(rows, ofKind('volume', 'project')) : undefined;
-  const clicked = split ? [...new Set(split.taken.flatMap((row) => volumeNamesFrom(store, row)))] : volumeNamesFrom(store, arg, selection);
-  const skipped = split ? skippedText(split.skipped, (r) => rowLabel(store, r, localize), localize('a volume'), localize) : '';
-  if (split && !clicked.length) throw new Error(localize('No volume to schedule. {0}', skipped));
+  const take = rows ? takeRows(rows, ['volume', 'project'], localize('a volume'), store, localize) : undefined;
+  const clicked = take ? volumeNamesOfRows(store, take.taken) : volumeNamesFrom(store, arg);
+  const skipped = take?.skipped ?? '';
+  if (take && !clicked.length) throw new Error(localize('No volume to schedule. {0}', skipped));
   // From a row the clicked volumes join the schedule; from the palette the ticked list replaces it.
   let volumes: string[] | undefined = clicked.length ? clicked : given?.volumes;
   const fromPalette = !volumes;
