@@ -9,7 +9,8 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { archiveLayout, withHelper } from './helper';
 import { ByteMeter, isAbort, pipelineError, type ProgressListener } from './streams';
-import { createVolume, type VolumeSpec } from '../engine/volumes';
+import { createVolume } from '../engine/volumes';
+import type { VolumeSpec } from '../engine/types';
 import { pauseWhile } from './pauseWriters';
 
 export interface CloneOptions {

@@ -35,7 +35,8 @@ import { type ArchiveLayout, archiveLayout, helperVolumeIsEmpty, withHelper } fr
 import { type BackupManifest, readManifest } from './manifest';
 import { keepRawPax, paxValues, writeRawPax } from './paxBytes';
 import { ByteMeter, HashStream, isAbort, nodeReadable, nodeWritable, pipelineError, type Phase, type ProgressListener } from './streams';
-import { createVolume, VolumeExistsError, VolumeInUseError, volumeExists, type VolumeSpec, volumeUsers } from '../engine/volumes';
+import { createVolume, VolumeExistsError, VolumeInUseError, volumeExists, volumeUsers } from '../engine/volumes';
+import type { VolumeSpec } from '../engine/types';
 import type { EngineVolume } from '../engine/types';
 
 export type RestoreMode = 'replace' | 'merge';

@@ -13,7 +13,7 @@ import { checkHostKey, fingerprint, hostPattern } from './knownHosts';
 import { SshTunnelAgent } from './sshTunnel';
 import type {
   EngineContainerInspect, EngineContainerSummary, EngineInfo, EngineNetwork, EngineVersion, EngineVolume, ExecResult,
-  NetworkCreateSpec,
+  NetworkCreateSpec, VolumeSpec,
 } from './types';
 
 /** The newest API version this code was written against; older engines are spoken to in their own version. */
@@ -450,7 +450,7 @@ export class EngineClient {
    * Creates a volume. The engine answers 201 with the existing volume when the name is taken (same driver), so
    * callers that must not reuse a volume check with inspectVolume first.
    */
-  async createVolume(spec: { name: string; driver?: string; driverOpts?: Record<string, string>; labels?: Record<string, string> }, options?: CallOptions): Promise<EngineVolume> {
+  async createVolume(spec: VolumeSpec, options?: CallOptions): Promise<EngineVolume> {
     await this.call(`create volume ${spec.name}`, (abortSignal) => this.archiveApi.createVolume({
       Name: spec.name, Driver: spec.driver || 'local', DriverOpts: spec.driverOpts ?? {}, Labels: spec.labels ?? {}, abortSignal,
     }), options);

@@ -152,6 +152,14 @@ export interface NetworkCreateSpec {
   labels?: Record<string, string>;
 }
 
+/** A volume to create: what the engine's create call takes. */
+export interface VolumeSpec {
+  name: string;
+  driver?: string;
+  driverOpts?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;

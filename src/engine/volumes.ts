@@ -6,14 +6,7 @@
 import type { EngineClient } from './client';
 import { EngineError } from './errors';
 import { HELPER_KIND, HELPER_LABEL, OWNER_LABEL, thisOwner } from './helperLabels';
-import type { EngineVolume } from './types';
-
-export interface VolumeSpec {
-  name: string;
-  driver?: string;
-  driverOpts?: Record<string, string>;
-  labels?: Record<string, string>;
-}
+import type { EngineVolume, VolumeSpec } from './types';
 
 export interface VolumeUserInfo {
   id: string;

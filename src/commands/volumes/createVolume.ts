@@ -7,7 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { volumeOptionRisks, type VolumeOptionRisk } from '../../backup/restore';
-import { createVolume as create, type VolumeSpec, volumeNameProblem } from '../../engine/volumes';
+import { createVolume as create, volumeNameProblem } from '../../engine/volumes';
+import type { VolumeSpec } from '../../engine/types';
 import type { EngineStore } from '../../model/store';
 import { localize } from '../../l10n';
 import type { Prompts } from '../prompts';
