@@ -136,6 +136,12 @@ export const COMPOSE_TAGS = new Set(['!reset', '!override']);
 export const MAX_NESTING = 200;
 
 /**
+ * Largest text the extension host reads with the yaml library (anchors, block scalars, tags: what the fast
+ * scanner leaves to it): about 60-100 ms for 64 KB here, 1 s for 1 MB, on the thread every extension shares.
+ */
+export const HOST_YAML_LIMIT = 64 * 1024;
+
+/**
  * `yamlLimit`: texts the fast scanner does not read and that are longer than this are not parsed (no root, no
  * problem): the yaml library reads about 1 MB a second, too slow for a thread that must not block.
  */

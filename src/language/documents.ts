@@ -11,7 +11,7 @@ import type { Analysis, ComposeDiagnostic } from '../compose/analyze';
 import { engineData, type EngineData } from '../compose/engineSnapshot';
 import type { ComposeProject } from '../compose/project';
 import { modelOf, type ComposeModel } from '../compose/declarations';
-import { parseCompose } from '../compose/parse';
+import { HOST_YAML_LIMIT, parseCompose } from '../compose/parse';
 import picomatch from 'picomatch';
 import { isComposeFileName, loadProject, singleFileProject, type FileHost } from '../compose/project';
 import type { StoreSnapshot } from './engineSnapshot';
@@ -36,12 +36,6 @@ interface Cached {
  * 1 MB is over 1,000 services.
  */
 export const HOST_MODEL_LIMIT = 1024 * 1024;
-
-/**
- * The same for documents the fast scanner does not read (anchors, block scalars, tags): the yaml library takes
- * about 60 ms for 64 KB here, against 1 s for 1 MB (docs/BENCHMARKS.md), on the thread every extension shares.
- */
-export const HOST_YAML_LIMIT = 64 * 1024;
 
 export class ComposeDocuments {
   private readonly cache = new Map<string, Cached>();

@@ -5,6 +5,7 @@
  * name before it: YAML lets a later `&name` redefine the name, and aliases after it then mean the new one.
  */
 import { Parser } from 'yaml';
+import { HOST_YAML_LIMIT } from '../parse';
 
 export interface AnchorMark {
   kind: 'anchor' | 'alias';
@@ -31,11 +32,11 @@ export function anchorMarks(text: string): AnchorMark[] {
 }
 
 /**
- * Larger texts are not read: this runs on the extension host when the cursor moves, and the syntax tree of a text
- * full of aliases costs about 100 ms per 64 KB the first time (1 s at 1 MB). Compose files with anchors are far
- * smaller; above this size anchors are simply not highlighted.
+ * Larger texts are not read: this runs on the extension host when the cursor moves, where the yaml library reads
+ * no more than HOST_YAML_LIMIT. Compose files with anchors are far smaller; above this size anchors are simply
+ * not highlighted.
  */
-export const MAX_ANCHOR_TEXT = 64 * 1024;
+export const MAX_ANCHOR_TEXT = HOST_YAML_LIMIT;
 
 function readMarks(text: string): AnchorMark[] {
   // No anchor or alias can exist without these characters: skip the parse for the common file.
