@@ -1,10 +1,13 @@
 /**
  * A fast scanner for the block-style YAML that Compose files are written in: maps, sequences, one-line
- * plain and quoted scalars, one-line flow sequences and maps of scalars, comments. It gives up (returns
- * undefined) on everything else, and on anything that might be an error, so that the `yaml` library
- * handles it and reports the problem. What it does accept, it reads exactly as `yaml` does (YAML 1.2 core
- * schema); a unit test compares the two on real files and on thousands of mutations of them.
+ * plain and quoted scalars, one-line flow sequences and maps of scalars, literal and folded block scalars,
+ * anchors, aliases and `<<` merge keys, comments, a leading `---`. It gives up (returns undefined) on
+ * everything else, and on anything that might be an error, so that the `yaml` library handles it and reports
+ * the problem. What it does accept, it reads exactly as `yaml` does (YAML 1.2 core schema, merge keys, and the
+ * spans parse.ts's converter gives aliased nodes); a unit test compares the two on real files and on thousands
+ * of mutations of them.
  */
+import { tooManyAliases } from './aliasRatio';
 import type { CEntry, CMap, CNode, CScalar, CSeq } from './parse';
 
 class GiveUp extends Error {}
@@ -17,8 +20,9 @@ const COLON = 58;
 
 /** `maxDepth`: collections nested deeper than this make it give up (the caller then checks the nesting itself). */
 export function fastParse(text: string, maxDepth = 1000): CNode | undefined {
-  // Line endings other than \n, tabs, BOMs and directives go to the full parser.
-  if (text.length === 0 || text.includes('\r') || text.includes('\t') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // Line endings other than \n and \r\n, BOMs and directives go to the full parser.
+  if (text.length === 0 || text.charCodeAt(0) === 0xfeff) return undefined;
+  for (let p = text.indexOf('\r'); p !== -1; p = text.indexOf('\r', p + 1)) if (text.charCodeAt(p + 1) !== 10) return undefined;
   try {
     return new Scanner(text, maxDepth).document();
   } catch (e) {
@@ -33,7 +37,18 @@ interface KeyAt {
   keyStart: number;
   keyEnd: number;
   colon: number;
+  /** A plain `<<`: a merge key. */
+  merge: boolean;
 }
+
+/** An anchor whose node is still being read: an alias to it would be inside its own value (an error). */
+const OPEN = null;
+
+/**
+ * How far below yaml.v3's alias ratio the scanner stops and leaves the document to the yaml library, which
+ * reports the exact place: the two count nodes in slightly different orders (children first here).
+ */
+const ALIAS_RATIO_MARGIN = 0.02;
 
 /** Maps with more entries than this check duplicate keys with a Set; smaller ones by a scan (no allocation). */
 const SCAN_KEYS_BELOW = 12;
@@ -51,7 +66,16 @@ class Scanner {
   private i = 0;
   /** Collections open around the current line: the scanner recurses, so it stops before the stack would. */
   private depth = 0;
-  private readonly found: KeyAt = { key: '', keyStart: 0, keyEnd: 0, colon: 0 };
+  private readonly found: KeyAt = { key: '', keyStart: 0, keyEnd: 0, colon: 0, merge: false };
+  /** Anchors met so far, by name: the last one of a name wins, as in the yaml library. */
+  private readonly anchors = new Map<string, CNode | typeof OPEN>();
+  /** Maps with merged entries: how many of their entries (the first ones) are their own. */
+  private readonly ownEntries = new WeakMap<CMap, number>();
+  /** Subtree sizes of aliased collections, computed once per anchor. */
+  private readonly sizes = new WeakMap<CNode, number>();
+  /** Nodes read, and those of them that are alias expansions (yaml.v3's decodeCount and aliasCount). */
+  private decoded = 0;
+  private expanded = 0;
   /**
    * The entries and items of the collections being read, one stack for all: each collection takes an exact-size
    * copy of its part when it ends. An array grown by push() reserves room for 16 elements, so a 10 MB file's
@@ -61,8 +85,17 @@ class Scanner {
   /** One string per distinct key (`image`, `ports`...): half a million keys, a few hundred distinct texts. */
   private readonly keyTexts = new Map<string, string>();
 
+  /**
+   * Where the text has tabs, in order, and the first of them not before the line being read. Tabs are content in
+   * block scalars and comments; anywhere else (indentation, separators, around plain scalars) the line is left
+   * to yaml, whose rules for them are finer than this scanner's.
+   */
+  private readonly tabs: number[] = [];
+  private nextTab = 0;
+
   constructor(private readonly text: string, private readonly maxDepth: number) {
     const n = text.length;
+    for (let p = text.indexOf('\t'); p !== -1; p = text.indexOf('\t', p + 1)) this.tabs.push(p);
     let breaks = 0;
     for (let p = text.indexOf('\n'); p !== -1; p = text.indexOf('\n', p + 1)) breaks++;
     this.starts = new Int32Array(breaks + 1);
@@ -71,8 +104,9 @@ class Scanner {
     let count = 0;
     let pos = 0;
     while (pos <= n) {
-      let end = text.indexOf('\n', pos);
-      if (end === -1) end = n;
+      const lineBreak = text.indexOf('\n', pos);
+      let end = lineBreak === -1 ? n : lineBreak;
+      if (end > pos && text.charCodeAt(end - 1) === 13) end--; // \r\n: the line ends before the \r
       let s = pos;
       while (s < end && text.charCodeAt(s) === SPACE) s++;
       // Blank and comment-only lines carry no structure.
@@ -82,9 +116,19 @@ class Scanner {
         this.ends[count] = end;
         count++;
       }
-      pos = end + 1;
+      if (lineBreak === -1) break;
+      pos = lineBreak + 1;
     }
     this.count = count;
+  }
+
+  /** Gives up if structural line `i` (read as keys, items and one-line values) has a tab. */
+  private noTab(i: number): void {
+    const tabs = this.tabs;
+    if (tabs.length === 0) return;
+    const lineFrom = this.starts[i] - this.indents[i];
+    while (this.nextTab < tabs.length && tabs[this.nextTab] < lineFrom) this.nextTab++;
+    if (this.nextTab < tabs.length && tabs[this.nextTab] < this.ends[i]) throw GIVE_UP;
   }
 
   document(): CNode | undefined {
@@ -92,8 +136,15 @@ class Scanner {
     if (this.indents[0] !== 0) throw GIVE_UP;
     const first = this.starts[0];
     const c = this.text.charCodeAt(first);
-    // Directives, document markers.
-    if (c === 37 /* % */ || this.text.startsWith('---', first) || this.text.startsWith('...', first)) throw GIVE_UP;
+    // Directives, document markers; a lone `---` before the one document is common and changes nothing.
+    if (c === 37 /* % */ || this.text.startsWith('...', first)) throw GIVE_UP;
+    if (this.text.startsWith('---', first)) {
+      this.noTab(0);
+      if (!this.endsToken(first + 3, this.ends[0])) throw GIVE_UP;
+      this.expectLineEnd(first + 3, this.ends[0]);
+      this.i = 1;
+      if (this.i >= this.count || this.indents[1] !== 0) throw GIVE_UP;
+    }
     const root = this.block(0);
     if (this.i < this.count) throw GIVE_UP;
     return root;
@@ -122,30 +173,29 @@ class Scanner {
     const pending = this.pending as CEntry[];
     const base = pending.length;
     let keys: Set<string> | undefined;
+    let merged: CMap[] | undefined;
     let at = firstAt;
     for (;;) {
       const lineEnd = this.ends[this.i];
-      const { key, keyStart, keyEnd, colon } = this.key(at, lineEnd);
-      // A duplicate key is an error: let yaml report it.
-      if (keys) {
-        if (keys.has(key)) throw GIVE_UP;
-        keys.add(key);
-      } else {
-        for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
-        if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
-      }
+      this.noTab(this.i);
+      const { key, keyStart, keyEnd, colon, merge } = this.key(at, lineEnd);
       const restAt = this.skipSpaces(colon + 1, lineEnd);
-      let value: CNode;
-      if (restAt === lineEnd || this.text.charCodeAt(restAt) === HASH) {
-        const next = ++this.i;
-        if (next < this.count && this.indents[next] > indent) value = this.block(this.indents[next]);
-        else if (next < this.count && this.indents[next] === indent && this.seqItemLine(next)) value = this.seq(indent);
-        else value = { kind: 'scalar', value: null, start: colon + 1, end: colon + 1 };
+      if (merge) {
+        // `<<: *base`, `<<: [*a, *b]`, or a map written in place: mappings whose keys the map takes in after its
+        // own. A second `<<` in one map, or anything else as the value, is left to yaml.
+        if (merged) throw GIVE_UP;
+        merged = this.mergeSources(this.value(restAt, lineEnd, indent, colon + 1, false));
       } else {
-        value = this.inline(restAt, lineEnd);
-        this.i++;
+        // A duplicate key is an error: let yaml report it.
+        if (keys) {
+          if (keys.has(key)) throw GIVE_UP;
+          keys.add(key);
+        } else {
+          for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
+          if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
+        }
+        pending.push({ key, keyStart, keyEnd, value: this.value(restAt, lineEnd, indent, colon + 1, false) });
       }
-      pending.push({ key, keyStart, keyEnd, value });
       const next = this.i;
       if (next >= this.count || this.indents[next] < indent) break;
       if (this.indents[next] > indent) throw GIVE_UP; // continuation lines of a multi-line scalar, or an error
@@ -154,7 +204,216 @@ class Scanner {
     }
     this.depth--;
     const entries = this.take(base) as CEntry[];
-    return { kind: 'map', entries, start: entries[0].keyStart, end: entries[entries.length - 1].value.end };
+    const own = entries.length;
+    if (merged) this.merge(entries, merged);
+    if (entries.length === 0) throw GIVE_UP;
+    this.decoded++;
+    const map: CMap = { kind: 'map', entries, start: firstAt, end: Math.max(firstAt, entries[entries.length - 1].value.end) };
+    if (own < entries.length) this.ownEntries.set(map, own);
+    return map;
+  }
+
+  /** What a `<<` value merges: a mapping, or a sequence of mappings. */
+  private mergeSources(value: CNode): CMap[] {
+    if (value.kind === 'map') return [value];
+    if (value.kind !== 'seq' || value.items.length === 0) throw GIVE_UP;
+    for (const item of value.items) if (item.kind !== 'map') throw GIVE_UP;
+    return value.items as CMap[];
+  }
+
+  /** Appends the merged mappings' entries whose keys the map does not have: its own first, then the earlier merge. */
+  private merge(entries: CEntry[], sources: CMap[]): void {
+    // A service's dozen keys are checked by a scan (no allocation: one such map per service of a big file).
+    let seen: Set<string> | undefined;
+    for (const source of sources) {
+      for (const e of source.entries) {
+        if (seen) {
+          if (seen.has(e.key)) continue;
+          seen.add(e.key);
+        } else {
+          let found = false;
+          for (let k = 0; k < entries.length; k++) if (entries[k].key === e.key) { found = true; break; }
+          if (found) continue;
+          if (entries.length >= SCAN_KEYS_BELOW) { seen = new Set<string>(); for (const x of entries) seen.add(x.key); seen.add(e.key); }
+        }
+        entries.push(e);
+      }
+    }
+  }
+
+  /**
+   * The value after a key's colon or an item's dash, at `at` on the line ending at `lineEnd`, with an optional
+   * anchor in front: on the rest of the line, a block scalar, or a block on the lines below. `nullAt` is where an
+   * empty value sits. `inSeq`: the value of a "- " item, whose compact forms (- key: value) the caller handled.
+   */
+  private value(at: number, lineEnd: number, indent: number, nullAt: number, inSeq: boolean): CNode {
+    let anchor: string | undefined;
+    let p = at;
+    if (this.text.charCodeAt(p) === 38 /* & */) {
+      const nameEnd = this.nameEnd(p + 1, lineEnd, false);
+      anchor = this.text.slice(p + 1, nameEnd);
+      this.anchors.set(anchor, OPEN);
+      nullAt = nameEnd;
+      p = this.skipSpaces(nameEnd, lineEnd);
+    }
+    let value: CNode;
+    const c = this.text.charCodeAt(p);
+    if (p === lineEnd || c === HASH) {
+      const next = ++this.i;
+      if (next < this.count && this.indents[next] > indent) {
+        if (anchor && inSeq && this.seqItemLine(next)) throw GIVE_UP;
+        value = this.block(this.indents[next]);
+      } else if (!inSeq && next < this.count && this.indents[next] === indent && this.seqItemLine(next)) {
+        if (anchor) throw GIVE_UP;
+        value = this.seq(indent);
+      } else {
+        this.decoded++;
+        value = { kind: 'scalar', value: null, start: nullAt, end: nullAt };
+      }
+    } else if (c === 42 /* * */) {
+      if (anchor) throw GIVE_UP;
+      value = this.alias(p, lineEnd, false);
+      this.expectLineEnd(value.end, lineEnd);
+      this.i++;
+    } else if (c === 124 /* | */ || c === 62 /* > */) {
+      value = this.blockScalar(p, lineEnd, indent);
+    } else {
+      // "- &a key: value" and "- &a - x" (properties on a compact collection) are left to yaml.
+      if (anchor && inSeq && (this.isSeqItem(p, lineEnd) || this.tryKey(p, lineEnd))) throw GIVE_UP;
+      if (anchor && !inSeq && this.tryKey(p, lineEnd)) throw GIVE_UP;
+      value = this.inline(p, lineEnd);
+      this.i++;
+    }
+    if (anchor !== undefined) this.anchors.set(anchor, value);
+    return value;
+  }
+
+  /** The end of an anchor's or alias's name starting at `at`: letters, digits, `_`, `-` and `.` only. */
+  private nameEnd(at: number, end: number, inFlow: boolean): number {
+    let p = at;
+    for (; p < end; p++) {
+      const ch = this.text.charCodeAt(p);
+      if (!((ch >= 97 && ch <= 122) || (ch >= 65 && ch <= 90) || (ch >= 48 && ch <= 57) || ch === 95 || ch === DASH || ch === 46)) break;
+    }
+    if (p === at) throw GIVE_UP;
+    if (p < end) {
+      const ch = this.text.charCodeAt(p);
+      if (ch !== SPACE && !(inFlow && (ch === 44 || ch === 93))) throw GIVE_UP;
+    }
+    return p;
+  }
+
+  /** `*name` at `at`: a copy of the anchored node, every span set to the alias (as parse.ts's converter does). */
+  private alias(at: number, end: number, inFlow: boolean): CNode {
+    const nameEnd = this.nameEnd(at + 1, end, inFlow);
+    const target = this.anchors.get(this.text.slice(at + 1, nameEnd));
+    // No such anchor, or one whose value this alias is inside: errors, which yaml reports.
+    if (!target) throw GIVE_UP;
+    // Counted before the copy is made: an alias bomb stops here, and the ratio only grows while a copy is made, so
+    // its end is where the converter would first pass the limit.
+    const size = this.sizeOf(target);
+    this.decoded += size + 1;
+    this.expanded += size;
+    if (tooManyAliases(this.expanded, this.decoded, ALIAS_RATIO_MARGIN)) throw GIVE_UP;
+    return this.copy(target, at, nameEnd);
+  }
+
+  /** The nodes a copy of `node` counts as expanded (merged entries too, which the converter reads again). */
+  private sizeOf(node: CNode): number {
+    if (node.kind === 'scalar') return 1;
+    const known = this.sizes.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    if (node.kind === 'seq') for (const item of node.items) size += this.sizeOf(item);
+    else for (const e of node.entries) size += this.sizeOf(e.value);
+    this.sizes.set(node, size);
+    return size;
+  }
+
+  private copy(node: CNode, start: number, end: number): CNode {
+    if (node.kind === 'scalar') {
+      const s: CScalar = { kind: 'scalar', value: node.value, start, end };
+      if (node.quoted) s.quoted = true;
+      return s;
+    }
+    if (node.kind === 'seq') {
+      const items = new Array<CNode>(node.items.length);
+      for (let k = 0; k < items.length; k++) items[k] = this.copy(node.items[k], start, end);
+      const s: CSeq = { kind: 'seq', items, start, end };
+      if (node.flow) s.flow = true;
+      return s;
+    }
+    // A map's own entries take the alias's place; entries it merged keep the place of their own `<<` value, as
+    // the converter reads that value again where it is written.
+    const own = this.ownEntries.get(node) ?? node.entries.length;
+    const entries = new Array<CEntry>(node.entries.length);
+    for (let k = 0; k < entries.length; k++) {
+      const e = node.entries[k];
+      entries[k] = k < own ? { key: e.key, keyStart: start, keyEnd: end, value: this.copy(e.value, start, end) } : e;
+    }
+    const m: CMap = { kind: 'map', entries, start, end };
+    if (node.flow) m.flow = true;
+    if (own < entries.length) this.ownEntries.set(m, own);
+    return m;
+  }
+
+  /**
+   * A literal (|) or folded (>) block scalar whose header is at `at`, its content on the lines below, indented
+   * more than `parentIndent`. Explicit indentation, lines of spaces only, and folded lines indented further are
+   * left to yaml. Leaves `this.i` on the first structural line after the content.
+   */
+  private blockScalar(at: number, lineEnd: number, parentIndent: number): CScalar {
+    const text = this.text;
+    const n = text.length;
+    const folded = text.charCodeAt(at) === 62;
+    let p = at + 1;
+    let chomp = 0; // -1 strip, 0 clip, 1 keep
+    const ch = text.charCodeAt(p);
+    if (ch === DASH) { chomp = -1; p++; } else if (ch === 43 /* + */) { chomp = 1; p++; }
+    if (!this.endsToken(p, lineEnd)) throw GIVE_UP; // an indentation digit, or anything else
+    this.expectLineEnd(p, lineEnd);
+    let value = '';
+    let contentIndent = -1;
+    let empties = 0;
+    let lastEnd = -1;
+    let pos = lineEnd + (text.charCodeAt(lineEnd) === 13 ? 2 : 1);
+    while (pos < n) {
+      let lineBreak = text.indexOf('\n', pos);
+      if (lineBreak === -1) lineBreak = n;
+      const e = lineBreak > pos && text.charCodeAt(lineBreak - 1) === 13 ? lineBreak - 1 : lineBreak;
+      let s = pos;
+      while (s < e && text.charCodeAt(s) === SPACE) s++;
+      if (s === e) {
+        if (s > pos) throw GIVE_UP; // spaces only: their meaning depends on the indentation, left to yaml
+        empties++;
+        pos = lineBreak + 1;
+        continue;
+      }
+      const lineIndent = s - pos;
+      if (contentIndent < 0) {
+        if (lineIndent <= parentIndent) break;
+        contentIndent = lineIndent;
+      } else if (lineIndent < contentIndent) {
+        break;
+      }
+      const contentAt = pos + contentIndent;
+      // A folded line that starts with white space keeps its line breaks: left to yaml.
+      if (folded && (text.charCodeAt(contentAt) === SPACE || text.charCodeAt(contentAt) === 9)) throw GIVE_UP;
+      const line = text.slice(contentAt, e);
+      if (lastEnd < 0) value = '\n'.repeat(empties) + line;
+      else if (folded) value += (empties === 0 ? ' ' : '\n'.repeat(empties)) + line;
+      else value += '\n'.repeat(empties + 1) + line;
+      empties = 0;
+      lastEnd = lineBreak < n ? lineBreak + 1 : n;
+      pos = lineBreak + 1;
+    }
+    if (lastEnd < 0) throw GIVE_UP; // an empty block scalar
+    const regionEnd = Math.min(pos, n);
+    if (chomp >= 0) value += '\n';
+    if (chomp > 0) value += '\n'.repeat(empties);
+    while (this.i < this.count && this.starts[this.i] < regionEnd) this.i++;
+    this.decoded++;
+    return { kind: 'scalar', value, start: at, end: chomp > 0 && empties > 0 ? regionEnd : lastEnd };
   }
 
   private seq(indent: number): CSeq {
@@ -166,22 +425,18 @@ class Scanner {
       const i = this.i;
       const lineStart = this.starts[i];
       const lineEnd = this.ends[i];
+      this.noTab(i);
       if (this.indents[i] !== indent || !this.isSeqItem(lineStart, lineEnd)) break;
       if (start < 0) start = lineStart;
       const restAt = this.skipSpaces(lineStart + 1, lineEnd);
-      if (restAt === lineEnd || this.text.charCodeAt(restAt) === HASH) {
-        const next = ++this.i;
-        if (next < this.count && this.indents[next] > indent) items.push(this.block(this.indents[next]));
-        else items.push({ kind: 'scalar', value: null, start: lineStart + 1, end: lineStart + 1 });
-      } else if (this.isSeqItem(restAt, lineEnd)) {
+      if (restAt < lineEnd && this.isSeqItem(restAt, lineEnd)) {
         throw GIVE_UP; // "- - a": compact nested sequence
-      } else if (this.tryKey(restAt, lineEnd)) {
+      } else if (restAt < lineEnd && this.tryKey(restAt, lineEnd)) {
         // "- key: value" starts a map whose entries sit at the key's column.
         const column = restAt - (lineStart - this.indents[i]);
         items.push(this.map(column, restAt));
       } else {
-        items.push(this.inline(restAt, lineEnd));
-        this.i++;
+        items.push(this.value(restAt, lineEnd, indent, lineStart + 1, true));
       }
       const next = this.i;
       if (next >= this.count || this.indents[next] < indent) break;
@@ -189,6 +444,7 @@ class Scanner {
     }
     this.depth--;
     const taken = this.take(base) as CNode[];
+    this.decoded++;
     return { kind: 'seq', items: taken, start, end: taken[taken.length - 1].end };
   }
 
@@ -207,7 +463,7 @@ class Scanner {
       if (!q) return undefined;
       const colon = this.skipSpaces(q.end, end);
       if (this.text.charCodeAt(colon) !== COLON || !this.endsToken(colon + 1, end)) return undefined;
-      return this.keyAt(String(q.value), at, q.end, colon);
+      return this.keyAt(String(q.value), at, q.end, colon, false);
     }
     if (isIndicator(c) || c === DASH || c === 63 /* ? */ || c === COLON) return undefined;
     // A plain key runs to the first ": " (or ":" at the end of the line). Keys with flow indicators or a " #"
@@ -226,13 +482,13 @@ class Scanner {
     let keyEnd = p;
     while (keyEnd > at && text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
     const key = text.slice(at, keyEnd);
-    // "<<" is a merge key: left to yaml.
-    if (key.length === 0 || key === '<<') return undefined;
-    return this.keyAt(key, at, keyEnd, p);
+    if (key.length === 0) return undefined;
+    return this.keyAt(key, at, keyEnd, p, key === '<<');
   }
 
-  private keyAt(key: string, keyStart: number, keyEnd: number, colon: number): KeyAt {
+  private keyAt(key: string, keyStart: number, keyEnd: number, colon: number, merge: boolean): KeyAt {
     const f = this.found;
+    f.merge = merge;
     f.key = this.keyText(key);
     f.keyStart = keyStart;
     f.keyEnd = keyEnd;
@@ -275,6 +531,7 @@ class Scanner {
 
   /** A value written on the rest of the line: a scalar or a one-line flow collection. */
   private inline(at: number, end: number): CNode {
+    this.decoded++;
     const c = this.text.charCodeAt(at);
     let node: CNode;
     if (c === 91 /* [ */) node = this.flowSeq(at, end);
@@ -361,7 +618,7 @@ class Scanner {
     let p = this.skipSpaces(at + 1, end);
     if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     for (;;) {
-      const item = this.flowScalar(p, end);
+      const item = this.flowItem(p, end);
       this.pending.push(item);
       p = this.skipSpaces(item.end, end);
       const ch = this.text.charCodeAt(p);
@@ -405,7 +662,14 @@ class Scanner {
     }
   }
 
+  /** An item of a one-line flow sequence: a scalar, or an alias (`<<: [*a, *b]`). */
+  private flowItem(at: number, end: number): CNode {
+    if (this.text.charCodeAt(at) === 42 /* * */ && at < end) return this.alias(at, end, true);
+    return this.flowScalar(at, end);
+  }
+
   private flowScalar(at: number, end: number): CScalar {
+    this.decoded++;
     const c = this.text.charCodeAt(at);
     if (at >= end || c === 91 || c === 123 || c === 44 || c === 93 || c === 125 || c === HASH) throw GIVE_UP;
     if (c === 34 || c === 39) return this.quoted(at, end);

@@ -7,7 +7,10 @@
  * `yaml` library's Document, which also reports syntax errors. Both produce the same tree.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { tooManyAliases } from './aliasRatio';
 import { fastParse } from './fastYaml';
+
+export { allowedAliasRatio } from './aliasRatio';
 
 export interface Position {
   /** 0-based */
@@ -253,18 +256,6 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/**
- * How much of a document may come from aliases: yaml.v3's rule (Compose's parser; decode.go allowedAliasRatio).
- * Up to 400,000 nodes read, 99 % of them may be alias expansions; from 4,000,000 on, 10 %; in between it falls
- * evenly. A "billion laughs" document passes 99 % within its first thousand nodes and is stopped there, while a big
- * file whose services all merge a common anchor (a third of its nodes) is read whole, as Compose reads it.
- */
-export function allowedAliasRatio(decoded: number): number {
-  if (decoded <= 400_000) return 0.99;
-  if (decoded >= 4_000_000) return 0.10;
-  return 0.99 - 0.89 * ((decoded - 400_000) / 3_600_000);
-}
-
 class Converter {
   /** Nodes read, and those of them read through an alias (yaml.v3's decodeCount and aliasCount). */
   private decoded = 0;
@@ -298,7 +289,7 @@ class Converter {
     if (aliasedAt) this.expanded++;
     // Past the limit, aliases expand to nothing more (one problem, at the alias where it was passed); the rest of
     // the document is still read, for the other checks.
-    if (aliasedAt && (this.overBudget || (this.expanded > 100 && this.decoded > 1000 && this.expanded / this.decoded > allowedAliasRatio(this.decoded)))) {
+    if (aliasedAt && (this.overBudget || tooManyAliases(this.expanded, this.decoded))) {
       if (!this.overBudget) {
         this.overBudget = true;
         this.problems.push({

@@ -50,4 +50,14 @@ suite('compose corpus', () => {
     }
     assert.ok(fast >= files.length * 0.8, `only ${fast} of ${files.length} files took the fast path`);
   });
+
+  test('with Windows line endings, the fast scanner reads the same files, as the yaml library does', () => {
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const crlf = text.replace(/\r?\n/g, '\r\n');
+      const quick = fastParse(crlf);
+      assert.equal(Boolean(quick), Boolean(fastParse(text.replace(/\r\n/g, '\n'))), path.relative(root, file));
+      if (quick) assert.deepEqual(quick, parseWithYaml(crlf).root, path.relative(root, file));
+    }
+  });
 });

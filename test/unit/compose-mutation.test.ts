@@ -57,11 +57,24 @@ function mutate(text: string, rnd: () => number): string {
   return lines.join('\n');
 }
 
+/** Files of anchors, merge keys and block scalars: the YAML the fast scanner reads besides plain blocks. */
+const SHAPES = path.resolve(__dirname, '../../../test/fixtures/yaml-shapes');
+
+/** Whether the fast scanner reads `text` exactly as the yaml library does, or leaves it to the library. */
+function assertSameReading(text: string, what: string): boolean {
+  const quick = fastParse(text);
+  if (!quick) return false;
+  const full = parseWithYaml(text);
+  assert.deepEqual(full.problems.filter((p) => p.severity === 'error'), [], `the fast scanner accepted ${what}, which yaml rejects:\n${text}`);
+  assert.deepEqual(quick, full.root, `${what} read differently:\n${text}`);
+  return true;
+}
+
 suite('compose mutation', function () {
   this.timeout(300_000);
 
   test(`${MUTANTS} seeded mutations never throw and stay under ${BOUND_MS} ms`, () => {
-    const fixtureFiles = yamlFilesUnder(path.resolve(__dirname, '../../../test/fixtures/compose'));
+    const fixtureFiles = [...yamlFilesUnder(path.resolve(__dirname, '../../../test/fixtures/compose')), ...yamlFilesUnder(SHAPES)];
     // The corpus adds real-world shapes when it is there; the project's own fixtures are always there.
     const corpus = findCorpus().dir;
     const sources = [...(corpus ? yamlFilesUnder(corpus) : []), ...fixtureFiles].map((f) => readFileSync(f, 'utf8'));
@@ -87,14 +100,26 @@ suite('compose mutation', function () {
       total += ms;
       if (ms > max) { max = ms; slowest = `mutant ${n} (${text.length} chars, ${diagnostics} diagnostics)`; }
       assert.ok(ms < BOUND_MS, `mutant ${n} took ${ms.toFixed(0)} ms`);
-      const quick = fastParse(text);
-      if (quick) {
-        fastAccepted++;
-        const full = parseWithYaml(text);
-        assert.deepEqual(full.problems.filter((p) => p.severity === 'error'), [], `the fast scanner accepted mutant ${n}, which yaml rejects:\n${text}`);
-        assert.deepEqual(quick, full.root, `mutant ${n} read differently:\n${text}`);
-      }
+      if (assertSameReading(text, `mutant ${n}`)) fastAccepted++;
     }
     console.log(`      ${MUTANTS} mutants: max ${max.toFixed(1)} ms (${slowest}), mean ${(total / MUTANTS).toFixed(2)} ms; fast scanner took ${fastAccepted}`);
+  });
+
+  test(`${MUTANTS} mutations of anchors, merge keys and block scalars: read as the yaml library reads them, or left to it`, () => {
+    // Each file also with Windows line endings (\r\n), which the scanner reads too.
+    const sources = yamlFilesUnder(SHAPES).map((f) => readFileSync(f, 'utf8')).flatMap((t) => [t, t.replace(/\n/g, '\r\n')]);
+    for (const [i, text] of sources.entries()) assert.ok(assertSameReading(text, `shape file ${i}`), `the fast scanner left shape file ${i} to yaml`);
+    const rnd = random(SEED + 1);
+    let fastAccepted = 0;
+    for (let n = 0; n < MUTANTS; n++) {
+      let text = sources[Math.floor(rnd() * sources.length)];
+      const rounds = 1 + Math.floor(rnd() * 2);
+      for (let r = 0; r < rounds; r++) text = mutate(text, rnd);
+      if (assertSameReading(text, `shape mutant ${n}`)) fastAccepted++;
+    }
+    // About 40 % of the mutants are still valid YAML, and the scanner reads three in four of those (the rest are
+    // mostly multi-line plain scalars, which it leaves to yaml): far fewer taken means it stopped reading the shapes.
+    console.log(`      ${MUTANTS} shape mutants: fast scanner took ${fastAccepted}`);
+    assert.ok(fastAccepted > MUTANTS * 0.2, `the fast scanner took only ${fastAccepted} of ${MUTANTS}`);
   });
 });
