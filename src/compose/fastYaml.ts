@@ -13,6 +13,9 @@ import type { CEntry, CMap, CNode, CScalar, CSeq } from './parse';
 class GiveUp extends Error {}
 const GIVE_UP = new GiveUp();
 
+/** The tags Compose knows (parse.ts's COMPOSE_TAGS; the two modules cannot import each other's values). */
+const COMPOSE_TAGS = ['!reset', '!override'];
+
 const SPACE = 32;
 const HASH = 35;
 const DASH = 45;
@@ -247,31 +250,47 @@ class Scanner {
    * empty value sits. `inSeq`: the value of a "- " item, whose compact forms (- key: value) the caller handled.
    */
   private value(at: number, lineEnd: number, indent: number, nullAt: number, inSeq: boolean): CNode {
+    // Properties: an anchor and Compose's !reset or !override tag, in either order.
     let anchor: string | undefined;
+    let tag: string | undefined;
     let p = at;
-    if (this.text.charCodeAt(p) === 38 /* & */) {
-      const nameEnd = this.nameEnd(p + 1, lineEnd, false);
-      anchor = this.text.slice(p + 1, nameEnd);
-      this.anchors.set(anchor, OPEN);
-      nullAt = nameEnd;
-      p = this.skipSpaces(nameEnd, lineEnd);
+    for (;;) {
+      const c = this.text.charCodeAt(p);
+      if (c === 38 /* & */ && anchor === undefined) {
+        const nameEnd = this.nameEnd(p + 1, lineEnd, false);
+        anchor = this.text.slice(p + 1, nameEnd);
+        this.anchors.set(anchor, OPEN);
+        nullAt = nameEnd;
+        p = this.skipSpaces(nameEnd, lineEnd);
+      } else if (c === 33 /* ! */ && tag === undefined) {
+        tag = this.composeTag(p, lineEnd);
+        p = this.skipSpaces(p + tag.length, lineEnd);
+      } else {
+        break;
+      }
     }
+    const props = anchor !== undefined || tag !== undefined;
     let value: CNode;
     const c = this.text.charCodeAt(p);
     if (p === lineEnd || c === HASH) {
       const next = ++this.i;
       if (next < this.count && this.indents[next] > indent) {
-        if (anchor && inSeq && this.seqItemLine(next)) throw GIVE_UP;
+        if (props && inSeq && this.seqItemLine(next)) throw GIVE_UP;
         value = this.block(this.indents[next]);
       } else if (!inSeq && next < this.count && this.indents[next] === indent && this.seqItemLine(next)) {
-        if (anchor) throw GIVE_UP;
+        if (props) throw GIVE_UP;
         value = this.seq(indent);
+      } else if (tag !== undefined) {
+        // A tagged empty value is an empty string where the value would start (the yaml library's reading).
+        if (anchor !== undefined) throw GIVE_UP;
+        this.decoded++;
+        value = { kind: 'scalar', value: '', start: p, end: p };
       } else {
         this.decoded++;
         value = { kind: 'scalar', value: null, start: nullAt, end: nullAt };
       }
     } else if (c === 42 /* * */) {
-      if (anchor) throw GIVE_UP;
+      if (props) throw GIVE_UP;
       value = this.alias(p, lineEnd, false);
       this.expectLineEnd(value.end, lineEnd);
       this.i++;
@@ -279,13 +298,22 @@ class Scanner {
       value = this.blockScalar(p, lineEnd, indent);
     } else {
       // "- &a key: value" and "- &a - x" (properties on a compact collection) are left to yaml.
-      if (anchor && inSeq && (this.isSeqItem(p, lineEnd) || this.tryKey(p, lineEnd))) throw GIVE_UP;
-      if (anchor && !inSeq && this.tryKey(p, lineEnd)) throw GIVE_UP;
+      if (props && inSeq && (this.isSeqItem(p, lineEnd) || this.tryKey(p, lineEnd))) throw GIVE_UP;
+      if (props && !inSeq && this.tryKey(p, lineEnd)) throw GIVE_UP;
       value = this.inline(p, lineEnd);
+      // A tagged plain scalar is not resolved: `!reset 1` is the string "1".
+      if (tag !== undefined && value.kind === 'scalar' && !value.quoted) value.value = this.text.slice(value.start, value.end);
       this.i++;
     }
+    if (tag !== undefined) value.tag = tag;
     if (anchor !== undefined) this.anchors.set(anchor, value);
     return value;
+  }
+
+  /** The tag at `at`: Compose's own two; any other tag is left to yaml (which reports it). */
+  private composeTag(at: number, end: number): string {
+    for (const tag of COMPOSE_TAGS) if (this.text.startsWith(tag, at) && this.endsToken(at + tag.length, end)) return tag;
+    throw GIVE_UP;
   }
 
   /** The end of an anchor's or alias's name starting at `at`: letters, digits, `_`, `-` and `.` only. */
@@ -334,6 +362,7 @@ class Scanner {
     if (node.kind === 'scalar') {
       const s: CScalar = { kind: 'scalar', value: node.value, start, end };
       if (node.quoted) s.quoted = true;
+      if (node.tag) s.tag = node.tag;
       return s;
     }
     if (node.kind === 'seq') {
@@ -341,6 +370,7 @@ class Scanner {
       for (let k = 0; k < items.length; k++) items[k] = this.copy(node.items[k], start, end);
       const s: CSeq = { kind: 'seq', items, start, end };
       if (node.flow) s.flow = true;
+      if (node.tag) s.tag = node.tag;
       return s;
     }
     // A map's own entries take the alias's place; entries it merged keep the place of their own `<<` value, as
@@ -353,6 +383,7 @@ class Scanner {
     }
     const m: CMap = { kind: 'map', entries, start, end };
     if (node.flow) m.flow = true;
+    if (node.tag) m.tag = node.tag;
     if (own < entries.length) this.ownEntries.set(m, own);
     return m;
   }
