@@ -8,16 +8,14 @@
 // Medians over BENCH_RUNS (5) runs for the browser, BENCH_ARCHIVE_RUNS (3) for the archive API (10 s each).
 //
 //   npm run bench:browse        (tsc first; BENCH_KEEP=1 keeps the volume for the next run)
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { docker, dropVolume, ensureVolume, IMAGE, VOLUME } from './browse-volume.mjs';
 
 const require = createRequire(import.meta.url);
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const IMAGE = process.env.DNV_TEST_IMAGE || 'test/busybox:1';
-const VOLUME = 'dnvbench-browse-1g';
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const ARCHIVE_RUNS = Number(process.env.BENCH_ARCHIVE_RUNS || 3);
 
@@ -26,20 +24,8 @@ const { resolveEndpoint } = require(path.join(repo, 'out/src/engine/connection.j
 const { VolumeBrowseSession } = require(path.join(repo, 'out/src/browse/session.js'));
 const { withHelper } = require(path.join(repo, 'out/src/backup/helper.js'));
 
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', maxBuffer: 64 << 20 }).trim();
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const ms = (x) => `${x.toFixed(0)} ms`;
-
-function ensureVolume() {
-  const exists = docker('volume', 'ls', '-q', '--filter', `name=^${VOLUME}$`) === VOLUME;
-  if (exists && docker('run', '--rm', '-v', `${VOLUME}:/data:ro`, IMAGE, 'sh', '-c', 'cat /data/.complete 2>/dev/null') === 'v1') return;
-  if (exists) docker('volume', 'rm', '-f', VOLUME);
-  docker('volume', 'create', VOLUME);
-  const started = Date.now();
-  docker('run', '--rm', '--network', 'none', '-v', `${VOLUME}:/data`, IMAGE, 'sh', '-c',
-    'set -e; mkdir /data/many; cd /data/many; head -c 102400 /dev/urandom > /data/.block; i=0; while [ $i -lt 10000 ]; do cp /data/.block "file-$i.bin"; i=$((i+1)); done; rm /data/.block; echo v1 > /data/.complete');
-  console.log(`made ${VOLUME} (10,000 files of 100 KB in /many) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-}
 
 async function main() {
   ensureVolume();
@@ -92,7 +78,7 @@ async function main() {
   console.log(`| the same, with a stat first (Browse Files before 26 Nov) | ${ms(median(coldStatFirst))} | ${coldStatFirst.map(ms).join(', ')} |`);
   if (archive.length) console.log(`| archive API on the folder, read to the end | ${ms(median(archive))} | ${archive.map(ms).join(', ')} |`);
   console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-  if (!process.env.BENCH_KEEP) docker('volume', 'rm', '-f', VOLUME);
+  dropVolume();
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
