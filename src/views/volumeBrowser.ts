@@ -260,11 +260,27 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
 
   /** A new root's listing, made by Browse Files before the view shows it: its first expansion uses it once. */
   private readonly primed = new Map<FileNode, VolumeEntry[]>();
+  /**
+   * A short key per browsed place (engine and volume), the start of its entries' row ids. Every row's id and its
+   * parent's travel to the workbench with it: with the engine id and the volume name in them, they were about a
+   * sixth of what a folder of 10,000 files sent. The same place keeps its key, so its ids stay the same.
+   */
+  private readonly placeKeys = new Map<string, string>();
 
   constructor(private readonly sessions: Sessions) {}
 
   refresh(node?: FileNode): void {
     this.changed.fire(node);
+  }
+
+  private placeKey(engineId: string, volume: string): string {
+    const place = JSON.stringify([engineId, volume]);
+    let key = this.placeKeys.get(place);
+    if (key === undefined) {
+      key = `e${this.placeKeys.size}`;
+      this.placeKeys.set(place, key);
+    }
+    return key;
   }
 
   prime(root: FileNode, entries: VolumeEntry[]): void {
@@ -287,6 +303,16 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
     return entries.map((entry) => ({ kind: 'entry', engineId: node.engineId, volume: node.volume, path: path ? `${path}/${entry.name}` : entry.name, entry, parent: node }));
   }
 
+  /**
+   * The hover, built when a row is hovered, not with the row: a folder of 10,000 files sent 10,000 Markdown
+   * tooltips to the workbench, which the extension host parsed one by one (marked's lexer) before the first row
+   * showed (docs/BENCHMARKS.md, volume browser in the workbench).
+   */
+  resolveTreeItem(item: vscode.TreeItem, node: FileNode): vscode.TreeItem {
+    if (node.kind === 'entry') item.tooltip = entryTooltip(node.entry);
+    return item;
+  }
+
   getParent(node: FileNode): FileNode | undefined {
     return node.kind === 'entry' ? node.parent : undefined;
   }
@@ -303,30 +329,14 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
     }
     const { entry } = node;
     const uri = volumeUri(node.engineId, node.volume, node.path);
-    // A name may hold newlines and control characters: shown escaped, never as they are.
-    const shownName = JSON.stringify(entry.name).slice(1, -1) === entry.name ? entry.name : JSON.stringify(entry.name);
+    const shownName = shownNameOf(entry.name);
     const item = new vscode.TreeItem(shownName, folderLike(entry) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
-    item.id = `entry:${node.engineId}:${node.volume}:${node.path}`;
+    item.id = `${this.placeKey(node.engineId, node.volume)}/${node.path}`;
     item.resourceUri = uri;
     const mode = modeString(entry.kind, entry.mode);
     const size = entry.kind === 'file' ? formatBytes(entry.size) : '';
     const owner = `${entry.uid}:${entry.gid}`;
     item.description = [size, mode, owner].filter(Boolean).join(' · ');
-    const lines = [
-      `**${shownName}**`,
-      '',
-      `${localize('Size')}: ${formatBytes(entry.size)} (${entry.size.toLocaleString('en-US')} B)`,
-      `${localize('Mode')}: \`${mode}\` (${entry.mode.toString(8).padStart(4, '0')})`,
-      `${localize('Owner')}: ${localize('user {0}, group {1}', entry.uid, entry.gid)}`,
-      `${localize('Modified')}: ${formatDate(entry.mtimeMs)}`,
-    ];
-    if (entry.kind === 'symlink') {
-      lines.push(`${localize('Symlink to')}: \`${JSON.stringify(entry.linkTarget ?? '')}\`${entry.linkResolved === undefined ? ` (${localize('outside the volume, or missing: not followed')})` : ''}`);
-    }
-    if (!['file', 'dir', 'symlink'].includes(entry.kind)) lines.push(localize('A special file ({0}): not opened.', entry.kind));
-    const tooltip = new vscode.MarkdownString(lines.join('  \n'));
-    tooltip.supportHtml = false;
-    item.tooltip = tooltip;
     item.contextValue = `volumeFiles.${folderLike(entry) ? 'folder' : entry.kind === 'file' || entry.linkKind === 'file' ? 'file' : 'special'}`;
     if (item.contextValue === 'volumeFiles.file') {
       item.command = { command: 'vscode.open', title: localize('Open'), arguments: [uri] };
@@ -335,6 +345,28 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
     }
     return item;
   }
+}
+
+/** An entry's name as shown: one with newlines or control characters escaped, never as it is. */
+const shownNameOf = (name: string) => (JSON.stringify(name).slice(1, -1) === name ? name : JSON.stringify(name));
+
+/** The hover of an entry's row: size, mode, owner, time, where a symlink leads. */
+export function entryTooltip(entry: VolumeEntry): vscode.MarkdownString {
+  const lines = [
+    `**${shownNameOf(entry.name)}**`,
+    '',
+    `${localize('Size')}: ${formatBytes(entry.size)} (${entry.size.toLocaleString('en-US')} B)`,
+    `${localize('Mode')}: \`${modeString(entry.kind, entry.mode)}\` (${entry.mode.toString(8).padStart(4, '0')})`,
+    `${localize('Owner')}: ${localize('user {0}, group {1}', entry.uid, entry.gid)}`,
+    `${localize('Modified')}: ${formatDate(entry.mtimeMs)}`,
+  ];
+  if (entry.kind === 'symlink') {
+    lines.push(`${localize('Symlink to')}: \`${JSON.stringify(entry.linkTarget ?? '')}\`${entry.linkResolved === undefined ? ` (${localize('outside the volume, or missing: not followed')})` : ''}`);
+  }
+  if (!['file', 'dir', 'symlink'].includes(entry.kind)) lines.push(localize('A special file ({0}): not opened.', entry.kind));
+  const tooltip = new vscode.MarkdownString(lines.join('  \n'));
+  tooltip.supportHtml = false;
+  return tooltip;
 }
 
 function nodeOf(node: unknown, tree: VolumeFilesTree): FileNode | undefined {

@@ -35,10 +35,18 @@ class ThemeIcon { constructor(public id: string, public color?: unknown) {} }
 class ThemeColor { constructor(public id: string) {} }
 class MarkdownString { supportThemeIcons = false; constructor(public value = '') {} }
 
+/** Uri.from only (the volume browser's rows name their file with one): the components, and `scheme://authority/path`. */
+const Uri = {
+  from(c: { scheme: string; authority?: string; path?: string }) {
+    const uri = { scheme: c.scheme, authority: c.authority ?? '', path: c.path ?? '' };
+    return { ...uri, toString: () => `${uri.scheme}://${uri.authority}${uri.path}` };
+  },
+};
+
 const fill = (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 
 export const vscodeStub = {
-  EventEmitter, TreeItem, TreeItemCollapsibleState, ThemeIcon, ThemeColor, MarkdownString, l10n: { t: fill },
+  EventEmitter, TreeItem, TreeItemCollapsibleState, ThemeIcon, ThemeColor, MarkdownString, Uri, l10n: { t: fill },
 };
 
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown;
