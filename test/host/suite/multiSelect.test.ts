@@ -149,6 +149,76 @@ suite('Multi-selection', function () {
     docker('rm', MEMBER);
   });
 
+  /** The networks and the member the network tests make, gone: an earlier test keeps the one in use. */
+  const noNetworks = () => {
+    dockerQuiet('rm', '-f', MEMBER);
+    for (const n of [NA, NB, NUSED]) dockerQuiet('network', 'rm', n);
+  };
+
+  test('Disconnect and Remove on a selection: the network in use goes too, its running container disconnected and still running', async () => {
+    noNetworks();
+    docker('network', 'create', NA);
+    docker('network', 'create', NUSED);
+    docker('run', '-d', '--name', MEMBER, '--network', NUSED, IMAGE, 'sleep', '300');
+    const a = await networkRow(NA);
+    const used = await networkRow(NUSED);
+    await waitFor('the member under the used network', async () => (await rows(api.explorer.networksEngineTree, used.node)).some((r) => r.label === MEMBER), 20_000);
+    prompts().expect('confirm', /Remove 1 network/, 'Disconnect and Remove');
+    const result = await vscode.commands.executeCommand<RemoveNetworksResult>('dnv.network.remove', used.node, [used.node, a.node]);
+    const { text, choices } = prompts().asked[0];
+    assert.deepStrictEqual(prompts().asked.map((q) => q.kind), ['confirm'], 'one question for the whole set');
+    assert.match(text, new RegExp(`${NUSED}: ${MEMBER} \\(running\\)`), 'the network in use is shown with its running container');
+    assert.deepStrictEqual(choices, ['Remove', 'Disconnect and Remove']);
+    assert.deepStrictEqual([...result!.removed].sort(), [NA, NUSED].sort());
+    assert.deepStrictEqual(result!.refused, []);
+    assert.ok(!exists('network', NA) && !exists('network', NUSED), 'both networks are gone (docker network ls)');
+    assert.strictEqual(docker('inspect', '-f', '{{.State.Running}}', MEMBER), 'true', 'the container keeps running');
+    assert.ok(!docker('inspect', '-f', '{{json .NetworkSettings.Networks}}', MEMBER).includes(NUSED), 'and is no longer on the removed network');
+    const report = prompts().reported.at(-1)!;
+    assert.strictEqual(report.level, 'info');
+    assert.ok(/^Removed /.test(report.message) && report.message.includes(NA) && report.message.includes(NUSED), report.message);
+    docker('rm', '-f', MEMBER);
+  });
+
+  test('Remove Network with { networks: [...] } (another extension, the API) asks the same one question; an unknown name stops it before any question', async () => {
+    noNetworks();
+    docker('network', 'create', NA);
+    docker('network', 'create', NB);
+    docker('network', 'create', NUSED);
+    docker('create', '--name', MEMBER, '--network', NUSED, IMAGE, 'true');
+    await networkRow(NA);
+    await networkRow(NB);
+    const used = await networkRow(NUSED);
+    await waitFor('the member under the used network', async () => (await rows(api.explorer.networksEngineTree, used.node)).some((r) => r.label === MEMBER), 20_000);
+
+    // The command fails (its error goes to the user as a message) before asking anything or removing anything.
+    assert.strictEqual(await vscode.commands.executeCommand('dnv.network.remove', { networks: [NA, `${TAG}-ms-no-such-net`] }), undefined);
+    assert.deepStrictEqual(prompts().asked, [], 'nothing asked, nothing removed');
+    assert.ok(exists('network', NA));
+
+    // Called with arguments, no modal is skipped: the confirmation goes through the prompts like a click's.
+    prompts().expect('confirm', /Remove 2 network/, 'Remove');
+    const result = await vscode.commands.executeCommand<RemoveNetworksResult>('dnv.network.remove', { networks: [NA, NB, NUSED] });
+    const { text, choices } = prompts().asked[0];
+    assert.ok(text.includes(NA) && text.includes(NB), text);
+    assert.match(text, new RegExp(`${NUSED}: ${MEMBER}`), 'the network in use is shown with its container');
+    assert.deepStrictEqual(choices, ['Remove', 'Disconnect and Remove']);
+    assert.deepStrictEqual([...result!.removed].sort(), [NA, NB].sort());
+    assert.deepStrictEqual(result!.refused.map((r) => [r.name, r.inUse]), [[NUSED, true]]);
+    assert.strictEqual(result!.skipped, '');
+    assert.ok(!exists('network', NA) && !exists('network', NB), 'both free networks are gone (docker network ls)');
+    assert.ok(exists('network', NUSED), 'the network in use is kept');
+    assert.match(prompts().reported.at(-1)!.message, new RegExp(`Not removed: ${NUSED} \\(in use by ${MEMBER}`));
+
+    // Cancelled: nothing goes.
+    docker('rm', MEMBER);
+    await waitFor('the used network free', async () => !(await rows(api.explorer.networksEngineTree, (await networkRow(NUSED)).node)).some((r) => r.label === MEMBER), 20_000);
+    prompts().expect('confirm', /Remove 1 network/, undefined);
+    assert.strictEqual(await vscode.commands.executeCommand('dnv.network.remove', { networks: [NUSED] }), undefined);
+    assert.ok(exists('network', NUSED), 'kept when the question is cancelled');
+    noNetworks();
+  });
+
   test('Show Network Topology on two selected networks draws those networks only', async () => {
     docker('network', 'create', NA);
     docker('network', 'create', NB);
