@@ -95,6 +95,10 @@ class Scanner {
    */
   private readonly tabs: number[] = [];
   private nextTab = 0;
+  /** The end of the line a flow collection or quoted scalar being read has reached. */
+  private flowEnd = 0;
+  /** The empty lines nextLine() skipped. */
+  private gap = 0;
 
   constructor(private readonly text: string, private readonly maxDepth: number) {
     const n = text.length;
@@ -300,10 +304,15 @@ class Scanner {
       // "- &a key: value" and "- &a - x" (properties on a compact collection) are left to yaml.
       if (props && inSeq && (this.isSeqItem(p, lineEnd) || this.tryKey(p, lineEnd))) throw GIVE_UP;
       if (props && !inSeq && this.tryKey(p, lineEnd)) throw GIVE_UP;
-      value = this.inline(p, lineEnd);
+      value = this.inline(p, lineEnd, indent);
       // A tagged plain scalar is not resolved: `!reset 1` is the string "1".
-      if (tag !== undefined && value.kind === 'scalar' && !value.quoted) value.value = this.text.slice(value.start, value.end);
+      if (tag !== undefined && value.kind === 'scalar' && !value.quoted) {
+        if (value.end > lineEnd) throw GIVE_UP;
+        value.value = this.text.slice(value.start, value.end);
+      }
+      // Past the value's lines: one, or more for a scalar or flow collection written over several.
       this.i++;
+      while (this.i < this.count && this.starts[this.i] < value.end) this.i++;
     }
     if (tag !== undefined) value.tag = tag;
     if (anchor !== undefined) this.anchors.set(anchor, value);
@@ -561,16 +570,102 @@ class Scanner {
   }
 
   /** A value written on the rest of the line: a scalar or a one-line flow collection. */
-  private inline(at: number, end: number): CNode {
+  /**
+   * A value written from `at` on a line ending at `end`: a scalar or a flow collection of scalars, on this line
+   * or continued on lines indented more than `indent` (the parent collection's).
+   */
+  private inline(at: number, end: number, indent: number): CNode {
     this.decoded++;
     const c = this.text.charCodeAt(at);
     let node: CNode;
-    if (c === 91 /* [ */) node = this.flowSeq(at, end);
-    else if (c === 123 /* { */) node = this.flowMap(at, end);
-    else if (c === 34 || c === 39) node = this.quoted(at, end);
-    else return this.plain(at, end, false);
-    this.expectLineEnd(node.end, end);
+    this.flowEnd = end;
+    if (c === 91 /* [ */) node = this.flowSeq(at, end, indent);
+    else if (c === 123 /* { */) node = this.flowMap(at, end, indent);
+    else if (c === 34 || c === 39) node = this.quoted(at, end, indent);
+    else return this.plainLines(this.plain(at, end, false), end, indent);
+    this.expectLineEnd(node.end, this.flowEnd);
     return node;
+  }
+
+  /**
+   * A plain scalar in a block, with the lines that continue it (indented more than `indent`): they fold into one
+   * string, a line break into a space and each empty line between into a line break.
+   */
+  private plainLines(first: CScalar, end: number, indent: number): CScalar {
+    let i = this.i + 1;
+    if (i >= this.count || this.indents[i] <= indent) return first;
+    // A comment after the first line ends the scalar; a more indented line after it is an error (left to yaml).
+    if (this.skipSpaces(first.end, end) < end) return first;
+    const text = this.text;
+    let folded = text.slice(first.start, first.end);
+    let last = first.end;
+    for (; i < this.count && this.indents[i] > indent; i++) {
+      const from = this.starts[i];
+      const lineEnd = this.ends[i];
+      // Between the lines: line breaks and spaces only (a comment line or a tab is left to yaml).
+      let breaks = 0;
+      for (let p = last; p < from; p++) {
+        const ch = text.charCodeAt(p);
+        if (ch === 10) breaks++;
+        else if (ch !== SPACE && ch !== 13) throw GIVE_UP;
+      }
+      if (this.tabIn(from, lineEnd)) throw GIVE_UP;
+      const c = text.charCodeAt(from);
+      if (isIndicator(c) || ((c === DASH || c === 63 || c === COLON) && this.endsToken(from + 1, lineEnd))) throw GIVE_UP;
+      let lineLast = from;
+      for (let p = from; p < lineEnd; p++) {
+        const ch = text.charCodeAt(p);
+        if (ch === SPACE) continue;
+        if ((ch === HASH && text.charCodeAt(p - 1) === SPACE) || (ch === COLON && this.endsToken(p + 1, lineEnd))) throw GIVE_UP;
+        lineLast = p + 1;
+      }
+      folded += (breaks === 1 ? ' ' : '\n'.repeat(breaks - 1)) + text.slice(from, lineLast);
+      last = lineLast;
+    }
+    return { kind: 'scalar', value: resolvePlain(folded), start: first.start, end: last };
+  }
+
+  /** Whether the text has a tab in [from, to). */
+  private tabIn(from: number, to: number): boolean {
+    const tabs = this.tabs;
+    let lo = 0;
+    let hi = tabs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tabs[mid] < from) lo = mid + 1; else hi = mid;
+    }
+    return lo < tabs.length && tabs[lo] < to;
+  }
+
+  /**
+   * Where the line after the one ending at `end` has its first character, for a scalar or flow collection that
+   * goes on there: empty lines are skipped and counted in `this.gap`, and in a flow collection comment lines too.
+   * The line must be indented more than `indent`; a closing bracket may stand at `indent` itself.
+   */
+  private nextLine(end: number, indent: number, inFlow: boolean): number {
+    const text = this.text;
+    const n = text.length;
+    let empty = 0;
+    let e = end;
+    for (;;) {
+      if (e >= n) throw GIVE_UP;
+      const lineStart = e + (text.charCodeAt(e) === 13 ? 2 : 1);
+      const lineBreak = text.indexOf('\n', lineStart);
+      e = lineBreak === -1 ? n : lineBreak;
+      if (e > lineStart && text.charCodeAt(e - 1) === 13) e--;
+      if (this.tabIn(lineStart, e)) throw GIVE_UP;
+      let s = lineStart;
+      while (s < e && text.charCodeAt(s) === SPACE) s++;
+      if (s === e) { empty++; continue; }
+      // A comment line in a flow collection; in quotes, text.
+      if (inFlow && text.charCodeAt(s) === HASH) continue;
+      const lineIndent = s - lineStart;
+      const c = text.charCodeAt(s);
+      if (lineIndent <= indent && !(inFlow && lineIndent === indent && (c === 93 || c === 125))) throw GIVE_UP;
+      this.gap = empty;
+      this.flowEnd = e;
+      return s;
+    }
   }
 
   private expectLineEnd(at: number, end: number): void {
@@ -599,96 +694,136 @@ class Scanner {
     return { kind: 'scalar', value: resolvePlain(raw), start: at, end: last };
   }
 
-  private quoted(at: number, end: number): CScalar {
-    const q = this.text.charCodeAt(at);
+  /**
+   * A quoted scalar at `at`. With `indent` (a value in a block), it may go on over the lines below, indented more
+   * than `indent`: a line break folds into a space, each empty line into a line break, the spaces around a break
+   * go, and a backslash before a break (double quotes) joins the lines. `this.flowEnd` is then its last line's end.
+   */
+  private quoted(at: number, end: number, indent?: number): CScalar {
+    const text = this.text;
+    const q = text.charCodeAt(at);
     let out = '';
     let p = at + 1;
-    if (q === 39) {
-      for (;;) {
-        const close = this.text.indexOf("'", p);
-        if (close === -1 || close >= end) throw GIVE_UP;
-        out += this.text.slice(p, close);
-        if (this.text.charCodeAt(close + 1) === 39) { out += "'"; p = close + 2; continue; }
-        p = close + 1;
+    // Runs between escapes are copied as slices: a character at a time builds a rope of millions of
+    // one-character strings on a long scalar (seconds of garbage collection at 10 MB).
+    let run = p;
+    for (;;) {
+      if (p >= end) {
+        // The line ends inside the quotes: the scalar goes on on the next line, if it may.
+        if (indent === undefined) throw GIVE_UP;
+        let keep = p;
+        while (keep > run && text.charCodeAt(keep - 1) === SPACE) keep--;
+        out += text.slice(run, keep);
+        p = this.nextLine(end, indent, false);
+        end = this.flowEnd;
+        out += this.gap === 0 ? ' ' : '\n'.repeat(this.gap);
+        run = p;
+        continue;
+      }
+      const ch = text.charCodeAt(p);
+      if (q === 39) {
+        if (ch !== 39) { p++; continue; }
+        out += text.slice(run, p);
+        if (text.charCodeAt(p + 1) === 39) { out += "'"; p += 2; run = p; continue; }
+        p++;
         break;
       }
-    } else {
-      // Runs between escapes are copied as slices: a character at a time builds a rope of millions of
-      // one-character strings on a long scalar (seconds of garbage collection at 10 MB).
-      let run = p;
-      for (;;) {
-        if (p >= end) throw GIVE_UP;
-        const ch = this.text.charCodeAt(p);
-        if (ch !== 34 && ch !== 92) { p++; continue; }
-        if (p > run) out += this.text.slice(run, p);
-        if (ch === 34) { p++; break; }
-        {
-          const e = this.text[p + 1];
-          const simple = ESCAPES[e];
-          if (simple !== undefined) { out += simple; p += 2; run = p; continue; }
-          if (e === 'x' || e === 'u' || e === 'U') {
-            const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
-            const hex = this.text.slice(p + 2, p + 2 + len);
-            if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex) || p + 2 + len > end) throw GIVE_UP;
-            const code = parseInt(hex, 16);
-            if (code > 0x10ffff) throw GIVE_UP;
-            out += String.fromCodePoint(code);
-            p += 2 + len;
-            run = p;
-            continue;
-          }
-          throw GIVE_UP;
-        }
+      if (ch !== 34 && ch !== 92) { p++; continue; }
+      if (p > run) out += text.slice(run, p);
+      if (ch === 34) { p++; break; }
+      if (p + 1 >= end) {
+        // An escaped line break: the lines join with nothing between (no empty line may follow: left to yaml).
+        if (indent === undefined) throw GIVE_UP;
+        p = this.nextLine(end, indent, false);
+        if (this.gap > 0) throw GIVE_UP;
+        end = this.flowEnd;
+        run = p;
+        continue;
       }
+      const e = text[p + 1];
+      const simple = ESCAPES[e];
+      if (simple !== undefined) { out += simple; p += 2; run = p; continue; }
+      if (e === 'x' || e === 'u' || e === 'U') {
+        const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
+        const hex = text.slice(p + 2, p + 2 + len);
+        if (hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex) || p + 2 + len > end) throw GIVE_UP;
+        const code = parseInt(hex, 16);
+        if (code > 0x10ffff) throw GIVE_UP;
+        out += String.fromCodePoint(code);
+        p += 2 + len;
+        run = p;
+        continue;
+      }
+      throw GIVE_UP;
     }
+    if (indent !== undefined) this.flowEnd = end;
     return { kind: 'scalar', value: out, start: at, end: p, quoted: true };
   }
 
-  private flowSeq(at: number, end: number): CSeq {
+  /**
+   * Where the next token of a flow collection starts, from `p` on the line ending at `this.flowEnd`: past
+   * spaces, a comment, and the line breaks, empty and comment lines of a collection written over several lines
+   * (each indented more than `indent`).
+   */
+  private flowNext(p: number, indent: number): number {
+    let at = this.skipSpaces(p, this.flowEnd);
+    for (;;) {
+      if (at < this.flowEnd) {
+        if (this.text.charCodeAt(at) !== HASH) return at;
+        if (this.text.charCodeAt(at - 1) !== SPACE) throw GIVE_UP;
+      }
+      at = this.nextLine(this.flowEnd, indent, true);
+    }
+  }
+
+  private flowSeq(at: number, end: number, indent: number): CSeq {
     const base = this.pending.length;
-    let p = this.skipSpaces(at + 1, end);
+    this.flowEnd = end;
+    let p = this.flowNext(at + 1, indent);
     if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     for (;;) {
-      const item = this.flowItem(p, end);
+      const item = this.flowItem(p, this.flowEnd);
       this.pending.push(item);
-      p = this.skipSpaces(item.end, end);
+      p = this.flowNext(item.end, indent);
       const ch = this.text.charCodeAt(p);
       if (ch === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
       if (ch !== 44 /* , */) throw GIVE_UP;
-      p = this.skipSpaces(p + 1, end);
+      p = this.flowNext(p + 1, indent);
       if (this.text.charCodeAt(p) === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     }
   }
 
-  private flowMap(at: number, end: number): CMap {
+  private flowMap(at: number, end: number, indent: number): CMap {
     const base = this.pending.length;
     const keys = new Set<string>();
-    let p = this.skipSpaces(at + 1, end);
+    this.flowEnd = end;
+    let p = this.flowNext(at + 1, indent);
     if (this.text.charCodeAt(p) === 125 /* } */) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     for (;;) {
+      const lineEnd = this.flowEnd;
       const c = this.text.charCodeAt(p);
       if (c === 34 || c === 39 || isIndicator(c) || c === DASH) throw GIVE_UP;
-      // key: plain, up to ": "
+      // key: plain, up to ": " on the same line
       let colon = p;
-      while (colon < end && this.text.charCodeAt(colon) !== COLON) {
+      while (colon < lineEnd && this.text.charCodeAt(colon) !== COLON) {
         if (isFlowIndicator(this.text.charCodeAt(colon)) || this.text.charCodeAt(colon) === HASH) throw GIVE_UP;
         colon++;
       }
-      if (colon >= end || this.text.charCodeAt(colon + 1) !== SPACE) throw GIVE_UP;
+      if (colon >= lineEnd || this.text.charCodeAt(colon + 1) !== SPACE) throw GIVE_UP;
       let keyEnd = colon;
       while (keyEnd > p && this.text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
       const key = this.text.slice(p, keyEnd);
       if (!key || key === '<<' || typeof resolvePlain(key) !== 'string' || keys.has(key)) throw GIVE_UP;
       keys.add(key);
-      const vAt = this.skipSpaces(colon + 1, end);
-      const value = this.flowScalar(vAt, end);
+      const vAt = this.skipSpaces(colon + 1, lineEnd);
+      const value = this.flowScalar(vAt, lineEnd);
       if (value.start === value.end) throw GIVE_UP;
       this.pending.push({ key: this.keyText(key), keyStart: p, keyEnd, value });
-      p = this.skipSpaces(value.end, end);
+      p = this.flowNext(value.end, indent);
       const ch = this.text.charCodeAt(p);
       if (ch === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
       if (ch !== 44) throw GIVE_UP;
-      p = this.skipSpaces(p + 1, end);
+      p = this.flowNext(p + 1, indent);
       if (this.text.charCodeAt(p) === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     }
   }

@@ -71,8 +71,8 @@ suite('compose limits', () => {
   });
 
   test('yamlLimit (the extension host\'s): only texts the fast scanner does not read are left unparsed above it', () => {
-    // A flow sequence over several lines: left to the yaml library.
-    const tagged = 'services:\n  web:\n    image: nginx\n    ports: [\n      "80:80"\n    ]\n';
+    // Two documents in one file: left to the yaml library.
+    const tagged = 'services:\n  web:\n    image: nginx\n---\nservices:\n  web:\n    ports: []\n';
     assert.equal(parseCompose(tagged, { yamlLimit: tagged.length - 1 }).root, undefined);
     assert.equal(parseCompose(tagged, { yamlLimit: tagged.length }).root?.kind, 'map');
     const anchored = 'x-a: &a {restart: always}\nservices:\n  web:\n    <<: *a\n    image: nginx\n';
