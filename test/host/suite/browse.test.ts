@@ -56,6 +56,10 @@ suite('Volume browser', function () {
     assert.strictEqual(item.label, 'site.conf');
     assert.match(String(item.description), /^\d+ B · -rw-r----- · 101:101$/);
     assert.strictEqual(item.contextValue, 'volumeFiles.file');
+    // The hover is built when the row is hovered (a folder's rows all go to the workbench at once), with the details.
+    assert.strictEqual(item.tooltip, undefined);
+    const hover = (tree.resolveTreeItem(item, conf).tooltip as vscode.MarkdownString).value;
+    assert.match(hover, /\*\*site\.conf\*\*[\s\S]*-rw-r-----` \(0640\)[\s\S]*user 101, group 101/);
     assert.strictEqual(tree.getTreeItem(top[2]).contextValue, 'volumeFiles.special', 'a link out of the volume is not followed');
     // A second engine-wide question is not asked for another volume of the same engine.
     const helpers = docker('ps', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOL}`, '--format', '{{.Names}}');
