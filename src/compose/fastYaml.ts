@@ -99,6 +99,8 @@ class Scanner {
   private flowEnd = 0;
   /** The empty lines nextLine() skipped. */
   private gap = 0;
+  /** Flow collections open around the token being read. */
+  private flowLevel = 0;
 
   constructor(private readonly text: string, private readonly maxDepth: number) {
     const n = text.length;
@@ -152,7 +154,18 @@ class Scanner {
       this.i = 1;
       if (this.i >= this.count || this.indents[1] !== 0) throw GIVE_UP;
     }
-    const root = this.block(0);
+    const at = this.starts[this.i];
+    const opening = this.text.charCodeAt(at);
+    let root: CNode;
+    if (opening === 123 /* { */ || opening === 91 /* [ */) {
+      // A document that is one flow collection (a Compose file written as JSON): its lines may sit at column 0.
+      this.noTab(this.i);
+      root = this.inline(at, this.ends[this.i], -1);
+      this.i++;
+      while (this.i < this.count && this.starts[this.i] < root.end) this.i++;
+    } else {
+      root = this.block(0);
+    }
     if (this.i < this.count) throw GIVE_UP;
     return root;
   }
@@ -335,7 +348,7 @@ class Scanner {
     if (p === at) throw GIVE_UP;
     if (p < end) {
       const ch = this.text.charCodeAt(p);
-      if (ch !== SPACE && !(inFlow && (ch === 44 || ch === 93))) throw GIVE_UP;
+      if (ch !== SPACE && !(inFlow && (ch === 44 || ch === 93 || ch === 125))) throw GIVE_UP;
     }
     return p;
   }
@@ -579,8 +592,8 @@ class Scanner {
     const c = this.text.charCodeAt(at);
     let node: CNode;
     this.flowEnd = end;
-    if (c === 91 /* [ */) node = this.flowSeq(at, end, indent);
-    else if (c === 123 /* { */) node = this.flowMap(at, end, indent);
+    if (c === 91 /* [ */) node = this.flowSeq(at, indent);
+    else if (c === 123 /* { */) node = this.flowMap(at, indent);
     else if (c === 34 || c === 39) node = this.quoted(at, end, indent);
     else return this.plainLines(this.plain(at, end, false), end, indent);
     this.expectLineEnd(node.end, this.flowEnd);
@@ -661,7 +674,8 @@ class Scanner {
       if (inFlow && text.charCodeAt(s) === HASH) continue;
       const lineIndent = s - lineStart;
       const c = text.charCodeAt(s);
-      if (lineIndent <= indent && !(inFlow && lineIndent === indent && (c === 93 || c === 125))) throw GIVE_UP;
+      // The outermost collection's closing bracket may stand at the parent's column; nothing else may.
+      if (lineIndent <= indent && !(inFlow && this.flowLevel === 1 && lineIndent === indent && (c === 93 || c === 125))) throw GIVE_UP;
       this.gap = empty;
       this.flowEnd = e;
       return s;
@@ -776,66 +790,100 @@ class Scanner {
     }
   }
 
-  private flowSeq(at: number, end: number, indent: number): CSeq {
+  /** A node inside a flow collection, at `p` on the line ending at `this.flowEnd`. */
+  private flowNode(p: number, indent: number): CNode {
+    const c = this.text.charCodeAt(p);
+    if (c === 42 /* * */) return this.alias(p, this.flowEnd, true);
+    this.decoded++;
+    if (c === 91 /* [ */) return this.flowSeq(p, indent);
+    if (c === 123 /* { */) return this.flowMap(p, indent);
+    return this.flowScalar(p, this.flowEnd);
+  }
+
+  /** A flow sequence at `at` (on the line ending at `this.flowEnd`), maybe over several lines. */
+  private flowSeq(at: number, indent: number): CSeq {
+    if (++this.depth > this.maxDepth) throw GIVE_UP;
+    this.flowLevel++;
     const base = this.pending.length;
-    this.flowEnd = end;
     let p = this.flowNext(at + 1, indent);
-    if (this.text.charCodeAt(p) === 93 /* ] */) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     for (;;) {
-      const item = this.flowItem(p, this.flowEnd);
+      if (this.text.charCodeAt(p) === 93 /* ] */) break;
+      const item = this.flowNode(p, indent);
       this.pending.push(item);
       p = this.flowNext(item.end, indent);
       const ch = this.text.charCodeAt(p);
-      if (ch === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
-      if (ch !== 44 /* , */) throw GIVE_UP;
+      if (ch === 93) break;
+      if (ch !== 44 /* , */) throw GIVE_UP; // a pair ([a: b]) or anything else: left to yaml
       p = this.flowNext(p + 1, indent);
-      if (this.text.charCodeAt(p) === 93) return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
     }
+    this.depth--;
+    this.flowLevel--;
+    return { kind: 'seq', items: this.take(base) as CNode[], start: at, end: p + 1, flow: true };
   }
 
-  private flowMap(at: number, end: number, indent: number): CMap {
+  /**
+   * A flow map at `at`, maybe over several lines: keys plain (followed by ": ") or quoted (followed by ":", as
+   * JSON writes them), each with its value on the same line.
+   */
+  private flowMap(at: number, indent: number): CMap {
+    if (++this.depth > this.maxDepth) throw GIVE_UP;
+    this.flowLevel++;
+    const text = this.text;
     const base = this.pending.length;
-    const keys = new Set<string>();
-    this.flowEnd = end;
+    const pending = this.pending as CEntry[];
+    let keys: Set<string> | undefined;
     let p = this.flowNext(at + 1, indent);
-    if (this.text.charCodeAt(p) === 125 /* } */) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     for (;;) {
+      if (text.charCodeAt(p) === 125 /* } */) break;
       const lineEnd = this.flowEnd;
-      const c = this.text.charCodeAt(p);
-      if (c === 34 || c === 39 || isIndicator(c) || c === DASH) throw GIVE_UP;
-      // key: plain, up to ": " on the same line
-      let colon = p;
-      while (colon < lineEnd && this.text.charCodeAt(colon) !== COLON) {
-        if (isFlowIndicator(this.text.charCodeAt(colon)) || this.text.charCodeAt(colon) === HASH) throw GIVE_UP;
-        colon++;
+      const c = text.charCodeAt(p);
+      let key: string;
+      let keyEnd: number;
+      let valueAt: number;
+      if (c === 34 || c === 39) {
+        const q = this.quoted(p, lineEnd);
+        key = q.value as string;
+        keyEnd = q.end;
+        const colon = this.skipSpaces(keyEnd, lineEnd);
+        if (text.charCodeAt(colon) !== COLON) throw GIVE_UP;
+        valueAt = this.skipSpaces(colon + 1, lineEnd);
+      } else {
+        if (isIndicator(c) || c === DASH || c === 63 || c === COLON) throw GIVE_UP;
+        let colon = p;
+        while (colon < lineEnd && text.charCodeAt(colon) !== COLON) {
+          if (isFlowIndicator(text.charCodeAt(colon)) || text.charCodeAt(colon) === HASH) throw GIVE_UP;
+          colon++;
+        }
+        if (colon >= lineEnd || text.charCodeAt(colon + 1) !== SPACE) throw GIVE_UP;
+        keyEnd = colon;
+        while (keyEnd > p && text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
+        key = text.slice(p, keyEnd);
+        if (!key || key === '<<' || typeof resolvePlain(key) !== 'string') throw GIVE_UP;
+        valueAt = this.skipSpaces(colon + 1, lineEnd);
       }
-      if (colon >= lineEnd || this.text.charCodeAt(colon + 1) !== SPACE) throw GIVE_UP;
-      let keyEnd = colon;
-      while (keyEnd > p && this.text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
-      const key = this.text.slice(p, keyEnd);
-      if (!key || key === '<<' || typeof resolvePlain(key) !== 'string' || keys.has(key)) throw GIVE_UP;
-      keys.add(key);
-      const vAt = this.skipSpaces(colon + 1, lineEnd);
-      const value = this.flowScalar(vAt, lineEnd);
-      if (value.start === value.end) throw GIVE_UP;
-      this.pending.push({ key: this.keyText(key), keyStart: p, keyEnd, value });
+      // A duplicate key is an error (yaml reports it); a value must be on the key's line.
+      if (keys) {
+        if (keys.has(key)) throw GIVE_UP;
+        keys.add(key);
+      } else {
+        for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
+        if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
+      }
+      if (valueAt >= lineEnd || text.charCodeAt(valueAt) === 44 || text.charCodeAt(valueAt) === 125 || text.charCodeAt(valueAt) === HASH) throw GIVE_UP;
+      const value = this.flowNode(valueAt, indent);
+      pending.push({ key: this.keyText(key), keyStart: p, keyEnd, value });
       p = this.flowNext(value.end, indent);
-      const ch = this.text.charCodeAt(p);
-      if (ch === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
+      const ch = text.charCodeAt(p);
+      if (ch === 125) break;
       if (ch !== 44) throw GIVE_UP;
       p = this.flowNext(p + 1, indent);
-      if (this.text.charCodeAt(p) === 125) return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
     }
-  }
-
-  /** An item of a one-line flow sequence: a scalar, or an alias (`<<: [*a, *b]`). */
-  private flowItem(at: number, end: number): CNode {
-    if (this.text.charCodeAt(at) === 42 /* * */ && at < end) return this.alias(at, end, true);
-    return this.flowScalar(at, end);
+    this.depth--;
+    this.flowLevel--;
+    return { kind: 'map', entries: this.take(base) as CEntry[], start: at, end: p + 1, flow: true };
   }
 
   private flowScalar(at: number, end: number): CScalar {
-    this.decoded++;
     const c = this.text.charCodeAt(at);
     if (at >= end || c === 91 || c === 123 || c === 44 || c === 93 || c === 125 || c === HASH) throw GIVE_UP;
     if (c === 34 || c === 39) return this.quoted(at, end);
