@@ -8,7 +8,8 @@
 //     agent: a workbench with a test entry refuses modal dialogs), the others follow a Stop Browsing, so each
 //     starts a new helper as a first Browse Files does;
 //   - a click on the folder /many to its first row (file-0.bin) and another known one (file-5.bin), with the
-//     helper running; then End to the last row (file-9999.bin), which shows all 10,000 are there.
+//     helper running; then End to the last row (file-9999.bin), which shows all 10,000 are there; and once per
+//     load the same click with rows that hold their label only, the floor of the workbench's own cost.
 // test/host/bench/browseAgent.ts, in the extension host, says what the workbench asked of the tree and of the
 // dnv-volume file system, with times, so the click-to-row time splits into the host's share and the rest. In the
 // same run, between the workbench loads, the core alone (src/browse/session.ts, no workbench) lists the same
@@ -173,7 +174,7 @@ async function main() {
   // Per extension (this tree, and BENCH_COMPARE's in turn with it): the first Browse Files of a profile (click → root
   // rows), the later ones (after Stop Browsing), the clicks on /many (→ rows, with the host's share).
   const targets = [...(COMPARE ? [{ label: `compared (${path.basename(COMPARE)})`, extensionPath: COMPARE }] : []), { label: 'this tree', extensionPath: repoRoot }];
-  const measures = Object.fromEntries(targets.map((t) => [t.label, { firstBrowse: [], browse: [], expand: [] }]));
+  const measures = Object.fromEntries(targets.map((t) => [t.label, { firstBrowse: [], browse: [], expand: [], bare: [] }]));
   let profiles = 0;
   const core = { root: [], folderWarm: [], folderCold: [] };
   const loads = [];
@@ -215,7 +216,7 @@ async function main() {
         log('  Browse Files: the click showed nothing in 15 s; clicking again');
       }
     };
-    const expandMany = async () => {
+    const expandMany = async (into = expand) => {
       const folder = row('Volume Files', FOLDER);
       await folder.waitFor({ timeout: 30000 });
       if (await row('Volume Files', FIRST).count()) throw new Error(`${FOLDER} is already open`);
@@ -257,7 +258,7 @@ async function main() {
       await row('Volume Files', FOLDER).waitFor({ timeout: 30000 });
       // Closed again, so the next Browse Files shows it closed, as a new session's root does.
       await timed(page, ['Volume Files', [FIRST], false], () => row('Volume Files', FOLDER).click());
-      expand.push(e);
+      into.push(e);
       log(`  /${FOLDER} clicked → ${FIRST} ${f(e.toFirst)} ms, ${KNOWN} ${f(e.toKnown)} ms (${e.domRows} rows in the DOM); host: asked +${f(e.toHost)} ms, getChildren ${f(e.getChildren)} ms for ${e.count}, ${e.items} getTreeItem ${f(e.itemsMs)} ms over ${f(e.itemsSpan)} ms, then ${f(e.afterHost)} ms to the row; fs calls ${JSON.stringify(e.fs)}; End → ${LAST} ${f(e.endToLast)} ms`);
     };
 
@@ -278,6 +279,17 @@ async function main() {
       browse.push(b.seen[FOLDER] - b.down);
       log(`  Browse Files (new helper) → root rows ${f(browse.at(-1))} ms`);
       await expandMany();
+    }
+    // The floor, this tree only: the same click with rows that hold their label alone (the agent's /bare), which is
+    // what the workbench costs for 10,000 rows whatever a row holds.
+    if (target.extensionPath === repoRoot) {
+      await ask('stop');
+      await pane('Volume Files').waitFor({ state: 'detached', timeout: 30000 }).catch(() => undefined);
+      await sleep(1000);
+      await timed(page, ['Volume Files', [FOLDER]], () => clickBrowse([FOLDER]));
+      await ask('bare', { on: 1 });
+      await expandMany(measures[target.label].bare);
+      await ask('bare', { on: 0 });
     }
     await ask('stop');
     await ask('finish');
@@ -323,6 +335,11 @@ async function main() {
     line(`… our getTreeItem × ${expand[0]?.items ?? '?'} (time inside them)`, col(expand, 'itemsMs'));
     line('… the host done → the row in the DOM (transfer, workbench)', col(expand, 'afterHost'));
     line(`End → the last row (${LAST})`, col(expand, 'endToLast'));
+    if (measures[label].bare.length) {
+      const b = measures[label].bare;
+      line(`the floor: the same click, rows holding their label only (no description, file icon, command) → ${FIRST}`, col(b, 'toFirst'));
+      line('… of which the host done → the row in the DOM', col(b, 'afterHost'));
+    }
     line('Browse Files (new helper, no question) → root rows', browse);
     line('the first Browse Files of a profile (helper image looked for, question answered at once) → root rows', firstBrowse);
   }
@@ -330,7 +347,7 @@ async function main() {
   line(`list /${FOLDER}, helper running (the part of the click on /${FOLDER})`, core.folderWarm);
   line('list the root, new helper (the part of Browse Files)', core.root);
   line(`list /${FOLDER}, new helper (npm run bench:browse "first listing")`, core.folderCold);
-  const clicks = Object.values(measures).flatMap((m) => m.expand);
+  const clicks = Object.values(measures).flatMap((m) => [...m.expand, ...m.bare]);
   console.log(`\neach click on /${FOLDER}: getChildren of it ${[...new Set(clicks.map((e) => e.listings))].join(' or ')} time(s); file-system calls ${JSON.stringify([...new Set(clicks.map((e) => JSON.stringify(e.fs)))])}`);
   console.log(`load average at the end: ${loadAverage()}; written .bench/browse-workbench.json`);
   dropVolume();

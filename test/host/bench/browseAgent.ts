@@ -60,9 +60,14 @@ export async function run(): Promise<void> {
     record.count = children.length;
     return children;
   };
+  // /bare?on=1: rows with their label and nothing else (no description, icon, file, command, id), the least a row
+  // can be, to measure the floor of what the workbench costs for this many rows.
+  let bare = false;
   tree.getTreeItem = (node) => {
     const t = now();
-    const item = getTreeItem(node);
+    const item = bare && node.kind === 'entry'
+      ? new vscode.TreeItem(node.entry.name, node.entry.kind === 'dir' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None)
+      : getTreeItem(node);
     const end = now();
     const items = timeline.items;
     if (!items.count) items.first = t;
@@ -106,6 +111,7 @@ export async function run(): Promise<void> {
         writeFileSync(url.searchParams.get('file') ?? '', JSON.stringify(profile));
         return { timeOrigin: performance.timeOrigin };
       }
+      case '/bare': bare = url.searchParams.get('on') === '1'; return { bare };
       case '/finish': setTimeout(finish, 50); return {};
       default: throw new Error(`unknown ${url.pathname}`);
     }
