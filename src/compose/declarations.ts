@@ -2,7 +2,7 @@
  * What a Compose file declares and refers to, read off the parsed tree once, with the source span of every
  * name so that rules, lenses, hovers and go-to-definition point at exactly the right text.
  */
-import { child, entry, isMapNode, isSeqNode, parseCompose, scalarText, type CEntry, type CMap, type CNode, type ParsedCompose, type Span } from './parse';
+import { child, entry, isMapNode, isSeqNode, parseCompose, scalarText, withoutResets, type CEntry, type CMap, type CNode, type ParsedCompose, type Span } from './parse';
 
 export type Section = 'networks' | 'volumes' | 'configs' | 'secrets';
 export const SECTIONS: readonly Section[] = ['networks', 'volumes', 'configs', 'secrets'];
@@ -68,6 +68,7 @@ export interface ServiceDecl {
 
 export interface ComposeModel {
   parsed: ParsedCompose;
+  /** The document's mapping without its !reset values: what the rules read (parsed.root is the file as written). */
   root: CMap | undefined;
   services: ServiceDecl[];
   servicesEntry?: CEntry;
@@ -82,7 +83,9 @@ export function readModel(text: string): ComposeModel {
 }
 
 export function modelOf(parsed: ParsedCompose): ComposeModel {
-  const root = isMapNode(parsed.root) ? parsed.root : undefined;
+  // The rules read the file as Compose does, without its !reset values (the text test spares the walk).
+  const read = parsed.root && parsed.text.includes('!reset') ? withoutResets(parsed.root) : parsed.root;
+  const root = isMapNode(read) ? read : undefined;
   const resources: Record<Section, ResourceDecl[]> = { networks: [], volumes: [], configs: [], secrets: [] };
   const sectionEntries: Partial<Record<Section, CEntry>> = {};
   for (const section of SECTIONS) {

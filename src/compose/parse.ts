@@ -482,6 +482,31 @@ export function scalarText(node: CNode | undefined): string | undefined {
   return String(node.value);
 }
 
+/**
+ * The tree as Compose reads it: values tagged `!reset` removed (compose-go drops them while decoding, before
+ * interpolation and validation), so that nothing inside them is checked or referenced. Nodes without a reset
+ * below them are returned as they are.
+ */
+export function withoutResets(node: CNode): CNode {
+  if (node.kind === 'scalar') return node;
+  if (node.kind === 'seq') {
+    let items: CNode[] | undefined;
+    for (const [i, item] of node.items.entries()) {
+      const kept = item.tag === '!reset' ? undefined : withoutResets(item);
+      if (kept !== item && !items) items = node.items.slice(0, i);
+      if (items && kept) items.push(kept);
+    }
+    return items ? { ...node, items } : node;
+  }
+  let entries: CEntry[] | undefined;
+  for (const [i, e] of node.entries.entries()) {
+    const kept = e.value.tag === '!reset' ? undefined : withoutResets(e.value);
+    if (kept !== e.value && !entries) entries = node.entries.slice(0, i);
+    if (entries && kept) entries.push(kept === e.value ? e : { ...e, value: kept });
+  }
+  return entries ? { ...node, entries } : node;
+}
+
 /** The plain JavaScript value of a node (what the schema validates); `!reset` entries are left out. */
 export function toJS(node: CNode): unknown {
   switch (node.kind) {

@@ -294,7 +294,7 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
   // compose-go imports them (breadth first, each file once, a bounded number of files).
   const seen = new Set(files.map((f) => path.resolve(f.file)));
   for (let i = 0; i < files.length && files.length < MAX_INCLUDED_FILES; i++) {
-    for (const inc of includePaths(files[i].model.parsed.root, path.dirname(files[i].file), (t) => interpolate(t, env))) {
+    for (const inc of includePaths(files[i].model.root, path.dirname(files[i].file), (t) => interpolate(t, env))) {
       if (seen.has(inc.file)) continue;
       seen.add(inc.file);
       const model = read(inc.file);

@@ -302,3 +302,32 @@ suite('compose quick fixes', () => {
     assert.equal(analyze(model, { severities: { 'obsolete-version': 'off' } }).diagnostics.length, 0);
   });
 });
+
+suite('compose rules: what Compose does not read', () => {
+  test('values tagged !reset are not checked: Compose drops them while reading the file', () => {
+    const reset = [
+      'services:',
+      '  a:',
+      '    image: x',
+      '    depends_on: !reset [nope]',
+      '    networks: !reset [nonet]',
+      '    volumes: !reset ["novol:/x"]',
+      '    secrets: !reset',
+      '      - nosec',
+      '    ports: !reset ["80:80"]',
+      '    extends: !reset {service: missing}',
+      '    labels:',
+      '      - !reset "not=checked"',
+      '  b:',
+      '    image: x',
+      '    ports: ["80:80"]',
+      '',
+    ].join('\n');
+    assert.deepEqual(analyzeText(reset).diagnostics.map((d) => d.code), []);
+    // The same file without the tags has every one of those problems (the test would see them come back).
+    const plain = reset.replace(/!reset ?/g, '');
+    assert.deepEqual([...new Set(analyzeText(plain).diagnostics.map((d) => d.code))].sort(), [
+      'duplicate-host-port', 'extends-missing', 'undefined-network', 'undefined-secret', 'undefined-service', 'undefined-volume',
+    ]);
+  });
+});

@@ -77,7 +77,7 @@ function servicesOf(root: CNode | undefined): Services {
 
 function walker(ctx: RuleContext): { walker: ExtendsWalker; self: string } {
   const self = ctx.file ? path.resolve(ctx.file) : '';
-  return { walker: new ExtendsWalker(ctx, self, servicesOf(ctx.model.parsed.root)), self };
+  return { walker: new ExtendsWalker(ctx, self, servicesOf(ctx.model.root)), self };
 }
 
 /** extends of a service or file that does not exist. */

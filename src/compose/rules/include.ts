@@ -11,7 +11,7 @@ export const includeMissing: Rule = {
   needsFiles: true,
   check(ctx) {
     if (!ctx.file) return;
-    for (const ref of includesOf(ctx.model.parsed.root, path.dirname(ctx.file), ctx.resolve, true)) {
+    for (const ref of includesOf(ctx.model.root, path.dirname(ctx.file), ctx.resolve, true)) {
       if (ctx.host!.exists(ref.file)) continue;
       ctx.report({ start: ref.node.start, end: ref.node.end, message: `Included file ${ref.text} does not exist: create it or fix the path.` });
     }
@@ -27,7 +27,7 @@ export const includeRemote: Rule = {
   defaultSeverity: 'info',
   description: 'An `include` that docker compose fetches (git, OCI, http): not checked here.',
   check(ctx) {
-    const list = child(ctx.model.parsed.root, 'include');
+    const list = child(ctx.model.root, 'include');
     if (!isSeqNode(list)) return;
     for (const item of list.items) {
       const paths = isMapNode(item) ? child(item, 'path') : item;
@@ -54,8 +54,8 @@ export const includeCycle: Rule = {
     if (!ctx.file) return;
     const graph = new IncludeGraph(ctx.host!, ctx.resolve);
     const self = path.resolve(ctx.file);
-    graph.seed(self, ctx.model.parsed.root);
-    for (const ref of includesOf(ctx.model.parsed.root, path.dirname(self), ctx.resolve)) {
+    graph.seed(self, ctx.model.root);
+    for (const ref of includesOf(ctx.model.root, path.dirname(self), ctx.resolve)) {
       const cycle = graph.cycleFrom([self], ref.file);
       if (!cycle) continue;
       const names = cycle.map((f) => path.relative(path.dirname(self), f) || path.basename(f));
@@ -130,7 +130,7 @@ export const includeConflict: Rule = {
   needsFiles: true,
   check(ctx) {
     if (!ctx.file) return;
-    const root = ctx.model.parsed.root;
+    const root = ctx.model.root;
     const own = new Map<string, { value: string; keyStart: number; keyEnd: number }>();
     for (const section of SECTIONS) {
       const s = child(root, section);

@@ -12,7 +12,7 @@ export const invalidInterpolation: Rule = {
   defaultSeverity: 'error',
   description: 'A `${...}` that is not a valid Compose variable (unclosed, empty, bad name or operator): write `$$` for a literal `$`.',
   check(ctx) {
-    const root = ctx.model.parsed.root;
+    const root = ctx.model.root;
     if (!root) return;
     const text = ctx.model.parsed.text;
     const stack: CNode[] = [root];
