@@ -483,18 +483,19 @@ export function scalarText(node: CNode | undefined): string | undefined {
 }
 
 /**
- * The tree as Compose reads it: values tagged `!reset` removed (compose-go drops them while decoding, before
- * interpolation and validation), so that nothing inside them is checked or referenced. Nodes without a reset
- * below them are returned as they are.
+ * The tree as Compose reads it: mapping entries whose value is tagged `!reset` removed (compose-go's
+ * ResetProcessor drops them from the document before decoding, so nothing inside them is interpolated, checked or
+ * referenced). A tagged sequence item stays, as compose-go leaves it. Nodes without such an entry below them are
+ * returned as they are.
  */
 export function withoutResets(node: CNode): CNode {
   if (node.kind === 'scalar') return node;
   if (node.kind === 'seq') {
     let items: CNode[] | undefined;
     for (const [i, item] of node.items.entries()) {
-      const kept = item.tag === '!reset' ? undefined : withoutResets(item);
+      const kept = withoutResets(item);
       if (kept !== item && !items) items = node.items.slice(0, i);
-      if (items && kept) items.push(kept);
+      if (items) items.push(kept);
     }
     return items ? { ...node, items } : node;
   }
@@ -507,13 +508,14 @@ export function withoutResets(node: CNode): CNode {
   return entries ? { ...node, entries } : node;
 }
 
-/** The plain JavaScript value of a node (what the schema validates); `!reset` entries are left out. */
+/** The plain JavaScript value of a node (what the schema validates); `!reset` mapping entries are left out. */
 export function toJS(node: CNode): unknown {
   switch (node.kind) {
     case 'scalar': return node.value;
     case 'seq': {
       const out: unknown[] = [];
-      for (const item of node.items) if (item.tag !== '!reset') out.push(toJS(item));
+      // A tagged item stays: compose-go removes only mapping entries.
+      for (const item of node.items) out.push(toJS(item));
       return out;
     }
     case 'map': {

@@ -317,7 +317,7 @@ suite('compose rules: what Compose does not read', () => {
       '    ports: !reset ["80:80"]',
       '    extends: !reset {service: missing}',
       '    labels:',
-      '      - !reset "not=checked"',
+      '      - !reset "kept=as compose-go keeps a tagged item"',
       '  b:',
       '    image: x',
       '    ports: ["80:80"]',

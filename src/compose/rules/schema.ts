@@ -222,7 +222,7 @@ export function explain(errors: readonly ErrorObject[], root: CNode, text: strin
           const { i, j } = e.params as { i: number; j: number };
           // ajv's j is the later of the two: point at the repetition.
           const [first, second] = [Math.min(i, j), Math.max(i, j)];
-          const item = isSeqNode(node) ? node.items.filter((x) => x.tag !== '!reset')[second] : undefined;
+          const item = isSeqNode(node) ? node.items[second] : undefined;
           push({ start: (item ?? node).start, end: (item ?? node).end, message: `${capital(where)} lists the same item twice (items ${first + 1} and ${second + 1}): remove one.` });
           break;
         }
@@ -289,9 +289,8 @@ function locate(root: CNode, instancePath: string): { node?: CNode; entry?: CEnt
       holder = entry(node, segment);
       node = holder?.value;
     } else if (isSeqNode(node)) {
-      // toJS leaves out !reset items: count the same way.
       holder = undefined;
-      node = node.items.filter((i) => i.tag !== '!reset')[Number(segment)];
+      node = node.items[Number(segment)];
     } else {
       return { node, entry: holder };
     }
