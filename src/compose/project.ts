@@ -59,10 +59,11 @@ export function normalizeProjectName(name: string): string {
  * unquoted value ends at the line's end or at " #". Unquoted and double-quoted values are interpolated:
  * `${VAR}` looks in `lookup` (the process environment) first, then in the variables defined above it in the
  * file, and an unset variable without default is empty; single-quoted values are taken as written. A variable
- * of the process environment wins over the file. A statement Compose refuses (a bad character in a key, an
- * unterminated quote) is skipped to the end of its line.
+ * of the process environment wins over the file. A statement Compose refuses (a bad character in a key, a space
+ * in it, an unterminated quote) is skipped to the end of its line and put in `problems`: docker compose stops at
+ * the first one.
  */
-export function parseDotEnv(text: string, lookup: Readonly<Record<string, string | undefined>> = {}): Record<string, string> {
+export function parseDotEnv(text: string, lookup: Readonly<Record<string, string | undefined>> = {}, problems?: DotEnvProblem[]): Record<string, string> {
   const env: Record<string, string> = {};
   const scope = new Proxy({} as Record<string, string | undefined>, {
     get: (_, name: string) => lookup[name] ?? env[name],
@@ -84,7 +85,18 @@ export function parseDotEnv(text: string, lookup: Readonly<Record<string, string
       k++;
     }
     const key = text.slice(i, k).trimEnd();
-    if (bad || key === '' || /\s/.test(key)) { i = lineEnd(k); continue; }
+    if (bad || key === '' || /\s/.test(key)) {
+      if (problems) {
+        const badChar = [...text.slice(i, k)].find((c) => !blank(c) && !/[\p{L}\p{N}_.]/u.test(c));
+        problems.push({
+          offset: i,
+          message: badChar !== undefined ? `"${badChar}" cannot be in a variable name (letters, digits, _ and . only)`
+            : key === '' ? 'a value without a variable name' : 'a variable name cannot contain a space',
+        });
+      }
+      i = lineEnd(k);
+      continue;
+    }
     if (k >= n || text[k] === '\n') {
       const inherited = lookup[key];
       if (inherited !== undefined) env[key] = inherited;
@@ -98,7 +110,11 @@ export function parseDotEnv(text: string, lookup: Readonly<Record<string, string
     if (quote === '"' || quote === "'") {
       let j = i + 1;
       while (j < n && !(text[j] === quote && text[j - 1] !== '\\')) j++;
-      if (j >= n) { i = lineEnd(i); continue; } // unterminated: docker compose refuses the file
+      if (j >= n) { // unterminated: docker compose refuses the file
+        problems?.push({ offset: i, message: `the value of ${key} opens a ${quote === '"' ? 'double' : 'single'} quote that is never closed` });
+        i = lineEnd(i);
+        continue;
+      }
       value = text.slice(i + 1, j);
       i = j + 1;
       if (quote === '"') value = interpolate(unescapeDoubleQuoted(value), scope, { unset: 'empty' }) ?? value;
@@ -113,6 +129,21 @@ export function parseDotEnv(text: string, lookup: Readonly<Record<string, string
     env[key] = lookup[key] ?? value;
   }
   return env;
+}
+
+/** A statement of a .env file that docker compose refuses, and where it starts. */
+export interface DotEnvProblem {
+  offset: number;
+  message: string;
+}
+
+/** "line N: message" for the first of `problems` (docker compose stops there), or undefined. */
+export function firstDotEnvProblem(text: string, problems: readonly DotEnvProblem[]): string | undefined {
+  const first = problems[0];
+  if (!first) return undefined;
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < first.offset; i = text.indexOf('\n', i + 1)) line++;
+  return `line ${line}: ${first.message}`;
 }
 
 /** The escapes of a double-quoted .env value: \n, \r and \t, and a backslash before any other character but `$` is dropped. */
@@ -193,6 +224,8 @@ export class ComposeProject {
     networks: new Map(), volumes: new Map(), configs: new Map(), secrets: new Map(),
   };
   readonly services = new Map<string, ServiceDecl[]>();
+  /** What docker compose refuses in the folder's .env ("line N: ..."), which stops every command of the project. */
+  dotEnvProblem?: string;
 
   constructor(
     /** Absolute folder the project's relative paths are relative to. */
@@ -288,7 +321,8 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
     if (model) files.push({ file: f, model });
   }
   const dotEnvText = host.readFile(path.join(dir, '.env'));
-  const env = { ...(dotEnvText ? parseDotEnv(dotEnvText, processEnv) : {}), ...processEnv };
+  const dotEnvProblems: DotEnvProblem[] = [];
+  const env = { ...(dotEnvText ? parseDotEnv(dotEnvText, processEnv, dotEnvProblems) : {}), ...processEnv };
   const name = projectName(files.map((f) => f.model), dir, env);
   // Local `include`s bring their services, networks, volumes, configs and secrets into the project, as
   // compose-go imports them (breadth first, each file once, a bounded number of files).
@@ -302,6 +336,7 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
     }
   }
   const project = new ComposeProject(dir, files, name, env);
+  if (dotEnvText) project.dotEnvProblem = firstDotEnvProblem(dotEnvText, dotEnvProblems);
   project.extended.push(...extendedFiles(files, read, (t) => interpolate(t, env)));
   return project;
 }

@@ -2,7 +2,8 @@
 // fixture gives exactly the diagnostics listed here (rule id, range, message), the negative one none of that
 // rule. Engine-dependent rules run against a small fake engine here and against the real one in test/engine.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { analyze, analyzeText, type ComposeDiagnostic } from '../../src/compose/analyze';
 import { applyEdits, editsFor } from '../../src/compose/edits';
@@ -156,6 +157,11 @@ const EXPECTED: Record<string, string[]> = {
   'env-file-missing': [
     '4:15-4:32 env_file ./env/missing.env of service "app" does not exist: create it, or use the long syntax with required: false.',
     '9:15-9:30 env_file ./env/local.env of service "worker" does not exist: create it, or use the long syntax with required: false.',
+  ],
+  'env-file-syntax': [
+    '4:15-4:33 env_file ./env/bad-name.env, line 3: "-" cannot be in a variable name (letters, digits, _ and . only): docker compose cannot read it; fix that line.',
+    '8:9-8:27 env_file ./env/unclosed.env, line 2: the value of MOTD opens a double quote that is never closed: docker compose cannot read it; fix that line.',
+    '9:15-9:30 env_file ./env/space.env, line 1: a variable name cannot contain a space: docker compose cannot read it; fix that line.',
   ],
   'label-file-missing': [
     '6:9-6:25 label_file ./missing.labels of service "web" does not exist: create it or fix the path.',
@@ -329,5 +335,27 @@ suite('compose rules: what Compose does not read', () => {
     assert.deepEqual([...new Set(analyzeText(plain).diagnostics.map((d) => d.code))].sort(), [
       'duplicate-host-port', 'extends-missing', 'undefined-network', 'undefined-secret', 'undefined-service', 'undefined-volume',
     ]);
+  });
+
+  test("a project's .env that docker compose cannot read is reported once, at the top of the project's first file", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dnv-dotenv-'));
+    try {
+      writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n');
+      writeFileSync(path.join(dir, 'compose.override.yaml'), 'services:\n  web:\n    ports: ["8080:80"]\n');
+      const check = (file: string) => {
+        const project = loadProject(path.join(dir, file), nodeFileHost);
+        const model = project.files.find((f) => f.file === path.join(dir, file))!.model;
+        return analyze(model, { file: path.join(dir, file), project, host: nodeFileHost }).diagnostics.filter((d) => d.code === 'env-file-syntax').map(show);
+      };
+      writeFileSync(path.join(dir, '.env'), 'TAG=1\nexport OK="yes" # fine\nPASSWORD="unclosed\n');
+      assert.deepEqual(check('compose.yaml'), [
+        `1:1-1:10 The project's .env (${path.join(dir, '.env')}), line 3: the value of PASSWORD opens a double quote that is never closed: docker compose refuses every command of this project until that line is fixed.`,
+      ]);
+      assert.deepEqual(check('compose.override.yaml'), []);
+      writeFileSync(path.join(dir, '.env'), 'TAG=1\nexport OK="yes" # fine\nPASSWORD="closed"\n');
+      assert.deepEqual(check('compose.yaml'), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

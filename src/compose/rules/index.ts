@@ -9,7 +9,7 @@ import { imageOrBuild } from './image-or-build';
 import { watchTarget } from './watch-target';
 import { deviceCount } from './device-count';
 import { emptyFile } from './empty-file';
-import { envFileMissing, labelFileMissing } from './env-file-missing';
+import { envFileMissing, envFileSyntax, labelFileMissing } from './env-file-missing';
 import { invalidEnvironmentKey } from './environment-key';
 import { invalidInterpolation } from './invalid-interpolation';
 import { extendsCycle, extendsMissing } from './extends';
@@ -88,6 +88,7 @@ export const RULES: readonly Rule[] = [
   resourceSource,
   buildPlatform,
   envFileMissing,
+  envFileSyntax,
   labelFileMissing,
   deviceCount,
   invalidEnvironmentKey,
