@@ -56,9 +56,14 @@ export function explorerSettings(): ExplorerSettings {
     showBuiltIns: config.get<boolean>(SETTING.showBuiltIns, true),
     groupByProject: config.get<boolean>(SETTING.groupByProject, false),
     sortBy: config.get<string>(SETTING.sortBy, 'name') === 'created' ? 'created' : 'name',
-    groupAbove: Math.max(0, Math.floor(config.get<number>(SETTING.groupLargeLists, 500)) || 0),
+    groupAbove: groupLargeListsAbove(config),
     backupSchedule: backupSchedule(),
   };
+}
+
+/** Above this many rows under one parent (volumes in a list, entries in a volume's folder), name ranges; 0: never. */
+export function groupLargeListsAbove(config = section()): number {
+  return Math.max(0, Math.floor(config.get<number>(SETTING.groupLargeLists, 500)) || 0);
 }
 
 function backupSchedule(): ExplorerSettings['backupSchedule'] {

@@ -16,8 +16,10 @@ import { COMMAND, CONTEXT, SETTING, SETTING_SECTION, VIEW } from '../ids';
 import { localize } from '../l10n';
 import type { EngineSet } from '../model/engines';
 import { formatBytes, formatDate } from '../model/format';
-import { naturalOrder } from './describe';
 import { volumeArchiveFilters } from '../dialogs';
+import { groupLargeListsAbove } from '../config';
+import { folderLike, listingPartition, rangeCounts, sortListing } from './listingRanges';
+import { type RangePartition, rangeLabel } from './ranges';
 
 export const VOLUME_SCHEME = 'dnv-volume';
 /** A backup archive on disk, browsed like a volume: `dnv-backup://<archive path in hex>/<archive name>/<path…>`. */
@@ -249,9 +251,14 @@ export class VolumeFileSystem implements vscode.FileSystemProvider {
 
 export type FileNode =
   | { kind: 'root'; engineId: string; volume: string; engineLabel: string }
-  | { kind: 'entry'; engineId: string; volume: string; path: string; entry: VolumeEntry; parent: FileNode };
+  | { kind: 'entry'; engineId: string; volume: string; path: string; entry: VolumeEntry; parent: FileNode }
+  /**
+   * Consecutive entries of a large folder (`path`: the folder's, '' for the volume's root; `id`: the range's, see
+   * listingRanges.ts). Its rows are a slice of the folder's one listing; `parent` is the folder's row.
+   */
+  | { kind: 'range'; engineId: string; volume: string; path: string; id: string; parent: FileNode };
 
-const folderLike = (e: VolumeEntry) => e.kind === 'dir' || (e.kind === 'symlink' && e.linkKind === 'dir');
+type FolderNode = Extract<FileNode, { kind: 'root' | 'entry' }>;
 
 export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
   private readonly changed = new vscode.EventEmitter<FileNode | undefined>();
@@ -267,10 +274,31 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
    */
   private readonly placeKeys = new Map<string, string>();
 
-  constructor(private readonly sessions: Sessions) {}
+  /**
+   * The partition of each folder shown in ranges, by its row key: it holds the folder's last listing (the ranges
+   * are slices of it, so opening a range lists nothing) and its boundaries (so range ids survive a Refresh).
+   */
+  private readonly partitions = new Map<string, RangePartition<VolumeEntry>>();
+
+  /**
+   * `groupAbove`: above this many entries a folder shows name ranges (the Volumes view's setting, Group Large Lists
+   * Above); 0: never.
+   */
+  constructor(private readonly sessions: Sessions, private readonly groupAbove: () => number = () => 0) {}
 
   refresh(node?: FileNode): void {
     this.changed.fire(node);
+  }
+
+  /** Drops what the tree holds of a place no longer browsed (its folders' listings). */
+  forget(engineId: string, volume: string): void {
+    const prefix = `${this.placeKey(engineId, volume)}/`;
+    for (const key of [...this.partitions.keys()]) if (key.startsWith(prefix)) this.partitions.delete(key);
+  }
+
+  /** A folder's key: the start of its rows' ids (`e0/` the root's, `e0/many` a folder's). */
+  private folderKey(node: { engineId: string; volume: string; path: string }): string {
+    return `${this.placeKey(node.engineId, node.volume)}/${node.path}`;
   }
 
   private placeKey(engineId: string, volume: string): string {
@@ -289,6 +317,7 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
 
   async getChildren(node?: FileNode): Promise<FileNode[]> {
     if (!node) return this.roots;
+    if (node.kind === 'range') return this.rangeRows(node);
     const path = node.kind === 'root' ? '' : node.path;
     let entries: VolumeEntry[];
     try {
@@ -299,8 +328,30 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
       if (e instanceof BrowseError || e instanceof ArchiveBrowseError) { void vscode.window.showWarningMessage(e.message); return []; }
       throw e;
     }
-    entries.sort((a, b) => Number(folderLike(b)) - Number(folderLike(a)) || naturalOrder.compare(a.name, b.name));
-    return entries.map((entry) => ({ kind: 'entry', engineId: node.engineId, volume: node.volume, path: path ? `${path}/${entry.name}` : entry.name, entry, parent: node }));
+    sortListing(entries);
+    const key = this.folderKey({ ...node, path });
+    const partition = this.partitions.get(key) ?? listingPartition();
+    const ranges = partition.layout(entries, this.groupAbove());
+    if (!ranges) {
+      this.partitions.delete(key);
+      return entries.map((entry) => this.entryNode(node, path, entry, node));
+    }
+    this.partitions.set(key, partition);
+    return ranges.map((r) => ({ kind: 'range', engineId: node.engineId, volume: node.volume, path, id: r.id, parent: node }));
+  }
+
+  private entryNode(folder: FolderNode, path: string, entry: VolumeEntry, parent: FileNode): FileNode {
+    return { kind: 'entry', engineId: folder.engineId, volume: folder.volume, path: path ? `${path}/${entry.name}` : entry.name, entry, parent };
+  }
+
+  /** A range's entries: a slice of its folder's last listing (no listing of its own). */
+  private rangeOf(node: Extract<FileNode, { kind: 'range' }>): VolumeEntry[] {
+    return this.partitions.get(this.folderKey(node))?.ranges?.find((r) => r.id === node.id)?.items ?? [];
+  }
+
+  private rangeRows(node: Extract<FileNode, { kind: 'range' }>): FileNode[] {
+    const folder = node.parent as FolderNode;
+    return this.rangeOf(node).map((entry) => this.entryNode(folder, node.path, entry, node));
   }
 
   /**
@@ -310,14 +361,32 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
    */
   resolveTreeItem(item: vscode.TreeItem, node: FileNode): vscode.TreeItem {
     if (node.kind === 'entry') item.tooltip = entryTooltip(node.entry);
+    if (node.kind === 'range') {
+      const items = this.rangeOf(node);
+      item.tooltip = localize('{0}, from {1} to {2}. Folders this large are shown in ranges (setting: Group Large Lists Above).',
+        countOf(items), shownNameOf(items[0]?.name ?? ''), shownNameOf(items.at(-1)?.name ?? ''));
+    }
     return item;
   }
 
   getParent(node: FileNode): FileNode | undefined {
-    return node.kind === 'entry' ? node.parent : undefined;
+    return node.kind === 'root' ? undefined : node.parent;
   }
 
   getTreeItem(node: FileNode): vscode.TreeItem {
+    if (node.kind === 'range') {
+      const items = this.rangeOf(node);
+      const first = items[0];
+      const last = items.at(-1);
+      // First and last names, so a user knows which range holds a name (the tree's find sees only rows shown).
+      const item = new vscode.TreeItem(first && last ? rangeLabel(shownNameOf(first.name), shownNameOf(last.name)) : localize('(gone)'), vscode.TreeItemCollapsibleState.Collapsed);
+      // A path never holds `//`, so no entry's id is a range's.
+      item.id = `${this.folderKey(node)}//${node.id}`;
+      item.description = countOf(items);
+      item.contextValue = 'volumeFiles.range';
+      item.iconPath = new vscode.ThemeIcon('list-unordered');
+      return item;
+    }
     if (node.kind === 'root') {
       const item = new vscode.TreeItem(node.volume, vscode.TreeItemCollapsibleState.Expanded);
       item.id = `root:${node.engineId}:${node.volume}`;
@@ -347,6 +416,16 @@ export class VolumeFilesTree implements vscode.TreeDataProvider<FileNode> {
   }
 }
 
+/** A range's count as its row says it: "250 files", "12 folders", "3 folders, 247 files". */
+function countOf(items: readonly VolumeEntry[]): string {
+  const { folders, files } = rangeCounts(items);
+  const ofFolders = folders === 1 ? localize('1 folder') : localize('{0} folders', folders.toLocaleString('en-US'));
+  const ofFiles = files === 1 ? localize('1 file') : localize('{0} files', files.toLocaleString('en-US'));
+  if (!folders) return ofFiles;
+  if (!files) return ofFolders;
+  return localize('{0}, {1}', ofFolders, ofFiles);
+}
+
 /** An entry's name as shown: one with newlines or control characters escaped, never as it is. */
 const shownNameOf = (name: string) => (JSON.stringify(name).slice(1, -1) === name ? name : JSON.stringify(name));
 
@@ -369,8 +448,10 @@ export function entryTooltip(entry: VolumeEntry): vscode.MarkdownString {
   return tooltip;
 }
 
-function nodeOf(node: unknown, tree: VolumeFilesTree): FileNode | undefined {
-  if (node && typeof node === 'object' && 'kind' in node && (node.kind === 'root' || node.kind === 'entry')) return node as FileNode;
+function nodeOf(node: unknown, tree: VolumeFilesTree): FolderNode | undefined {
+  if (node && typeof node === 'object' && 'kind' in node && (node.kind === 'root' || node.kind === 'entry')) return node as FolderNode;
+  // A range row is no file: no command acts on it (package.json offers none), and none falls back to a volume.
+  if (node && typeof node === 'object' && 'kind' in node && node.kind === 'range') return undefined;
   return tree.roots[0];
 }
 
@@ -382,7 +463,7 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
       if (answer === downloadLabel) void vscode.commands.executeCommand(COMMAND.downloadVolumeFile, uri);
     });
   });
-  const tree = new VolumeFilesTree(sessions);
+  const tree = new VolumeFilesTree(sessions, groupLargeListsAbove);
   const view = vscode.window.createTreeView(VIEW.volumeFiles, { treeDataProvider: tree, showCollapseAll: true });
   const setBrowsing = () => void vscode.commands.executeCommand('setContext', CONTEXT.browsing, tree.roots.length > 0);
   subscriptions.push(
@@ -390,6 +471,8 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
     vscode.workspace.registerFileSystemProvider(BACKUP_SCHEME, provider, { isReadonly: true, isCaseSensitive: true }),
     view,
     { dispose: () => void sessions.dispose() },
+    // Open folders are listed again and shown flat or in ranges by the new threshold.
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`${SETTING_SECTION}.${SETTING.groupLargeLists}`)) tree.refresh(); }),
   );
 
   /** A tree node, or a dnv-volume URI (the editor's title menu, the too-large message). */
@@ -462,6 +545,7 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
         return within(input?.uri) || within(input?.original) || within(input?.modified);
       });
       if (tabs.length) await vscode.window.tabGroups.close(tabs);
+      tree.forget(node.engineId, node.volume);
       await sessions.end(node.engineId, node.volume);
     },
     async download(arg) {

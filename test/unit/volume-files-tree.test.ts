@@ -1,8 +1,8 @@
 /**
  * The Volume Files view's rows (src/views/volumeBrowser.ts VolumeFilesTree) in plain mocha, with the vscode stand-in:
- * what one folder's rows carry to the workbench. A folder of 10,000 files is sent whole when it is opened, so each
- * row holds what the row shows and no more: one listing, no tooltip until the row is hovered (resolveTreeItem),
- * short ids. The real view in the real workbench: test/host/suite/browse.test.ts and `npm run bench:browse:workbench`.
+ * what one folder's rows carry to the workbench. A folder shown flat (here: the threshold 0; above it a large folder
+ * shows name ranges, test/unit/volume-file-ranges.test.ts) sends all its rows when it is opened, so each row holds
+ * what the row shows and no more: one listing, no tooltip until the row is hovered (resolveTreeItem), short ids. The real view in the real workbench: test/host/suite/browse.test.ts and `npm run bench:browse:workbench`.
  */
 import '../support/vscodeStub';
 import assert from 'node:assert/strict';
