@@ -85,6 +85,8 @@ export interface VolumeBrowserApi {
   provider: VolumeFileSystem;
   /** What the view shows (tests). */
   tree: VolumeFilesTree;
+  /** The Volume Files view (tests: reveal, selection). */
+  view: vscode.TreeView<FileNode>;
 }
 
 /** What the view and the file system read: a volume's browse session, or a backup archive's index. */
@@ -486,6 +488,7 @@ export function createVolumeBrowser(engines: EngineSet, prompts: BrowserPrompts,
   return {
     provider,
     tree,
+    view,
     refresh: () => tree.refresh(),
     async browse(arg) {
       const a = (arg ?? {}) as { name?: unknown; engine?: unknown };

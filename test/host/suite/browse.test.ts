@@ -140,6 +140,53 @@ suite('Volume browser', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('a folder of more entries than Group Large Lists Above shows name ranges from one listing; a file in a range opens, reveals and downloads', async () => {
+    await setSetting('explorer.groupLargeListsAbove', 500);
+    try {
+      docker('run', '--rm', '--network', 'none', '-v', `${VOL}:/data`, IMAGE, 'sh', '-c',
+        'mkdir -p /data/big/sub && cd /data/big && i=0; while [ $i -lt 600 ]; do echo "line $i" > f-$i.txt; i=$((i+1)); done');
+      const { tree, view } = api.volumeBrowser;
+      const root = tree.roots.find((r) => r.volume === VOL)!;
+      // Every listing the session makes (an exec in the helper each), counted while the folder and its ranges open.
+      const session = await (tree as unknown as { sessions: { session(engineId: string, volume: string): Promise<{ list(p: string): Promise<unknown> }> } })
+        .sessions.session(root.engineId, VOL);
+      const list = session.list;
+      const listed: string[] = [];
+      session.list = (p: string) => { listed.push(p); return list.call(session, p); };
+      try {
+        const big = (await tree.getChildren(root)).find((n) => tree.getTreeItem(n).label === 'big')!;
+        const ranges = await tree.getChildren(big);
+        assert.deepStrictEqual(ranges.map((n) => [tree.getTreeItem(n).label, tree.getTreeItem(n).description, tree.getTreeItem(n).contextValue]), [
+          ['sub … f-248.txt', '1 folder, 249 files', 'volumeFiles.range'],
+          ['f-249.txt … f-599.txt', '351 files', 'volumeFiles.range'],
+        ]);
+        const rows = await tree.getChildren(ranges[1]);
+        assert.strictEqual(rows.length, 351);
+        assert.strictEqual((await tree.getChildren(ranges[0]))[0].kind === 'entry' && tree.getTreeItem((await tree.getChildren(ranges[0]))[0]).label, 'sub');
+        // (The root may be listed again by the workbench: the setting's change refreshes the view.)
+        assert.deepStrictEqual(listed.filter((p) => p !== ''), ['big'], 'the folder listed once; its ranges list nothing');
+        const file = rows.find((n) => n.kind === 'entry' && n.path === 'big/f-300.txt')!;
+        const item = tree.getTreeItem(file);
+        assert.strictEqual(item.contextValue, 'volumeFiles.file');
+        // Reveal walks file → range → folder in the real workbench (getParent), and selects the file's row.
+        await view.reveal(file, { select: true, focus: true });
+        await waitFor('the file selected', () => view.selection.some((n) => n.kind === 'entry' && n.path === 'big/f-300.txt'));
+        await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+        const editor = await waitFor('the file in an editor', () => (vscode.window.activeTextEditor?.document.uri.path.endsWith('/big/f-300.txt') ? vscode.window.activeTextEditor : undefined));
+        assert.strictEqual(editor.document.getText(), 'line 300\n');
+        prompts().expect('pickFolder', /Download big\/f-300.txt into/, folder);
+        await vscode.commands.executeCommand('dnv.volumeFiles.download', file);
+        prompts().assertAllAnswered();
+        assert.strictEqual(fs.readFileSync(path.join(folder, 'f-300.txt'), 'utf8'), 'line 300\n');
+      } finally {
+        session.list = list;
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      }
+    } finally {
+      await setSetting('explorer.groupLargeListsAbove', undefined);
+    }
+  });
+
   test('Stop Browsing removes the helper container and the view entry', async () => {
     await vscode.commands.executeCommand('dnv.volumeFiles.stop', api.volumeBrowser.tree.roots.find((r) => r.volume === VOL));
     assert.deepStrictEqual(api.volumeBrowser.tree.roots, []);
