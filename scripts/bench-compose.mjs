@@ -9,11 +9,17 @@
 //   node scripts/bench-compose.mjs --huge     the ~10 MB file (20,000 services) analysed in the worker thread as the
 //     editor does, with the longest stall of this (host) thread's event loop and the peak RSS, against the same
 //     analysis in-process (the alternative: what the extension host did before the worker)
+//   node scripts/bench-compose.mjs --huge-anchors     the same for a ~10 MB file whose services merge anchored
+//     defaults (<<: *defaults), alias shared values and carry block scalars (| and >), against the yaml library's
+//     reading of the same text (what such a file went through before the fast scanner read anchors and blocks)
+//   node scripts/bench-compose.mjs --huge-json     the same for the services of --huge written as JSON
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -81,11 +87,66 @@ function time(fn) {
   return performance.now() - started;
 }
 
-if (process.argv.includes('--huge')) {
+/** The same services written as people write big files: merged defaults, aliases, block scalars (25 lines each). */
+export function generateAnchored(n) {
+  const lines = [
+    'name: bench',
+    'x-logging: &logging',
+    '  driver: json-file',
+    '  options:',
+    '    max-size: 10m',
+    'x-defaults: &defaults',
+    '  restart: unless-stopped',
+    '  logging: *logging',
+    '  networks: &networks [front, back]',
+    'services:',
+  ];
+  for (let i = 0; i < n; i++) {
+    lines.push(
+      `  svc${i}:`,
+      '    <<: *defaults',
+      `    image: "registry.example.com/team/app${i}:1.${i}"`,
+      `    container_name: bench-svc${i}`,
+      '    command: >',
+      '      sh -c "exec app',
+      '      --port 80"',
+      '    environment:',
+      '      LOG_LEVEL: info',
+      `      SERVICE_INDEX: "${i}"`,
+      '    ports:',
+      `      - "127.0.0.1:${20000 + i}:80"`,
+      '    volumes:',
+      `      - data${i % 50}:/var/lib/app`,
+      ...(i === 0 ? ['    depends_on: []'] : ['    depends_on:', `      - svc${Math.floor((i - 1) / 2)}`]),
+      '    healthcheck:',
+      '      test:',
+      '        - CMD-SHELL',
+      '        - |',
+      '          curl -fsS http://localhost/health',
+      '          test -f /tmp/ready',
+      '      interval: 10s',
+      '    labels:',
+      `      team: t${i % 7}`,
+    );
+  }
+  lines.push('networks:', '  front: {}', '  back:', '    internal: true', 'volumes:');
+  for (let v = 0; v < 50; v++) lines.push(`  data${v}: {}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The same services as a Compose file written as JSON (machine-made files are), two-space indented. */
+export function generateJson(n) {
+  const { toJS } = require(path.join(root, 'out/src/compose/parse.js'));
+  return `${JSON.stringify(toJS(parseCompose(generate(n)).root), null, 2)}\n`;
+}
+
+const hugeKind = process.argv.includes('--huge-anchors') ? 'anchors' : process.argv.includes('--huge-json') ? 'json' : process.argv.includes('--huge') ? 'plain' : undefined;
+if (hugeKind) {
   const { AnalysisWorker } = require(path.join(root, 'out/src/language/analysisWorker.js'));
   const { MAX_ANALYSED_BYTES } = require(path.join(root, 'out/src/compose/analysisMessages.js'));
-  let huge = generate(20000);
-  while (Buffer.byteLength(huge) > MAX_ANALYSED_BYTES) huge = generate(Math.floor(20000 * MAX_ANALYSED_BYTES / Buffer.byteLength(huge)) - 10);
+  const make = { anchors: generateAnchored, json: generateJson, plain: generate }[hugeKind];
+  let huge = make(20000);
+  while (Buffer.byteLength(huge) > MAX_ANALYSED_BYTES) huge = make(Math.floor(20000 * MAX_ANALYSED_BYTES / Buffer.byteLength(huge)) - 10);
   /** Runs `work` while a 1 ms timer measures the longest gap between its ticks and samples the RSS. */
   const watched = async (work) => {
     let last = performance.now();
@@ -101,15 +162,23 @@ if (process.argv.includes('--huge')) {
   };
   const worker = new AnalysisWorker();
   await worker.analyze('warm-up', { text: generate(50) });
-  // What this process holds before the analysis: the 10 MB text, and the heap its generation grew to.
+  // What this process holds before the analysis: the 10 MB text, and the heap its generation grew to, collected
+  // first (the JSON and anchored files are generated through a parse).
+  v8.setFlagsFromString('--expose-gc');
+  vm.runInNewContext('gc')();
   const before = process.memoryUsage().rss;
   const inWorker = await watched(() => worker.analyze('huge', { text: huge }));
   worker.dispose();
   const inProcess = await watched(async () => analyzeText(huge));
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
-  console.log(`\n${(Buffer.byteLength(huge) / 1024 / 1024).toFixed(2)} MB, ${huge.split('\n').length - 1} lines; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cpus`);
+  console.log(`\n${{ anchors: 'anchors, merge keys and block scalars: ', json: 'written as JSON: ', plain: '' }[hugeKind]}${(Buffer.byteLength(huge) / 1024 / 1024).toFixed(2)} MB, ${huge.split('\n').length - 1} lines, read by the ${parseCompose(huge).parser === 'fast' ? 'fast scanner' : 'yaml library'}; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cpus`);
   console.log(`in the worker:   ${inWorker.ms.toFixed(0)} ms, ${inWorker.result.diagnostics.length} diagnostics; longest event-loop stall of the host thread ${inWorker.stall.toFixed(0)} ms; peak RSS ${mb(inWorker.rss)} MB (host + worker), ${mb(inWorker.rss - before)} MB above the ${mb(before)} MB before the analysis`);
   console.log(`in-process:      ${inProcess.ms.toFixed(0)} ms; longest event-loop stall ${inProcess.stall.toFixed(0)} ms; peak RSS ${mb(inProcess.rss)} MB`);
+  if (hugeKind !== 'plain') {
+    const { parseWithYaml } = require(path.join(root, 'out/src/compose/parse.js'));
+    const yamlRead = time(() => parseWithYaml(huge));
+    console.log(`the yaml library's reading of the same text alone (the path such files took before): ${yamlRead.toFixed(0)} ms, ${(yamlRead / inWorker.ms).toFixed(1)}x the whole analysis in the worker`);
+  }
   process.exit(0);
 }
 
