@@ -7,9 +7,13 @@
 //     the first one of a profile also looks for the helper image and asks about it (answered Allow at once by the
 //     agent: a workbench with a test entry refuses modal dialogs), the others follow a Stop Browsing, so each
 //     starts a new helper as a first Browse Files does;
-//   - a click on the folder /many to its first row (file-0.bin) and another known one (file-5.bin), with the
-//     helper running; then End to the last row (file-9999.bin), which shows all 10,000 are there; and once per
-//     load the same click with rows that hold their label only, the floor of the workbench's own cost.
+//   - a click on the folder /many to its first row, with the helper running. A build that shows a large folder in
+//     name ranges (explorer.groupLargeListsAbove, 500 by default: 40 ranges of 250) shows the range row
+//     "file-0.bin … file-249.bin": then a click on that range to file-0.bin and file-5.bin, and a click on a range in
+//     the middle ("file-5000.bin … file-5249.bin", reached with the arrow keys) to file-5000.bin. A build that sends
+//     all 10,000 rows shows file-0.bin and file-5.bin at once: then End to the last row (file-9999.bin), which
+//     shows all 10,000 are there. Once per load, the same click with 10,000 rows flat holding their label only
+//     (the agent's /bare), the floor of the workbench's own cost for sending them all.
 // test/host/bench/browseAgent.ts, in the extension host, says what the workbench asked of the tree and of the
 // dnv-volume file system, with times, so the click-to-row time splits into the host's share and the rest. In the
 // same run, between the workbench loads, the core alone (src/browse/session.ts, no workbench) lists the same
@@ -35,6 +39,11 @@ const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const FIRST = 'file-0.bin';
 const KNOWN = 'file-5.bin';
 const LAST = `file-${FILES - 1}.bin`;
+// The range rows of /many at the default threshold (500: ranges of 250).
+const FIRST_RANGE = `${FIRST} … file-249.bin`;
+const MID = `file-${FILES / 2}.bin`;
+const MID_RANGE = `${MID} … file-${FILES / 2 + 249}.bin`;
+const MID_STEPS = FILES / 2 / 250; // arrow-key steps from the first range row to the middle one
 // BENCH_CPU_PROFILE=PREFIX: CPU profiles of the extension host and of the page during each click on the folder
 // (PREFIX-N-host.cpuprofile, PREFIX-N-page.cpuprofile), each summed up by the functions that took the most time.
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : '';
@@ -70,8 +79,8 @@ function pageInit() {
   // The user's action: a pointerdown or a key (End), seen before the workbench's own handlers.
   document.addEventListener('pointerdown', () => b.downs.push(stamp()), true);
   document.addEventListener('keydown', () => b.downs.push(stamp()), true);
-  /** Times at which each of `names` is a row of `title` (present) or none is (absent). */
-  b.watch = (title, names, present = true, timeoutMs = 60000) => new Promise((resolve) => {
+  /** Times at which each of `names` is a row of `title` (present) or none is (absent); `any`: done at the first. */
+  b.watch = (title, names, present = true, any = false, timeoutMs = 60000) => new Promise((resolve) => {
     const seen = {};
     let obs;
     const check = () => {
@@ -79,7 +88,7 @@ function pageInit() {
       for (const n of names) {
         if (seen[n] === undefined && labels.has(n) === present) seen[n] = stamp();
       }
-      if (names.every((n) => seen[n] !== undefined)) { obs?.disconnect(); resolve({ ...seen, rows: labels.size }); return true; }
+      if (any ? names.some((n) => seen[n] !== undefined) : names.every((n) => seen[n] !== undefined)) { obs?.disconnect(); resolve({ ...seen, rows: labels.size }); return true; }
       return false;
     };
     if (check()) return;
@@ -155,7 +164,7 @@ async function timed(page, watchArgs, click) {
     throw new Error(`timed out waiting for ${JSON.stringify(watchArgs)}: saw ${JSON.stringify(seen)} (screenshot: .bench/browse-workbench-failed.png)`);
   }
   // The last pointerdown before the first row seen: a click the workbench took for a hover only is not the action.
-  const firstSeen = Math.min(...Object.entries(seen).filter(([k]) => k !== 'rows').map(([, v]) => v));
+  const firstSeen = Math.min(...Object.entries(seen).filter(([k]) => k !== 'rows' && k !== 'timedOut').map(([, v]) => v));
   const down = downs.filter((d) => d <= firstSeen).at(-1);
   return { down, seen };
 }
@@ -219,7 +228,7 @@ async function main() {
     const expandMany = async (into = expand) => {
       const folder = row('Volume Files', FOLDER);
       await folder.waitFor({ timeout: 30000 });
-      if (await row('Volume Files', FIRST).count()) throw new Error(`${FOLDER} is already open`);
+      if (await row('Volume Files', FIRST).count() || await row('Volume Files', FIRST_RANGE).count()) throw new Error(`${FOLDER} is already open`);
       await ask('timeline', { reset: 1 });
       let cdp;
       if (CPU_PROFILE) {
@@ -229,7 +238,10 @@ async function main() {
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
         await cdp.send('Profiler.start');
       }
-      const r = await timed(page, ['Volume Files', [FIRST, KNOWN]], () => folder.click());
+      // The first row of the folder, whichever the build shows: file-0.bin itself, or the range that holds it.
+      const r = await timed(page, ['Volume Files', [FIRST, FIRST_RANGE], true, true], () => folder.click());
+      const grouped = r.seen[FIRST_RANGE] !== undefined;
+      if (!grouped) Object.assign(r.seen, await page.evaluate((names) => window.__b.watch('Volume Files', names), [FIRST, KNOWN]));
       await sleep(500);
       if (CPU_PROFILE) {
         const n = ++profiles;
@@ -243,23 +255,52 @@ async function main() {
         }
       }
       const host = await ask('timeline', { reset: 1 });
-      const listing = host.children.find((c) => c.path === FOLDER);
+      const folderCalls = host.children.filter((c) => c.path === FOLDER && !c.range);
+      const listing = folderCalls[0];
+      const firstRow = grouped ? FIRST_RANGE : FIRST;
       const e = {
-        toFirst: r.seen[FIRST] - r.down, toKnown: r.seen[KNOWN] - r.down, domRows: r.seen.rows,
-        listings: host.children.filter((c) => c.path === FOLDER).length,
+        grouped, toFirst: r.seen[firstRow] - r.down, toKnown: grouped ? NaN : r.seen[KNOWN] - r.down, domRows: r.seen.rows,
+        listings: folderCalls.length,
         toHost: listing ? listing.start - r.down : NaN, getChildren: listing ? listing.end - listing.start : NaN, count: listing?.count,
         items: host.items.count, itemsMs: host.items.ms, itemsSpan: host.items.last - host.items.first,
-        afterHost: listing ? r.seen[FIRST] - Math.max(listing.end, host.items.last) : NaN, fs: host.fs,
+        afterHost: listing ? r.seen[firstRow] - Math.max(listing.end, host.items.last) : NaN, fs: host.fs,
       };
-      // End: the last of the 10,000 rows, which is there only if the whole listing is.
-      const end = await timed(page, ['Volume Files', [LAST]], () => page.keyboard.press('End'));
-      e.endToLast = end.seen[LAST] - end.down;
+      if (grouped) {
+        // The first range → its first rows; closed again; the arrow keys down to a range in the middle (the rows
+        // below the pane are not in the DOM until scrolled to), whose click → its first row.
+        const firstRange = row('Volume Files', FIRST_RANGE);
+        const a = await timed(page, ['Volume Files', [FIRST, KNOWN]], () => firstRange.click());
+        const hostA = await ask('timeline', { reset: 1 });
+        const rangeCall = hostA.children.find((c) => c.range);
+        Object.assign(e, {
+          rangeToFirst: a.seen[FIRST] - a.down, rangeToKnown: a.seen[KNOWN] - a.down,
+          rangeGetChildren: rangeCall ? rangeCall.end - rangeCall.start : NaN, rangeCount: rangeCall?.count,
+          rangeListings: hostA.children.filter((c) => c.path === FOLDER && !c.range).length,
+        });
+        await timed(page, ['Volume Files', [FIRST], false], () => firstRange.click());
+        // Past it and back, so the list has scrolled and rows below it are in view for its rows to show in.
+        for (let i = 0; i < MID_STEPS + 5; i++) await page.keyboard.press('ArrowDown');
+        for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowUp');
+        const midRange = row('Volume Files', MID_RANGE);
+        await midRange.waitFor({ timeout: 30000 });
+        await sleep(300);
+        const m = await timed(page, ['Volume Files', [MID]], () => midRange.click());
+        const hostM = await ask('timeline', { reset: 1 });
+        Object.assign(e, { midToRow: m.seen[MID] - m.down, midListings: hostM.children.filter((c) => c.path === FOLDER && !c.range).length, fsRanges: { ...hostA.fs, ...hostM.fs } });
+        await timed(page, ['Volume Files', [MID], false], () => midRange.click());
+        e.endToLast = NaN;
+      } else {
+        // End: the last of the 10,000 rows, which is there only if the whole listing is.
+        const end = await timed(page, ['Volume Files', [LAST]], () => page.keyboard.press('End'));
+        e.endToLast = end.seen[LAST] - end.down;
+      }
       await page.keyboard.press('Home');
       await row('Volume Files', FOLDER).waitFor({ timeout: 30000 });
       // Closed again, so the next Browse Files shows it closed, as a new session's root does.
-      await timed(page, ['Volume Files', [FIRST], false], () => row('Volume Files', FOLDER).click());
+      await timed(page, ['Volume Files', [firstRow], false], () => row('Volume Files', FOLDER).click());
       into.push(e);
-      log(`  /${FOLDER} clicked → ${FIRST} ${f(e.toFirst)} ms, ${KNOWN} ${f(e.toKnown)} ms (${e.domRows} rows in the DOM); host: asked +${f(e.toHost)} ms, getChildren ${f(e.getChildren)} ms for ${e.count}, ${e.items} getTreeItem ${f(e.itemsMs)} ms over ${f(e.itemsSpan)} ms, then ${f(e.afterHost)} ms to the row; fs calls ${JSON.stringify(e.fs)}; End → ${LAST} ${f(e.endToLast)} ms`);
+      log(`  /${FOLDER} clicked → ${firstRow} ${f(e.toFirst)} ms (${e.domRows} rows in the DOM); host: asked +${f(e.toHost)} ms, getChildren ${f(e.getChildren)} ms for ${e.count}, ${e.items} getTreeItem ${f(e.itemsMs)} ms over ${f(e.itemsSpan)} ms, then ${f(e.afterHost)} ms to the row; fs calls ${JSON.stringify(e.fs)}; `
+        + (grouped ? `first range → ${FIRST} ${f(e.rangeToFirst)} ms (getChildren ${f(e.rangeGetChildren)} ms for ${e.rangeCount}, listings ${e.rangeListings}); middle range → ${MID} ${f(e.midToRow)} ms (listings ${e.midListings})` : `${KNOWN} ${f(e.toKnown)} ms; End → ${LAST} ${f(e.endToLast)} ms`));
     };
 
     // The first Browse Files of the profile: the helper image looked for and the question about it asked (answered
@@ -288,6 +329,7 @@ async function main() {
       await sleep(1000);
       await timed(page, ['Volume Files', [FOLDER]], () => clickBrowse([FOLDER]));
       await ask('bare', { on: 1 });
+      await sleep(1500); // the setting's change lists the open root again
       await expandMany(measures[target.label].bare);
       await ask('bare', { on: 0 });
     }
@@ -328,16 +370,24 @@ async function main() {
   for (const { label } of targets) {
     const { firstBrowse, browse, expand } = measures[label];
     if (COMPARE) console.log(`| **${label}** | | |`);
-    line(`click on /${FOLDER} → first row (${FIRST}), helper running`, col(expand, 'toFirst'));
-    line(`… → ${KNOWN}`, col(expand, 'toKnown'));
+    const grouped = expand.some((e) => e.grouped);
+    line(`click on /${FOLDER} → first row (${grouped ? `the range row "${FIRST_RANGE}"` : FIRST}), helper running`, col(expand, 'toFirst'));
+    if (!grouped) line(`… → ${KNOWN}`, col(expand, 'toKnown'));
     line('… of which the click reaching the host (getChildren asked)', col(expand, 'toHost'));
     line('… our getChildren (listing by exec, parse, sort, nodes)', col(expand, 'getChildren'));
     line(`… our getTreeItem × ${expand[0]?.items ?? '?'} (time inside them)`, col(expand, 'itemsMs'));
     line('… the host done → the row in the DOM (transfer, workbench)', col(expand, 'afterHost'));
-    line(`End → the last row (${LAST})`, col(expand, 'endToLast'));
+    if (grouped) {
+      line(`click on the first range → ${FIRST}`, col(expand, 'rangeToFirst'));
+      line(`… our getChildren of the range (${expand[0]?.rangeCount ?? '?'} rows sliced from the listing, no exec)`, col(expand, 'rangeGetChildren'));
+      line(`click on the range in the middle ("${MID_RANGE}") → ${MID}`, col(expand, 'midToRow'));
+      line(`both clicks: /${FOLDER}, then its first range → ${FIRST} (sum of the two visible times)`, expand.map((e) => e.toFirst + e.rangeToFirst));
+    } else {
+      line(`End → the last row (${LAST})`, col(expand, 'endToLast'));
+    }
     if (measures[label].bare.length) {
       const b = measures[label].bare;
-      line(`the floor: the same click, rows holding their label only (no description, file icon, command) → ${FIRST}`, col(b, 'toFirst'));
+      line(`the floor of sending all rows: the same click, ${FILES.toLocaleString('en-US')} rows flat holding their label only (no description, file icon, command) → ${FIRST}`, col(b, 'toFirst'));
       line('… of which the host done → the row in the DOM', col(b, 'afterHost'));
     }
     line('Browse Files (new helper, no question) → root rows', browse);
@@ -349,6 +399,8 @@ async function main() {
   line(`list /${FOLDER}, new helper (npm run bench:browse "first listing")`, core.folderCold);
   const clicks = Object.values(measures).flatMap((m) => [...m.expand, ...m.bare]);
   console.log(`\neach click on /${FOLDER}: getChildren of it ${[...new Set(clicks.map((e) => e.listings))].join(' or ')} time(s); file-system calls ${JSON.stringify([...new Set(clicks.map((e) => JSON.stringify(e.fs)))])}`);
+  const rangeClicks = clicks.filter((e) => e.grouped);
+  if (rangeClicks.length) console.log(`each click on a range: listings of /${FOLDER} ${[...new Set(rangeClicks.flatMap((e) => [e.rangeListings, e.midListings]))].join(' or ')}; file-system calls ${JSON.stringify([...new Set(rangeClicks.map((e) => JSON.stringify(e.fsRanges)))])}`);
   console.log(`load average at the end: ${loadAverage()}; written .bench/browse-workbench.json`);
   dropVolume();
 }

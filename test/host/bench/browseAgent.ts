@@ -21,8 +21,11 @@ const EXTENSION_ID = 'netvol.docker-networks-volumes';
 const now = () => performance.timeOrigin + performance.now();
 
 interface Timeline {
-  /** getChildren of a folder (its path; '' for a volume's root), when asked and when answered, and how many. */
-  children: Array<{ path: string; start: number; end: number; count: number }>;
+  /**
+   * getChildren of a folder (its path; '' for a volume's root) or of one of its name ranges (`range`: no listing,
+   * a slice of the folder's), when asked and when answered, and how many.
+   */
+  children: Array<{ path: string; range?: boolean; start: number; end: number; count: number }>;
   /** getTreeItem calls: how many, the time spent in them, the first and the last. */
   items: { count: number; ms: number; first: number; last: number };
   /** The file system's calls by name (what the workbench asks of the dnv-volume scheme besides the tree). */
@@ -53,7 +56,7 @@ export async function run(): Promise<void> {
   const getTreeItem = tree.getTreeItem.bind(tree);
   tree.getChildren = async (node) => {
     if (!node) return getChildren(node);
-    const record = { path: node.kind === 'root' ? '' : node.path, start: now(), end: 0, count: 0 };
+    const record = { path: node.kind === 'root' ? '' : node.path, range: node.kind === 'range', start: now(), end: 0, count: 0 };
     timeline.children.push(record);
     const children = await getChildren(node);
     record.end = now();
@@ -61,7 +64,8 @@ export async function run(): Promise<void> {
     return children;
   };
   // /bare?on=1: rows with their label and nothing else (no description, icon, file, command, id), the least a row
-  // can be, to measure the floor of what the workbench costs for this many rows.
+  // can be, and a folder's rows all sent at once (no name ranges: the threshold 0), to measure the floor of what the
+  // workbench costs for this many rows; /bare?on=0 puts the threshold back.
   let bare = false;
   tree.getTreeItem = (node) => {
     const t = now();
@@ -111,7 +115,11 @@ export async function run(): Promise<void> {
         writeFileSync(url.searchParams.get('file') ?? '', JSON.stringify(profile));
         return { timeOrigin: performance.timeOrigin };
       }
-      case '/bare': bare = url.searchParams.get('on') === '1'; return { bare };
+      case '/bare': {
+        bare = url.searchParams.get('on') === '1';
+        await vscode.workspace.getConfiguration('dockerNetworksVolumes').update('explorer.groupLargeListsAbove', bare ? 0 : undefined, vscode.ConfigurationTarget.Global);
+        return { bare };
+      }
       case '/finish': setTimeout(finish, 50); return {};
       default: throw new Error(`unknown ${url.pathname}`);
     }
