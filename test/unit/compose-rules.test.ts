@@ -117,8 +117,9 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'include-conflict': [
     '3:5-3:20 inc/db-old.yaml defines services.db differently from inc/db.yaml, included before it: Compose refuses the conflict; rename one.',
-    '5:3-5:5 services.db is also defined, differently, in the included inc/db.yaml: Compose refuses the conflict; rename one, or change it in inc/db.yaml.',
-    '5:3-5:5 services.db is also defined, differently, in the included inc/db-old.yaml: Compose refuses the conflict; rename one, or change it in inc/db-old.yaml.',
+    '6:3-6:5 services.db is also defined, differently, in the included inc/db.yaml: Compose refuses the conflict; rename one, or change it in inc/db.yaml.',
+    '6:3-6:5 services.db is also defined, differently, in the included inc/db-old.yaml: Compose refuses the conflict; rename one, or change it in inc/db-old.yaml.',
+    '11:3-11:8 services.cache is also defined, differently, in the included inc/nested/redis.yaml (included by inc/cache.yaml): Compose refuses the conflict; rename one, or change it in inc/nested/redis.yaml.',
   ],
   'extends-missing': [
     '3:14-3:17 Service "web" extends "bse", which is not defined in positive.yaml: define it here, or add file: to name the file that has it.',

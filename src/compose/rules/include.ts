@@ -118,51 +118,84 @@ class IncludeGraph {
 
 const SECTIONS = ['services', 'volumes', 'networks', 'secrets', 'configs'] as const;
 
+/** Files an include brings in at most, through its own includes (a bound against huge include trees). */
+const MAX_BROUGHT_FILES = 64;
+
+interface Definition {
+  value: string;
+  /** The file that has it. */
+  file: string;
+}
+
 /**
- * A name that an included file defines and this file (or an earlier include) defines differently: compose-go
- * refuses it ("services.db conflicts with imported resource", loader/include.go importResources). Identical
- * definitions are fine.
+ * What including `file` brings into a project: the services, volumes, networks, secrets and configs it defines and,
+ * as compose-go loads an included file as a project of its own first, those of the files it includes in turn (any
+ * depth; each file once). The first definition of a name wins: a conflict inside the included files is theirs.
+ */
+function broughtBy(file: string, host: FileHost, resolve: (s: string) => string | undefined): Map<string, Definition> {
+  const out = new Map<string, Definition>();
+  const seen = new Set<string>();
+  const queue = [file];
+  while (queue.length && seen.size < MAX_BROUGHT_FILES) {
+    const next = queue.shift()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    const text = host.readFile(next);
+    if (text === undefined) continue;
+    const root = parseCompose(text).root;
+    for (const section of SECTIONS) {
+      const s = child(root, section);
+      if (!isMapNode(s)) continue;
+      for (const e of s.entries) {
+        const name = `${section}.${e.key}`;
+        if (!out.has(name)) out.set(name, { value: JSON.stringify(toJS(e.value)), file: next });
+      }
+    }
+    for (const ref of includesOf(root, path.dirname(next), resolve)) queue.push(ref.file);
+  }
+  return out;
+}
+
+/**
+ * A name that an included file (or a file it includes, at any depth) defines and this file (or an earlier include)
+ * defines differently: compose-go refuses it ("services.db conflicts with imported resource", loader/include.go
+ * importResources). Identical definitions are fine.
  */
 export const includeConflict: Rule = {
   id: 'include-conflict',
   defaultSeverity: 'error',
-  description: 'A service, volume, network, secret or config that an included file also defines, differently.',
+  description: 'A service, volume, network, secret or config that an included file (or one it includes) also defines, differently.',
   needsFiles: true,
   check(ctx) {
     if (!ctx.file) return;
     const root = ctx.model.root;
+    const dir = path.dirname(ctx.file);
     const own = new Map<string, { value: string; keyStart: number; keyEnd: number }>();
     for (const section of SECTIONS) {
       const s = child(root, section);
       if (isMapNode(s)) for (const e of s.entries) own.set(`${section}.${e.key}`, { value: JSON.stringify(toJS(e.value)), keyStart: e.keyStart, keyEnd: e.keyEnd });
     }
     const imported = new Map<string, { value: string; from: string }>();
-    for (const ref of includesOf(root, path.dirname(ctx.file), ctx.resolve)) {
-      const text = ctx.host!.readFile(ref.file);
-      if (text === undefined) continue;
-      const included = parseCompose(text).root;
-      for (const section of SECTIONS) {
-        const s = child(included, section);
-        if (!isMapNode(s)) continue;
-        for (const e of s.entries) {
-          const name = `${section}.${e.key}`;
-          const value = JSON.stringify(toJS(e.value));
-          const mine = own.get(name);
-          if (mine && mine.value !== value) {
-            ctx.report({
-              start: mine.keyStart, end: mine.keyEnd,
-              message: `${name} is also defined, differently, in the included ${ref.text}: Compose refuses the conflict; rename one, or change it in ${ref.text}.`,
-            });
-          }
-          const earlier = imported.get(name);
-          if (earlier && earlier.value !== value) {
-            ctx.report({
-              start: ref.node.start, end: ref.node.end,
-              message: `${ref.text} defines ${name} differently from ${earlier.from}, included before it: Compose refuses the conflict; rename one.`,
-            });
-          }
-          if (!earlier) imported.set(name, { value, from: ref.text });
+    for (const ref of includesOf(root, dir, ctx.resolve)) {
+      for (const [name, { value, file }] of broughtBy(ref.file, ctx.host!, ctx.resolve)) {
+        // Where the definition is: the included file itself, or a file it includes.
+        const where = path.resolve(file) === path.resolve(ref.file) ? ref.text : `${path.relative(dir, file)} (included by ${ref.text})`;
+        const fixIn = path.resolve(file) === path.resolve(ref.file) ? ref.text : path.relative(dir, file);
+        const mine = own.get(name);
+        if (mine && mine.value !== value) {
+          ctx.report({
+            start: mine.keyStart, end: mine.keyEnd,
+            message: `${name} is also defined, differently, in the included ${where}: Compose refuses the conflict; rename one, or change it in ${fixIn}.`,
+          });
         }
+        const earlier = imported.get(name);
+        if (earlier && earlier.value !== value) {
+          ctx.report({
+            start: ref.node.start, end: ref.node.end,
+            message: `${where} defines ${name} differently from ${earlier.from}, included before it: Compose refuses the conflict; rename one.`,
+          });
+        }
+        if (!earlier) imported.set(name, { value, from: where });
       }
     }
   },
