@@ -13,6 +13,7 @@
 //     defaults (<<: *defaults), alias shared values and carry block scalars (| and >), against the yaml library's
 //     reading of the same text (what such a file went through before the fast scanner read anchors and blocks)
 //   node scripts/bench-compose.mjs --huge-json     the same for the services of --huge written as JSON
+//   add --worker-only to print only the worker's figures (one line; for medians over several fresh processes)
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -169,8 +170,13 @@ if (hugeKind) {
   const before = process.memoryUsage().rss;
   const inWorker = await watched(() => worker.analyze('huge', { text: huge }));
   worker.dispose();
-  const inProcess = await watched(async () => analyzeText(huge));
   const mb = (n) => (n / 1024 / 1024).toFixed(0);
+  if (process.argv.includes('--worker-only')) {
+    // One figure per process, for medians over several fresh processes (the alternatives are measured separately).
+    console.log(`${hugeKind}: in the worker ${inWorker.ms.toFixed(0)} ms, stall ${inWorker.stall.toFixed(0)} ms, peak RSS ${mb(inWorker.rss)} MB, load ${os.loadavg()[0].toFixed(1)}`);
+    process.exit(0);
+  }
+  const inProcess = await watched(async () => analyzeText(huge));
   console.log(`\n${{ anchors: 'anchors, merge keys and block scalars: ', json: 'written as JSON: ', plain: '' }[hugeKind]}${(Buffer.byteLength(huge) / 1024 / 1024).toFixed(2)} MB, ${huge.split('\n').length - 1} lines, read by the ${parseCompose(huge).parser === 'fast' ? 'fast scanner' : 'yaml library'}; node ${process.version}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cpus`);
   console.log(`in the worker:   ${inWorker.ms.toFixed(0)} ms, ${inWorker.result.diagnostics.length} diagnostics; longest event-loop stall of the host thread ${inWorker.stall.toFixed(0)} ms; peak RSS ${mb(inWorker.rss)} MB (host + worker), ${mb(inWorker.rss - before)} MB above the ${mb(before)} MB before the analysis`);
   console.log(`in-process:      ${inProcess.ms.toFixed(0)} ms; longest event-loop stall ${inProcess.stall.toFixed(0)} ms; peak RSS ${mb(inProcess.rss)} MB`);
