@@ -20,7 +20,9 @@
 // topology-light.png / topology-dark.png / topology-hc.png (Show Network Topology, a container selected: whom it reaches),
 // volume-ranges.png (a large Volumes list in name ranges, the threshold lowered to 10, one range open),
 // volume-files-light.png / -dark.png / -hc.png (Browse Files on a volume: the Volume Files view with size, mode
-// and owner, a file open in the read-only editor).
+// and owner, a file open in the read-only editor),
+// volume-file-ranges-light.png / -dark.png (a folder of 1,202 entries in the Volume Files view: its name ranges, the
+// last open, a file of it open in the editor).
 // DNV_SHOTS=name,name makes only those shots (and skips the sessions and waits that serve only others).
 // Exit code 1 when any shot could not be made (a NAME-failed.png of the page is saved when possible).
 import { execFileSync } from 'node:child_process';
@@ -40,7 +42,7 @@ const SIDEBAR_WIDTH = 520;
 const IMAGE = 'test/busybox:1';
 const CONTAINER_TITLE = 'Docker Networks & Volumes';
 const DEAD_SOCKET = 'unix:///tmp/dnv-nonexistent.sock';
-const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-multi-menu', 'volume-multi-remove', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'topology-hc', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'volume-files-hc', 'unreachable', 'ssh-host-key'];
+const ALL_SHOTS = ['topology-light', 'networks', 'tooltip', 'inspect', 'network-menu', 'member-menu', 'create-wizard', 'grouped', 'volumes', 'volume-multi-menu', 'volume-multi-remove', 'volume-menu', 'backup-progress', 'restore-picker', 'backup-schedule', 'compose', 'compose-inlay-hints', 'compose-outline', 'compose-completion', 'compose-rename', 'topology-dark', 'topology-hc', 'volume-ranges', 'volume-files-light', 'volume-files-dark', 'volume-files-hc', 'volume-file-ranges-light', 'volume-file-ranges-dark', 'unreachable', 'ssh-host-key'];
 const SHOTS = process.env.DNV_SHOTS ? ALL_SHOTS.filter((s) => process.env.DNV_SHOTS.split(',').includes(s)) : ALL_SHOTS;
 const selected = (name) => SHOTS.includes(name);
 // Backups made in the backup-progress shot go here (the backup.folder setting), removed at the end.
@@ -532,6 +534,60 @@ try {
       await closeAll(session || {});
       session = undefined;
       // The browser's helper (the editor that made it is gone now) holds the volume until removed.
+      for (const id of quiet('ps', '-aq', '--filter', `volume=${VOL}`).split('\n').filter(Boolean)) quiet('rm', '-f', id);
+      quiet('volume', 'rm', '-f', VOL);
+    }
+  }
+
+  // A large folder in the Volume Files view: 2 folders and 1,200 files, above Group Large Lists Above (500 by
+  // default), so name ranges of 250; the last range open (all the range rows in view above it) and one of its
+  // files in the editor. Light and dark.
+  for (const theme of ['light', 'dark']) {
+    if (!selected(`volume-file-ranges-${theme}`)) continue;
+    const VOL = 'dnvtest-browse-ranges';
+    try {
+      quiet('volume', 'rm', '-f', VOL);
+      docker('volume', 'create', VOL);
+      docker('run', '--rm', '--network', 'none', '-v', `${VOL}:/data`, IMAGE, 'sh', '-c',
+        'set -e; mkdir -p /data/reports/2024 /data/reports/2025; cd /data/reports; i=1; while [ $i -le 1200 ]; do printf "report %s\\nstatus: ok\\n" $i > report-$i.txt; i=$((i+1)); done; echo done > /data/README');
+      session = await openWithExtension({}, {
+        'dockerNetworksVolumes.browse.helperImage': IMAGE,
+        ...(THEMES[theme] ? { 'workbench.colorTheme': THEMES[theme] } : {}),
+      });
+      const bp = session.page;
+      await shot(bp, `volume-file-ranges-${theme}`, async () => {
+        await bp.locator('.pane-header', { hasText: 'Networks' }).first().click();
+        const row = paneRows(bp, 'Volumes').filter({ hasText: VOL }).first();
+        await row.waitFor({ timeout: 30000 });
+        const files = paneRows(bp, 'Volume Files');
+        const allow = bp.locator('.monaco-dialog-box .monaco-button', { hasText: 'Allow' }).first();
+        for (let attempt = 0; ; attempt++) {
+          await row.click();
+          await row.hover();
+          await row.locator('.action-label[aria-label="Browse Files"]').first().click({ timeout: 10000 });
+          const shown = await allow.or(files.filter({ hasText: 'reports' }).first()).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+          if (shown) break;
+          if (attempt === 2) throw new Error('Browse Files showed neither its question nor the view');
+        }
+        if (await allow.isVisible()) await allow.click();
+        await bp.mouse.move(0, 0);
+        // The Volumes pane folded, so the Volume Files view has the height.
+        await bp.locator('.pane-header', { hasText: 'Volumes' }).first().click();
+        await files.filter({ hasText: 'reports' }).first().click({ timeout: 30000 });
+        const range = files.filter({ hasText: 'report-999.txt … report-1200.txt' }).first();
+        await range.waitFor({ timeout: 20000 });
+        await files.filter({ hasText: '2 folders, 248 files' }).first().waitFor({ timeout: 5000 });
+        await range.click();
+        const file = files.filter({ hasText: 'report-1000.txt' }).first();
+        await file.waitFor({ timeout: 10000 });
+        await file.click();
+        await bp.locator('.view-lines', { hasText: 'report 1000' }).first().waitFor({ timeout: 20000 });
+        const shown = await bp.evaluate(() => (document.querySelector('.monaco-workbench.vs-dark') ? 'dark' : 'light'));
+        if (shown !== theme) throw new Error(`the workbench is ${shown}, not ${theme}`);
+      });
+    } finally {
+      await closeAll(session || {});
+      session = undefined;
       for (const id of quiet('ps', '-aq', '--filter', `volume=${VOL}`).split('\n').filter(Boolean)) quiet('rm', '-f', id);
       quiet('volume', 'rm', '-f', VOL);
     }
