@@ -56,6 +56,25 @@ const ALIAS_RATIO_MARGIN = 0.02;
 /** Maps with more entries than this check duplicate keys with a Set; smaller ones by a scan (no allocation). */
 const SCAN_KEYS_BELOW = 12;
 
+/** Whether entries[base..] has `key`: asked of `keys` once rememberKey made one, else by a scan. */
+function hasKey(entries: readonly CEntry[], base: number, key: string, keys: Set<string> | undefined): boolean {
+  if (keys) return keys.has(key);
+  for (let k = base; k < entries.length; k++) if (entries[k].key === key) return true;
+  return false;
+}
+
+/**
+ * Notes `key`, about to join entries[base..]: a map's dozen keys are checked by a scan (no allocation: one such map
+ * per service of a big file); from SCAN_KEYS_BELOW keys on, by the Set this returns (pass it back each time).
+ */
+function rememberKey(entries: readonly CEntry[], base: number, key: string, keys: Set<string> | undefined): Set<string> | undefined {
+  if (keys) return keys.add(key);
+  if (entries.length - base + 1 < SCAN_KEYS_BELOW) return undefined;
+  const set = new Set<string>();
+  for (let k = base; k < entries.length; k++) set.add(entries[k].key);
+  return set.add(key);
+}
+
 /** Distinct key texts shared (the first ones met: the common keys come early; service names are unique anyway). */
 const MAX_KEY_TEXTS = 4096;
 
@@ -207,13 +226,8 @@ class Scanner {
         merged = this.mergeSources(this.value(restAt, lineEnd, indent, colon + 1, false));
       } else {
         // A duplicate key is an error: let yaml report it.
-        if (keys) {
-          if (keys.has(key)) throw GIVE_UP;
-          keys.add(key);
-        } else {
-          for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
-          if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
-        }
+        if (hasKey(pending, base, key, keys)) throw GIVE_UP;
+        keys = rememberKey(pending, base, key, keys);
         pending.push({ key, keyStart, keyEnd, value: this.value(restAt, lineEnd, indent, colon + 1, false) });
       }
       const next = this.i;
@@ -243,19 +257,11 @@ class Scanner {
 
   /** Appends the merged mappings' entries whose keys the map does not have: its own first, then the earlier merge. */
   private merge(entries: CEntry[], sources: CMap[]): void {
-    // A service's dozen keys are checked by a scan (no allocation: one such map per service of a big file).
     let seen: Set<string> | undefined;
     for (const source of sources) {
       for (const e of source.entries) {
-        if (seen) {
-          if (seen.has(e.key)) continue;
-          seen.add(e.key);
-        } else {
-          let found = false;
-          for (let k = 0; k < entries.length; k++) if (entries[k].key === e.key) { found = true; break; }
-          if (found) continue;
-          if (entries.length >= SCAN_KEYS_BELOW) { seen = new Set<string>(); for (const x of entries) seen.add(x.key); seen.add(e.key); }
-        }
+        if (hasKey(entries, 0, e.key, seen)) continue;
+        seen = rememberKey(entries, 0, e.key, seen);
         entries.push(e);
       }
     }
@@ -862,13 +868,8 @@ class Scanner {
         valueAt = this.skipSpaces(colon + 1, lineEnd);
       }
       // A duplicate key is an error (yaml reports it); a value must be on the key's line.
-      if (keys) {
-        if (keys.has(key)) throw GIVE_UP;
-        keys.add(key);
-      } else {
-        for (let k = base; k < pending.length; k++) if (pending[k].key === key) throw GIVE_UP;
-        if (pending.length - base + 1 >= SCAN_KEYS_BELOW) { keys = new Set<string>(); for (let k = base; k < pending.length; k++) keys.add(pending[k].key); keys.add(key); }
-      }
+      if (hasKey(pending, base, key, keys)) throw GIVE_UP;
+      keys = rememberKey(pending, base, key, keys);
       if (valueAt >= lineEnd || text.charCodeAt(valueAt) === 44 || text.charCodeAt(valueAt) === 125 || text.charCodeAt(valueAt) === HASH) throw GIVE_UP;
       const value = this.flowNode(valueAt, indent);
       pending.push({ key: this.keyText(key), keyStart: p, keyEnd, value });
