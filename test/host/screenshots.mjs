@@ -141,6 +141,35 @@ async function runCommand(page, title) {
 
 const failures = [];
 const warnings = [];
+/**
+ * Browse Files on volume `volume` from its row's inline folder button (its menu's item is the same command), with
+ * the helper question answered (asked once per profile), until the Volume Files view shows a row with `firstRow`.
+ * On the loaded machine a click was sometimes taken as a hover only: tried three times. Returns that view's rows.
+ */
+async function browseFiles(page, volume, firstRow) {
+  await page.locator('.pane-header', { hasText: 'Networks' }).first().click();
+  const row = paneRows(page, 'Volumes').filter({ hasText: volume }).first();
+  await row.waitFor({ timeout: 30000 });
+  const files = paneRows(page, 'Volume Files');
+  const allow = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Allow' }).first();
+  for (let attempt = 0; ; attempt++) {
+    await row.click();
+    await row.hover();
+    await row.locator('.action-label[aria-label="Browse Files"]').first().click({ timeout: 10000 });
+    const shown = await allow.or(files.filter({ hasText: firstRow }).first()).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    if (shown) break;
+    if (attempt === 2) {
+      // What went wrong is in a notification: open the centre so the -failed.png shows it.
+      await page.locator('.statusbar .codicon-bell, .statusbar .codicon-bell-dot').first().click().catch(() => undefined);
+      await page.waitForTimeout(1000);
+      throw new Error('Browse Files showed neither its question nor the view');
+    }
+  }
+  if (await allow.isVisible()) await allow.click();
+  await page.mouse.move(0, 0);
+  return files;
+}
+
 async function shot(page, name, fn, { keepMouse = false } = {}) {
   if (!selected(name)) return;
   const file = path.join(outDir, `${name}.png`);
@@ -497,28 +526,7 @@ try {
       });
       const bp = session.page;
       await shot(bp, `volume-files-${theme}`, async () => {
-        await bp.locator('.pane-header', { hasText: 'Networks' }).first().click();
-        const row = paneRows(bp, 'Volumes').filter({ hasText: VOL }).first();
-        await row.waitFor({ timeout: 30000 });
-        // The row's inline folder button (its menu's item is the same command). On the loaded machine a click was
-        // sometimes taken as a hover only: tried again until the question (once per profile) or the view shows.
-        const files = paneRows(bp, 'Volume Files');
-        const allow = bp.locator('.monaco-dialog-box .monaco-button', { hasText: 'Allow' }).first();
-        for (let attempt = 0; ; attempt++) {
-          await row.click();
-          await row.hover();
-          await row.locator('.action-label[aria-label="Browse Files"]').first().click({ timeout: 10000 });
-          const shown = await allow.or(files.filter({ hasText: 'conf' }).first()).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
-          if (shown) break;
-          if (attempt === 2) {
-            // What went wrong is in a notification: open the centre so the -failed.png shows it.
-            await bp.locator('.statusbar .codicon-bell, .statusbar .codicon-bell-dot').first().click().catch(() => undefined);
-            await bp.waitForTimeout(1000);
-            throw new Error('Browse Files showed neither its question nor the view');
-          }
-        }
-        if (await allow.isVisible()) await allow.click();
-        await bp.mouse.move(0, 0);
+        const files = await browseFiles(bp, VOL, 'conf');
         await files.filter({ hasText: 'conf' }).first().click({ timeout: 30000 });
         const conf = files.filter({ hasText: 'default.conf' }).first();
         await conf.waitFor({ timeout: 10000 });
@@ -556,21 +564,7 @@ try {
       });
       const bp = session.page;
       await shot(bp, `volume-file-ranges-${theme}`, async () => {
-        await bp.locator('.pane-header', { hasText: 'Networks' }).first().click();
-        const row = paneRows(bp, 'Volumes').filter({ hasText: VOL }).first();
-        await row.waitFor({ timeout: 30000 });
-        const files = paneRows(bp, 'Volume Files');
-        const allow = bp.locator('.monaco-dialog-box .monaco-button', { hasText: 'Allow' }).first();
-        for (let attempt = 0; ; attempt++) {
-          await row.click();
-          await row.hover();
-          await row.locator('.action-label[aria-label="Browse Files"]').first().click({ timeout: 10000 });
-          const shown = await allow.or(files.filter({ hasText: 'reports' }).first()).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
-          if (shown) break;
-          if (attempt === 2) throw new Error('Browse Files showed neither its question nor the view');
-        }
-        if (await allow.isVisible()) await allow.click();
-        await bp.mouse.move(0, 0);
+        const files = await browseFiles(bp, VOL, 'reports');
         // The Volumes pane folded, so the Volume Files view has the height.
         await bp.locator('.pane-header', { hasText: 'Volumes' }).first().click();
         await files.filter({ hasText: 'reports' }).first().click({ timeout: 30000 });
