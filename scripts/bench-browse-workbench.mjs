@@ -24,11 +24,11 @@
 // BENCH_LOADS (3) workbench loads, each with BENCH_CYCLES (2) more Browse Files after the first; BENCH_CORE_RUNS (3)
 // core listings after each load; BENCH_CPU_PROFILE=PREFIX (below). Figures go to .bench/browse-workbench.json.
 /* global window, document, MutationObserver -- pageInit and the page.evaluate callbacks run in the browser */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openWorkbench, repoRoot, startCodeServer } from '../test/host/cs-harness.mjs';
+import { repoRoot } from '../test/host/cs-harness.mjs';
+import { agentClient, closeBenchWorkbenches, openBenchWorkbench } from './bench-workbench.mjs';
 import { docker, dropVolume, ensureVolume, FILES, FOLDER, IMAGE, loadAverage, VOLUME } from './browse-volume.mjs';
 
 const require = createRequire(import.meta.url);
@@ -114,43 +114,12 @@ function topFunctions(profile, n = 12) {
   return { totalMs: total, busyMs: busy, top: [...self].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`) };
 }
 
-function agent(port) {
-  return async (what, params = {}) => {
-    const url = `http://127.0.0.1:${port}/${what}?${new URLSearchParams(params)}`;
-    for (let i = 0; ; i++) {
-      try {
-        const res = await fetch(url);
-        const body = await res.json();
-        if (!res.ok) throw new Error(body.error);
-        return body;
-      } catch (e) {
-        if (i > 1200 || (e.message && !/fetch failed|ECONNREFUSED/.test(e.message + (e.cause?.code ?? '')))) throw e;
-        await sleep(100);
-      }
-    }
-  };
-}
-
-const openWorkbenches = new Set();
-async function openWorkbenchOnce(agentPort, extensionPath) {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'dnvbrowse-ws-'));
-  const cs = await startCodeServer({ workspace, env: { DNV_BENCH_AGENT_PORT: String(agentPort) }, settings: { 'dockerNetworksVolumes.browse.helperImage': IMAGE } });
-  const wb = await openWorkbench({
-    authority: cs.authority, home: cs.home, workspace,
-    extensionDevelopmentPath: extensionPath, extensionTestsPath: path.join(repoRoot, 'out/test/host/bench/browseAgent.js'),
+/** A workbench with the browse agent in the extension host of `extensionPath`. */
+function openWorkbenchOnce(agentPort, extensionPath) {
+  return openBenchWorkbench({
+    prefix: 'dnvbrowse-ws-', env: { DNV_BENCH_AGENT_PORT: String(agentPort) }, settings: { 'dockerNetworksVolumes.browse.helperImage': IMAGE },
+    agent: 'out/test/host/bench/browseAgent.js', extensionPath, pageInit,
   });
-  await wb.page.exposeFunction('codeAutomationLog', () => {});
-  await wb.page.exposeFunction('codeAutomationExit', () => {});
-  await wb.page.addInitScript(pageInit);
-  await wb.page.goto(wb.url, { timeout: 180_000 });
-  const close = async () => {
-    openWorkbenches.delete(close);
-    try { await wb.browser.close(); } catch { /* closed */ }
-    await cs.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  };
-  openWorkbenches.add(close);
-  return { page: wb.page, close };
 }
 
 /** Clicks, then waits for what `watch` looks for; the action's time is the click's own pointerdown in the page. */
@@ -193,7 +162,7 @@ async function main() {
     const port = 22000 + Math.floor(Math.random() * 2000);
     const wb = await openWorkbenchOnce(port, target.extensionPath);
     const { page } = wb;
-    const ask = agent(port);
+    const ask = agentClient(port, 1200);
     await ask('status');
     const icon = page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
     await icon.waitFor({ timeout: 120000 });
@@ -412,7 +381,7 @@ try {
   console.error(e);
   code = 1;
 } finally {
-  for (const close of [...openWorkbenches]) await close().catch(() => {});
+  await closeBenchWorkbenches();
   // Helpers of a session cut short (the extension host gone before Stop Browsing): only this volume's.
   try {
     const ids = docker('ps', '-aq', '--filter', 'label=docker-networks-volumes.helper=volume-browse', '--filter', `volume=${VOLUME}`).split('\n').filter(Boolean);

@@ -12,11 +12,11 @@
 // Figures go to .bench/scale.json.
 /* global window, document, MutationObserver -- pageInit and the page.evaluate callbacks run in the browser */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { openWorkbench, repoRoot, startCodeServer } from '../test/host/cs-harness.mjs';
+import { repoRoot } from '../test/host/cs-harness.mjs';
+import { agentClient, closeBenchWorkbenches, openBenchWorkbench } from './bench-workbench.mjs';
 
 const SCALE = Number(process.env.SCALE || 1);
 const VOLUMES = Math.max(20, Math.round(10_000 * SCALE));
@@ -151,49 +151,20 @@ function pageInit() {
 }
 
 /** Every workbench still open, closed on the way out whatever happened. */
-const openWorkbenches = new Set();
-async function openWorkbenchOnce({ withExtension, dockerHost, agentPort, extensionPath = repoRoot }) {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'dnvscale-ws-'));
-  const cs = await startCodeServer({ workspace, env: { DOCKER_HOST: dockerHost, DNV_BENCH_AGENT_PORT: String(agentPort || ''), DNV_BENCH_CPU_PROFILE: CPU_PROFILE ? '1' : '' } });
-  // The engine settings are machine-scoped, and a remote window (code-server's) reads those from the server's
-  // Machine settings, not the user settings the harness writes: without this the extension would also watch the
-  // machine's shared engine at /var/run/docker.sock.
-  mkdirSync(path.join(cs.home, '../data/Machine'), { recursive: true });
-  writeFileSync(path.join(cs.home, '../data/Machine/settings.json'), JSON.stringify({ 'dockerNetworksVolumes.engine.discover': false }));
-  const wb = await openWorkbench({
-    authority: cs.authority, home: cs.home, workspace,
-    ...(withExtension ? { extensionDevelopmentPath: extensionPath, extensionTestsPath: path.join(repoRoot, 'out/test/host/bench/scaleAgent.js') } : {}),
+function openWorkbenchOnce({ withExtension, dockerHost, agentPort, extensionPath = repoRoot }) {
+  return openBenchWorkbench({
+    prefix: 'dnvscale-ws-',
+    env: { DOCKER_HOST: dockerHost, DNV_BENCH_AGENT_PORT: String(agentPort || ''), DNV_BENCH_CPU_PROFILE: CPU_PROFILE ? '1' : '' },
+    // The engine settings are machine-scoped, and a remote window (code-server's) reads those from the server's
+    // Machine settings, not the user settings the harness writes: without this the extension would also watch the
+    // machine's shared engine at /var/run/docker.sock.
+    prepare: (cs) => {
+      mkdirSync(path.join(cs.home, '../data/Machine'), { recursive: true });
+      writeFileSync(path.join(cs.home, '../data/Machine/settings.json'), JSON.stringify({ 'dockerNetworksVolumes.engine.discover': false }));
+    },
+    ...(withExtension ? { agent: 'out/test/host/bench/scaleAgent.js', extensionPath } : {}),
+    pageInit,
   });
-  await wb.page.exposeFunction('codeAutomationLog', () => {});
-  await wb.page.exposeFunction('codeAutomationExit', () => {});
-  await wb.page.addInitScript(pageInit);
-  // A loaded machine (other test runs beside this one) can take longer than playwright's 30 s to serve the workbench.
-  await wb.page.goto(wb.url, { timeout: 180_000 });
-  const close = async () => {
-    openWorkbenches.delete(close);
-    try { await wb.browser.close(); } catch { /* closed */ }
-    await cs.stop();
-    rmSync(workspace, { recursive: true, force: true });
-  };
-  openWorkbenches.add(close);
-  return { cs, page: wb.page, close };
-}
-
-function agent(port) {
-  return async (what, params = {}) => {
-    const url = `http://127.0.0.1:${port}/${what}?${new URLSearchParams(params)}`;
-    for (let i = 0; ; i++) {
-      try {
-        const res = await fetch(url);
-        const body = await res.json();
-        if (!res.ok) throw new Error(body.error);
-        return body;
-      } catch (e) {
-        if (i > 600 || (e.message && !/fetch failed|ECONNREFUSED/.test(e.message + (e.cause?.code ?? '')))) throw e;
-        await sleep(100);
-      }
-    }
-  };
 }
 
 async function until(what, fn, timeoutMs = 120000) {
@@ -261,7 +232,7 @@ async function main() {
   for (const [r, { l, extensionPath }] of runs.entries()) {
     const port = 21000 + Math.floor(Math.random() * 2000);
     wb = await openWorkbenchOnce({ withExtension: true, dockerHost, agentPort: port, extensionPath });
-    ask = agent(port);
+    ask = agentClient(port);
     await ask('status');
     const icon = wb.page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
     await icon.waitFor({ timeout: 60000 });
@@ -485,7 +456,7 @@ try {
   console.error(e);
   code = 1;
 } finally {
-  for (const close of [...openWorkbenches]) await close().catch(() => {});
+  await closeBenchWorkbenches();
   try { stopEngine(); } catch (e) { console.error('stopping the private engine:', e.message); code = 1; }
 }
 process.exit(code);

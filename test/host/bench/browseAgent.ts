@@ -12,10 +12,10 @@
  */
 import * as vscode from 'vscode';
 import { writeFileSync } from 'fs';
-import * as http from 'http';
 import * as inspector from 'inspector';
 import type { Prompts } from '../../../src/commands/prompts';
 import type { ExtensionApi } from '../../../src/extension';
+import { serveAgent } from './agentServer';
 
 const EXTENSION_ID = 'netvol.docker-networks-volumes';
 const now = () => performance.timeOrigin + performance.now();
@@ -87,8 +87,6 @@ export async function run(): Promise<void> {
   }
 
   let profiler: inspector.Session | undefined;
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
   const answer = async (url: URL): Promise<unknown> => {
     switch (url.pathname) {
       case '/status': return { active: ext.isActive, roots: tree.roots.map((r) => r.volume), now: now() };
@@ -120,19 +118,9 @@ export async function run(): Promise<void> {
         await vscode.workspace.getConfiguration('dockerNetworksVolumes').update('explorer.groupLargeListsAbove', bare ? 0 : undefined, vscode.ConfigurationTarget.Global);
         return { bare };
       }
-      case '/finish': setTimeout(finish, 50); return {};
       default: throw new Error(`unknown ${url.pathname}`);
     }
   };
-  const server = http.createServer((req, res) => {
-    answer(new URL(req.url ?? '/', 'http://agent')).then(
-      (body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body ?? null)); },
-      (e: unknown) => { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  console.log(`browse agent on 127.0.0.1:${port}`);
-  await finished;
-  server.close();
+  await serveAgent('browse', port, answer);
   console.log('0 passed, 0 failed');
 }

@@ -6,12 +6,12 @@
  * store changes with their times — until the benchmark asks it to finish.
  */
 import { writeFileSync } from 'fs';
-import * as http from 'http';
 import * as inspector from 'inspector';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
+import { serveAgent } from './agentServer';
 
 const EXTENSION_ID = 'netvol.docker-networks-volumes';
 const now = () => performance.timeOrigin + performance.now();
@@ -51,8 +51,6 @@ export async function run(): Promise<void> {
     profiler.post('Profiler.setSamplingInterval', { interval: 500 });
     profiler.post('Profiler.start');
   }
-  let finish!: () => void;
-  const finished = new Promise<void>((resolve) => { finish = resolve; });
 
   const answer = async (url: URL): Promise<unknown> => {
     attach();
@@ -104,20 +102,10 @@ export async function run(): Promise<void> {
         writeFileSync(q('file'), JSON.stringify(profile));
         return { file: q('file'), timeOrigin: performance.timeOrigin };
       }
-      case '/finish': setTimeout(finish, 50); return {};
       default: throw new Error(`unknown ${url.pathname}`);
     }
   };
-  const server = http.createServer((req, res) => {
-    answer(new URL(req.url ?? '/', 'http://agent')).then(
-      (body) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(body ?? null)); },
-      (e: unknown) => { res.statusCode = 500; res.end(JSON.stringify({ error: String(e) })); },
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  console.log(`scale agent on 127.0.0.1:${port}`);
-  await finished;
+  await serveAgent('scale', port, answer);
   clearInterval(timer);
-  server.close();
   console.log('0 passed, 0 failed');
 }
