@@ -42,6 +42,18 @@ const { checkRename, projectOccurrences } = require(path.join(root, 'out/src/com
 const { snapshotFromLists } = require(path.join(root, 'out/src/compose/engineSnapshot.js'));
 const { DCLinter } = await import('dclint');
 
+/** A tree of dependencies (no cycle): svc1 and svc2 depend on svc0, svc3 and svc4 on svc1... */
+function dependsOn(i) {
+  return i === 0 ? ['    depends_on: []'] : ['    depends_on:', `      - svc${Math.floor((i - 1) / 2)}`];
+}
+
+/** The generated services' lines with the networks and the 50 volumes they use, as the file's text. */
+function withSections(lines) {
+  lines.push('networks:', '  front: {}', '  back:', '    internal: true', 'volumes:');
+  for (let v = 0; v < 50; v++) lines.push(`  data${v}: {}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** A realistic service block (23 lines): image, ports, networks, volumes, depends_on, healthcheck, labels. */
 export function generate(n) {
   const lines = ['name: bench', 'services:'];
@@ -63,8 +75,8 @@ export function generate(n) {
       '    volumes:',
       `      - data${i % 50}:/var/lib/app`,
       `      - ./conf/app${i}.conf:/etc/app.conf:ro`,
-      // A tree of dependencies (no cycle): svc1 and svc2 depend on svc0, svc3 and svc4 on svc1...
-      ...(i === 0 ? ['    depends_on: []', '    stop_grace_period: 10s'] : ['    depends_on:', `      - svc${Math.floor((i - 1) / 2)}`]),
+      ...dependsOn(i),
+      ...(i === 0 ? ['    stop_grace_period: 10s'] : []),
       '    healthcheck:',
       '      test: ["CMD", "true"]',
       '      interval: 10s',
@@ -72,9 +84,7 @@ export function generate(n) {
       `      team: t${i % 7}`,
     );
   }
-  lines.push('networks:', '  front: {}', '  back:', '    internal: true', 'volumes:');
-  for (let v = 0; v < 50; v++) lines.push(`  data${v}: {}`);
-  return `${lines.join('\n')}\n`;
+  return withSections(lines);
 }
 
 function median(samples) {
@@ -118,7 +128,7 @@ export function generateAnchored(n) {
       `      - "127.0.0.1:${20000 + i}:80"`,
       '    volumes:',
       `      - data${i % 50}:/var/lib/app`,
-      ...(i === 0 ? ['    depends_on: []'] : ['    depends_on:', `      - svc${Math.floor((i - 1) / 2)}`]),
+      ...dependsOn(i),
       '    healthcheck:',
       '      test:',
       '        - CMD-SHELL',
@@ -130,9 +140,7 @@ export function generateAnchored(n) {
       `      team: t${i % 7}`,
     );
   }
-  lines.push('networks:', '  front: {}', '  back:', '    internal: true', 'volumes:');
-  for (let v = 0; v < 50; v++) lines.push(`  data${v}: {}`);
-  return `${lines.join('\n')}\n`;
+  return withSections(lines);
 }
 
 /** The same services as a Compose file written as JSON (machine-made files are), two-space indented. */
