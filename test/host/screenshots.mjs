@@ -141,6 +141,12 @@ async function runCommand(page, title) {
 
 const failures = [];
 const warnings = [];
+/** Removes a browsed volume, with the browser's helper container (its editor is gone) that holds it until removed. */
+function removeBrowsedVolume(volume) {
+  for (const id of quiet('ps', '-aq', '--filter', `volume=${volume}`).split('\n').filter(Boolean)) quiet('rm', '-f', id);
+  quiet('volume', 'rm', '-f', volume);
+}
+
 /**
  * Browse Files on volume `volume` from its row's inline folder button (its menu's item is the same command), with
  * the helper question answered (asked once per profile), until the Volume Files view shows a row with `firstRow`.
@@ -541,9 +547,7 @@ try {
     } finally {
       await closeAll(session || {});
       session = undefined;
-      // The browser's helper (the editor that made it is gone now) holds the volume until removed.
-      for (const id of quiet('ps', '-aq', '--filter', `volume=${VOL}`).split('\n').filter(Boolean)) quiet('rm', '-f', id);
-      quiet('volume', 'rm', '-f', VOL);
+      removeBrowsedVolume(VOL);
     }
   }
 
@@ -582,8 +586,7 @@ try {
     } finally {
       await closeAll(session || {});
       session = undefined;
-      for (const id of quiet('ps', '-aq', '--filter', `volume=${VOL}`).split('\n').filter(Boolean)) quiet('rm', '-f', id);
-      quiet('volume', 'rm', '-f', VOL);
+      removeBrowsedVolume(VOL);
     }
   }
 
