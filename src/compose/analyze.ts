@@ -55,6 +55,9 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
   const lines = model.parsed.lines;
   // One function for the whole analysis: rules share work cached by it (the parsed ports).
   const resolve = (text: string) => interpolate(text, env);
+  // Most checks are compose-go's on the merged project, where later files' !reset and !override have removed
+  // values of this file; the perFile ones are made while the file is loaded alone.
+  const merged = project.files.find((f) => f.model.parsed === model.parsed)?.merged ?? model;
   for (const rule of RULES) {
     const configured = options.severities?.[rule.id];
     if (configured === 'off') continue;
@@ -62,7 +65,7 @@ export function analyze(model: ComposeModel, options: AnalyzeOptions = {}): Anal
     if (rule.needsFiles && !options.host) continue;
     const severity = configured ?? rule.defaultSeverity;
     const ctx: RuleContext = {
-      model, project, file: options.file, engine: options.engine, host: options.host,
+      model: rule.perFile ? model : merged, project, file: options.file, engine: options.engine, host: options.host,
       resolve,
       report: (f: Finding) => {
         // An anchor used twice reports the same problem at the same place twice.

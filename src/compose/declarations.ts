@@ -3,6 +3,7 @@
  * name so that rules, lenses, hovers and go-to-definition point at exactly the right text.
  */
 import { child, entry, isMapNode, isSeqNode, parseCompose, scalarText, withoutResets, type CEntry, type CMap, type CNode, type ParsedCompose, type Span } from './parse';
+import { withoutResetPaths } from './resets';
 
 export type Section = 'networks' | 'volumes' | 'configs' | 'secrets';
 export const SECTIONS: readonly Section[] = ['networks', 'volumes', 'configs', 'secrets'];
@@ -85,6 +86,20 @@ export function readModel(text: string): ComposeModel {
 export function modelOf(parsed: ParsedCompose): ComposeModel {
   // The rules read the file as Compose does, without its !reset values (the text test spares the walk).
   const read = parsed.root && parsed.text.includes('!reset') ? withoutResets(parsed.root) : parsed.root;
+  return modelFromRoot(parsed, read);
+}
+
+/**
+ * What a project keeps of a file once the files after it applied their `!reset` and `!override` (`paths`, see
+ * resets.ts): `model` without the values at those paths. `model` itself when they remove nothing; otherwise the
+ * declarations of the services and resources they leave alone are the same objects.
+ */
+export function modelWithout(model: ComposeModel, paths: readonly string[]): ComposeModel {
+  const root = withoutResetPaths(model.root, paths);
+  return root === model.root ? model : modelFromRoot(model.parsed, root, model);
+}
+
+function modelFromRoot(parsed: ParsedCompose, read: CNode | undefined, before?: ComposeModel): ComposeModel {
   const root = isMapNode(read) ? read : undefined;
   const resources: Record<Section, ResourceDecl[]> = { networks: [], volumes: [], configs: [], secrets: [] };
   const sectionEntries: Partial<Record<Section, CEntry>> = {};
@@ -93,10 +108,12 @@ export function modelOf(parsed: ParsedCompose): ComposeModel {
     if (!e) continue;
     sectionEntries[section] = e;
     if (!isMapNode(e.value)) continue;
-    for (const r of e.value.entries) resources[section].push(resourceOf(section, r));
+    const reuse = byEntry(before?.sectionEntries[section], before?.resources[section]);
+    for (const r of e.value.entries) resources[section].push(reuse?.get(r) ?? resourceOf(section, r));
   }
   const servicesEntry = entry(root, 'services');
-  const services = isMapNode(servicesEntry?.value) ? servicesEntry.value.entries.map(serviceOf) : [];
+  const reuse = byEntry(before?.servicesEntry, before?.services);
+  const services = isMapNode(servicesEntry?.value) ? servicesEntry.value.entries.map((e) => reuse?.get(e) ?? serviceOf(e)) : [];
   const nameEntry = entry(root, 'name');
   const nameText = scalarText(nameEntry?.value);
   return {
@@ -104,6 +121,13 @@ export function modelOf(parsed: ParsedCompose): ComposeModel {
     versionEntry: entry(root, 'version'),
     name: nameEntry && nameText !== undefined ? { text: nameText, start: nameEntry.value.start, end: nameEntry.value.end } : undefined,
   };
+}
+
+/** The declarations of a section by the entry they were read from (each entry gave one, in order). */
+function byEntry<T>(section: CEntry | undefined, decls: readonly T[] | undefined): Map<CEntry, T> | undefined {
+  if (!section || !decls || !isMapNode(section.value) || section.value.entries.length !== decls.length) return undefined;
+  const entries = section.value.entries;
+  return new Map(entries.map((e, i) => [e, decls[i]]));
 }
 
 export function textAt(node: CNode | undefined): TextAt | undefined {

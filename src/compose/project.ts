@@ -7,8 +7,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ComposeModel, ResourceDecl, Section, ServiceDecl } from './declarations';
-import { modelOf } from './declarations';
+import { modelOf, modelWithout } from './declarations';
 import { child, isMapNode, isSeqNode, parseCompose, scalarText, type CNode } from './parse';
+import { mayTag, resetPaths } from './resets';
 
 export interface FileHost {
   /** The file's text, or undefined when it does not exist. */
@@ -199,7 +200,13 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
 
 export interface ProjectFile {
   file: string;
+  /** The file as written (its own !reset values dropped): what compose-go checks while it loads the file alone. */
   model: ComposeModel;
+  /**
+   * What the merged project keeps of the file: `model` without the values the files after it `!reset` or
+   * `!override` (see resets.ts); `model` itself when they name nothing of it. The project's checks read this.
+   */
+  merged: ComposeModel;
   /** Brought in by an `include` (not one of the -f files). */
   included?: boolean;
 }
@@ -236,7 +243,7 @@ export class ComposeProject {
     readonly env: Readonly<Record<string, string | undefined>>,
   ) {
     // Later files override earlier ones, key by key, as `docker compose -f a -f b` merges them.
-    for (const { model } of files) {
+    for (const { merged: model } of files) {
       for (const section of Object.keys(this.declared) as Section[]) {
         for (const decl of model.resources[section]) {
           const before = this.declared[section].get(decl.name);
@@ -318,8 +325,11 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
   };
   for (const f of projectFiles(file, host)) {
     const model = read(f);
-    if (model) files.push({ file: f, model });
+    if (model) files.push({ file: f, model, merged: model });
   }
+  const direct = files.length;
+  /** The -f file each file came in with (itself, or the one whose include brought it). */
+  const via = files.map((_, i) => i);
   const dotEnvText = host.readFile(path.join(dir, '.env'));
   const dotEnvProblems: DotEnvProblem[] = [];
   const env = { ...(dotEnvText ? parseDotEnv(dotEnvText, processEnv, dotEnvProblems) : {}), ...processEnv };
@@ -332,11 +342,23 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
       if (seen.has(inc.file)) continue;
       seen.add(inc.file);
       const model = read(inc.file);
-      if (model) files.push({ file: inc.file, model, included: true });
+      if (model) {
+        files.push({ file: inc.file, model, merged: model, included: true });
+        via.push(via[i]);
+      }
     }
   }
+  // The -f files' !reset and !override remove what the files before them gave (and what those included);
+  // an included file's own tags reach no other file (see resets.ts).
+  const after: string[][] = [];
+  for (let i = direct - 1, paths: string[] = []; i >= 0; i--) {
+    after[i] = paths;
+    if (mayTag(files[i].model.parsed.text)) paths = paths.concat(resetPaths(files[i].model.parsed.root));
+  }
+  for (const [i, f] of files.entries()) f.merged = modelWithout(f.model, after[via[i]]);
   const project = new ComposeProject(dir, files, name, env);
   if (dotEnvText) project.dotEnvProblem = firstDotEnvProblem(dotEnvText, dotEnvProblems);
+  // extends is followed as each file is loaded, before the files after it reset anything.
   project.extended.push(...extendedFiles(files, read, (t) => interpolate(t, env)));
   return project;
 }
@@ -440,5 +462,5 @@ export function projectName(models: ComposeModel[], dir: string, env: Readonly<R
 
 /** A project of one in-memory file, for callers without a file system (tests, untitled documents). */
 export function singleFileProject(model: ComposeModel, dir = '/', env: Readonly<Record<string, string | undefined>> = {}, file = path.join(dir, 'compose.yaml')): ComposeProject {
-  return new ComposeProject(dir, [{ file, model }], projectName([model], dir, env), env);
+  return new ComposeProject(dir, [{ file, model, merged: model }], projectName([model], dir, env), env);
 }

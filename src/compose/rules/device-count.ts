@@ -9,6 +9,7 @@ import type { Rule, RuleContext } from './rule';
 export const deviceCount: Rule = {
   id: 'device-count',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'A device request with both `count` and `device_ids`, or a `count` that is neither a number nor "all".',
   check(ctx) {
     for (const service of ctx.model.services) {

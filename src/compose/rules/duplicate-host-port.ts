@@ -21,8 +21,8 @@ export const duplicateHostPort: Rule = {
   check(ctx) {
     const claims: Claim[] = [];
     for (const f of ctx.project.files) {
-      const local = f.model === ctx.model;
-      for (const p of okMappings(servicePorts(ctx, f.model.services))) {
+      const local = f.merged === ctx.model;
+      for (const p of okMappings(servicePorts(ctx, f.merged.services))) {
         if (claimsFixedHostPorts(p.mapping)) claims.push({ service: p.service, node: p.node, mapping: p.mapping, local });
       }
     }

@@ -17,7 +17,7 @@ export const emptyFile: Rule = {
       if (root && root.kind !== 'map') return; // the schema says what it must be
       if (keys(ctx.model) > 0) return;
       // Another file of the project (an override on top of this one) may define everything.
-      if (ctx.project.files.some((f) => f.model !== ctx.model && keys(f.model) > 0)) return;
+      if (ctx.project.files.some((f) => f.merged !== ctx.model && keys(f.merged) > 0)) return;
     }
     const firstLine = text.search(/\S/);
     const start = root && root.end > root.start ? root.start : Math.max(0, firstLine);

@@ -84,6 +84,7 @@ function walker(ctx: RuleContext): { walker: ExtendsWalker; self: string } {
 export const extendsMissing: Rule = {
   id: 'extends-missing',
   defaultSeverity: 'error',
+  perFile: true,
   description: '`extends` names a service that is not defined (in this file, or in the file given), or a file that does not exist.',
   check(ctx) {
     const { walker: w, self } = walker(ctx);
@@ -104,6 +105,7 @@ function describe(names: string[]): string {
 export const extendsCycle: Rule = {
   id: 'extends-cycle',
   defaultSeverity: 'error',
+  perFile: true,
   description: '`extends` chains that loop (a extends b extends a), in one file or across files.',
   check(ctx) {
     const { walker: w, self } = walker(ctx);

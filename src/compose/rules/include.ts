@@ -7,6 +7,7 @@ import type { Rule } from './rule';
 export const includeMissing: Rule = {
   id: 'include-missing',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'An `include` names a local file that does not exist.',
   needsFiles: true,
   check(ctx) {
@@ -25,6 +26,7 @@ export const includeMissing: Rule = {
 export const includeRemote: Rule = {
   id: 'include-remote',
   defaultSeverity: 'info',
+  perFile: true,
   description: 'An `include` that docker compose fetches (git, OCI, http): not checked here.',
   check(ctx) {
     const list = child(ctx.model.root, 'include');
@@ -48,6 +50,7 @@ export const includeRemote: Rule = {
 export const includeCycle: Rule = {
   id: 'include-cycle',
   defaultSeverity: 'error',
+  perFile: true,
   description: '`include` files that include each other in a loop.',
   needsFiles: true,
   check(ctx) {
@@ -164,6 +167,7 @@ function broughtBy(file: string, host: FileHost, resolve: (s: string) => string 
 export const includeConflict: Rule = {
   id: 'include-conflict',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'A service, volume, network, secret or config that an included file (or one it includes) also defines, differently.',
   needsFiles: true,
   check(ctx) {

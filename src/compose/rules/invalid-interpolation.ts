@@ -10,6 +10,7 @@ import type { Rule } from './rule';
 export const invalidInterpolation: Rule = {
   id: 'invalid-interpolation',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'A `${...}` that is not a valid Compose variable (unclosed, empty, bad name or operator): write `$$` for a literal `$`.',
   check(ctx) {
     const root = ctx.model.root;

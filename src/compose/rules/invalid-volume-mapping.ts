@@ -5,6 +5,7 @@ import type { Rule } from './rule';
 export const invalidVolumeMapping: Rule = {
   id: 'invalid-volume-mapping',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'A volume mapping is not valid (`[SOURCE:]TARGET[:MODE]` with an absolute target and known modes; long syntax type/target/source).',
   check(ctx) {
     for (const service of ctx.model.services) {

@@ -14,8 +14,8 @@ export interface DeclaredSubnet {
 export function declaredSubnets(ctx: RuleContext): DeclaredSubnet[] {
   const out: DeclaredSubnet[] = [];
   for (const f of ctx.project.files) {
-    const local = f.model === ctx.model;
-    for (const network of f.model.resources.networks) {
+    const local = f.merged === ctx.model;
+    for (const network of f.merged.resources.networks) {
       if (network.external) continue;
       for (const pool of network.ipam) {
         if (!pool.subnet) continue;

@@ -10,6 +10,7 @@ const WHAT = { number: 'a number', boolean: 'a boolean', null: 'empty (null)', c
 export const nonStringKey: Rule = {
   id: 'non-string-key',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'A mapping key that YAML reads as a number, boolean or null: Compose accepts only string keys.',
   check(ctx) {
     const root = ctx.model.parsed.root;

@@ -3,6 +3,7 @@ import type { Rule } from './rule';
 export const obsoleteVersion: Rule = {
   id: 'obsolete-version',
   defaultSeverity: 'hint',
+  perFile: true,
   description: 'The top-level `version` key is obsolete: Compose ignores it.',
   check(ctx) {
     const e = ctx.model.versionEntry;

@@ -17,7 +17,7 @@ export const resourceSource: Rule = {
       for (const decl of ctx.model.resources[section]) {
         if (!isMapNode(decl.node)) continue;
         // Override files merge key by key: judge the merged declaration, report in this file.
-        const merged = mergedKeys(ctx.project.files.map((f) => f.model.resources[section].find((d) => d.name === decl.name)?.node));
+        const merged = mergedKeys(ctx.project.files.map((f) => f.merged.resources[section].find((d) => d.name === decl.name)?.node));
         const set = keys.filter((k) => merged.has(k));
         if (set.length > 1) {
           for (const e of decl.node.entries) {

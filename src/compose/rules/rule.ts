@@ -39,6 +39,10 @@ export interface Finding {
 }
 
 export interface RuleContext {
+  /**
+   * The file as the rule's check sees it: what the merged project keeps of it (ProjectFile.merged), or for a
+   * `perFile` rule the file as written.
+   */
   model: ComposeModel;
   project: ComposeProject;
   /** Absolute path of the file, when it has one. */
@@ -59,5 +63,11 @@ export interface Rule {
   needsEngine?: boolean;
   /** Runs only with a file system (bind mounts). */
   needsFiles?: boolean;
+  /**
+   * Mirrors a check compose-go makes while it loads the file alone (YAML, keys, interpolation, extends, include,
+   * the schema, the canonical ports, volumes and devices), before the files after it apply their `!reset` and
+   * `!override`: ctx.model is then the file as written, not what the merged project keeps of it.
+   */
+  perFile?: boolean;
   check(ctx: RuleContext): void;
 }

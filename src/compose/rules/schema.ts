@@ -25,6 +25,7 @@ export function composeValidator(): ValidateFunction {
 export const schema: Rule = {
   id: 'schema',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'The file does not follow the Compose Specification\'s JSON schema (unknown keys, wrong types, bad values).',
   check(ctx) {
     const root = ctx.model.parsed.root;

@@ -8,6 +8,7 @@ import type { Rule } from './rule';
 export const yamlAnchor: Rule = {
   id: 'yaml-anchor',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'An alias inside its own anchor\'s value, or aliases that expand to too many nodes.',
   check(ctx) {
     for (const p of ctx.model.parsed.problems) if (p.code === 'yaml-anchor') ctx.report({ start: p.start, end: p.end, message: p.message });

@@ -4,6 +4,7 @@ import type { Rule } from './rule';
 export const yamlSyntax: Rule = {
   id: 'yaml-syntax',
   defaultSeverity: 'error',
+  perFile: true,
   description: 'The file is not valid YAML (or uses a tag other than !reset and !override).',
   check(ctx) {
     const text = ctx.model.parsed.text;
