@@ -485,11 +485,11 @@ export function scalarText(node: CNode | undefined): string | undefined {
 /**
  * The tree as Compose reads it: mapping entries whose value is tagged `!reset` removed (compose-go's
  * ResetProcessor drops them from the document before decoding, so nothing inside them is interpolated, checked or
- * referenced). A tagged sequence item stays, as compose-go leaves it. Nodes without such an entry below them are
- * returned as they are.
+ * referenced). A tagged sequence item stays, as compose-go leaves it, and so does everything inside an `!override`
+ * value (ResetProcessor does not look into one). Nodes without such an entry below them are returned as they are.
  */
 export function withoutResets(node: CNode): CNode {
-  if (node.kind === 'scalar') return node;
+  if (node.kind === 'scalar' || node.tag === '!override') return node;
   if (node.kind === 'seq') {
     let items: CNode[] | undefined;
     for (const [i, item] of node.items.entries()) {
@@ -508,19 +508,23 @@ export function withoutResets(node: CNode): CNode {
   return entries ? { ...node, entries } : node;
 }
 
-/** The plain JavaScript value of a node (what the schema validates); `!reset` mapping entries are left out. */
-export function toJS(node: CNode): unknown {
+/**
+ * The plain JavaScript value of a node (what the schema validates); `!reset` mapping entries are left out, as
+ * withoutResets leaves them out (`resets` is false inside an `!override` value, where they stay).
+ */
+export function toJS(node: CNode, resets = true): unknown {
+  const inner = resets && node.tag !== '!override';
   switch (node.kind) {
     case 'scalar': return node.value;
     case 'seq': {
       const out: unknown[] = [];
       // A tagged item stays: compose-go removes only mapping entries.
-      for (const item of node.items) out.push(toJS(item));
+      for (const item of node.items) out.push(toJS(item, inner));
       return out;
     }
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const e of node.entries) if (e.value.tag !== '!reset') out[e.key] = toJS(e.value);
+      for (const e of node.entries) if (!inner || e.value.tag !== '!reset') out[e.key] = toJS(e.value, inner);
       return out;
     }
   }

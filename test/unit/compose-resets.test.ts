@@ -3,7 +3,7 @@
 // Each case is checked with the tags and with the same texts without them, so that every assertion can fail.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { analyze, type ComposeDiagnostic } from '../../src/compose/analyze';
+import { analyze, analyzeText, type ComposeDiagnostic } from '../../src/compose/analyze';
 import { parseCompose } from '../../src/compose/parse';
 import { loadProject, type FileHost } from '../../src/compose/project';
 import { resetPaths, withoutResetPaths } from '../../src/compose/resets';
@@ -202,6 +202,13 @@ suite('compose !reset and !override across files', () => {
       'compose.override.yaml': 'services:\n  web:\n    extends: !reset {}\n',
     };
     assert.deepEqual(check(files), { 'compose.yaml': [], 'compose.override.yaml': [] });
+  });
+
+  test('inside an !override value a !reset is kept, as compose-go does not look into it', () => {
+    const text = 'services:\n  web:\n    image: nginx\n    networks: !override\n      front: !reset {}\n';
+    assert.deepEqual(analyzeText(text).diagnostics.map(show), [
+      'undefined-network 5:7-5:12 Network "front" is not declared under top-level networks: declare it there (or as external).',
+    ]);
   });
 
   test('reset paths: keys joined with ".", as compose-go\'s tree.Path matches them; "*" matches any key', () => {

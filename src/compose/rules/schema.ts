@@ -45,7 +45,8 @@ export const schema: Rule = {
  */
 function validateInParts(validate: ValidateFunction, root: CNode): ErrorObject[] {
   const services = entry(root, 'services');
-  if (!isMapNode(root) || !services || !isMapNode(services.value) || services.value.tag === '!reset') {
+  // A reset or overridden services mapping (rare) is validated with the whole: toJS knows what stays in it.
+  if (!isMapNode(root) || !services || !isMapNode(services.value) || services.value.tag === '!reset' || services.value.tag === '!override') {
     return validate(toJS(root)) ? [] : [...(validate.errors ?? [])];
   }
   const errors: ErrorObject[] = [];
