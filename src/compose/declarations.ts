@@ -201,33 +201,66 @@ function namesOf(node: CNode | undefined, longKey?: string): Ref[] {
 }
 
 /** `secrets` of the service and of its `build` (compose-go checkConsistency: "refers to undefined build secret"). */
-function serviceSecrets(node: CMap | undefined): Ref[] {
-  const own = namesOf(child(node, 'secrets'), 'source');
-  const build = child(node, 'build');
+function serviceSecrets(secrets: CNode | undefined, build: CNode | undefined): Ref[] {
+  const own = namesOf(secrets, 'source');
   const forBuild = isMapNode(build) ? namesOf(child(build, 'secrets'), 'source') : [];
   return forBuild.length === 0 ? own : own.concat(forBuild);
 }
 
+/** The entries of a service that the model reads, found in one pass over its keys (the first of a key counts). */
+interface ServiceEntries {
+  networks?: CEntry;
+  network_mode?: CEntry;
+  ports?: CEntry;
+  volumes?: CEntry;
+  links?: CEntry;
+  volumes_from?: CEntry;
+  extends?: CEntry;
+  depends_on?: CEntry;
+  configs?: CEntry;
+  secrets?: CEntry;
+  build?: CEntry;
+  container_name?: CEntry;
+}
+
+/**
+ * One pass instead of a lookup per key: a big file's model reads twelve keys of each of 20,000 services, and a
+ * scan of the entries per key compared each service's keys a dozen times over.
+ */
+function serviceEntries(node: CMap | undefined): ServiceEntries {
+  const found: ServiceEntries = {};
+  if (!node) return found;
+  for (const e of node.entries) {
+    switch (e.key) {
+      case 'networks': case 'network_mode': case 'ports': case 'volumes': case 'links': case 'volumes_from':
+      case 'extends': case 'depends_on': case 'configs': case 'secrets': case 'build': case 'container_name':
+        found[e.key] ??= e;
+    }
+  }
+  return found;
+}
+
 function serviceOf(e: CEntry): ServiceDecl {
   const node = isMapNode(e.value) ? e.value : undefined;
-  const networksEntry = entry(node, 'networks');
-  const modeEntry = entry(node, 'network_mode');
+  const found = serviceEntries(node);
+  const networksEntry = found.networks;
+  const modeEntry = found.network_mode;
   const mode = textAt(modeEntry?.value);
-  const portsEntry = entry(node, 'ports');
-  const volumes = child(node, 'volumes');
-  const links = namesOf(child(node, 'links')).map((r) => {
+  const portsEntry = found.ports;
+  const volumes = found.volumes?.value;
+  const links = namesOf(found.links?.value).map((r) => {
     // "service:alias"
     const colon = r.name.indexOf(':');
     return colon === -1 ? r : { name: r.name.slice(0, colon), start: r.start, end: r.end };
   });
   const volumesFrom: Ref[] = [];
-  for (const r of namesOf(child(node, 'volumes_from'))) {
+  for (const r of namesOf(found.volumes_from?.value)) {
     // "service[:ro]" or "container:name[:ro]"
     if (r.name.startsWith('container:')) continue;
     const name = r.name.split(':')[0];
     volumesFrom.push({ name, start: r.start, end: r.end });
   }
-  const ext = child(node, 'extends');
+  const ext = found.extends?.value;
   return {
     name: e.key, keyStart: e.keyStart, keyEnd: e.keyEnd, node,
     networks: namesOf(networksEntry?.value),
@@ -236,12 +269,12 @@ function serviceOf(e: CEntry): ServiceDecl {
     portsEntry,
     ports: isSeqNode(portsEntry?.value) ? portsEntry.value.items : [],
     volumes: isSeqNode(volumes) ? volumes.items : [],
-    dependsOn: namesOf(child(node, 'depends_on')),
+    dependsOn: namesOf(found.depends_on?.value),
     links,
     volumesFrom,
-    configs: namesOf(child(node, 'configs'), 'source'),
-    secrets: serviceSecrets(node),
-    containerName: textAt(child(node, 'container_name')),
+    configs: namesOf(found.configs?.value, 'source'),
+    secrets: serviceSecrets(found.secrets?.value, found.build?.value),
+    containerName: textAt(found.container_name?.value),
     extendsFile: isMapNode(ext) && child(ext, 'file') !== undefined,
   };
 }

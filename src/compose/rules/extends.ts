@@ -46,9 +46,10 @@ class ExtendsWalker {
   step(file: string, service: string): Step | undefined {
     const node = this.services(file)?.get(service);
     const ext = child(node, 'extends');
+    if (!ext) return undefined;
     // Nothing named, a bad shape (the schema reports it), or a variable not known before docker compose runs.
     const named = extendsReference(node, this.ctx.resolve);
-    if (!ext || !named) return undefined;
+    if (!named) return undefined;
     const ref = named.service;
     const other = named.file;
     const at = isMapNode(ext) ? child(ext, 'service') ?? ext : ext;

@@ -14,7 +14,9 @@ export const nonStringKey: Rule = {
   description: 'A mapping key that YAML reads as a number, boolean or null: Compose accepts only string keys.',
   check(ctx) {
     const root = ctx.model.parsed.root;
-    if (!root) return;
+    // The fast scanner reads string keys only (it leaves any other key to the yaml library): nothing to find, and
+    // no walk over the million nodes of a big file.
+    if (!root || ctx.model.parsed.parser === 'fast') return;
     // Iterative: deep documents must not overflow the stack.
     const stack: CNode[] = [root];
     while (stack.length) {
