@@ -26,6 +26,21 @@ export type PortResult = { ok: true; mapping: PortMapping } | { ok: false; error
 
 const PROTOCOLS = new Set(['tcp', 'udp', 'sctp']);
 
+/**
+ * A big file's ports name a handful of host addresses thousands of times: each text is checked once per process
+ * (bounded, so a file of distinct addresses cannot grow it).
+ */
+const hostIpChecks = new Map<string, boolean>();
+
+function isIpAddress(text: string): boolean {
+  let ok = hostIpChecks.get(text);
+  if (ok === undefined) {
+    ok = parseAddress(text) !== undefined;
+    if (hostIpChecks.size < 1024) hostIpChecks.set(text, ok);
+  }
+  return ok;
+}
+
 function parseRange(text: string, what: string, allowZero: boolean): PortRange | string {
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
   if (!m) return `${what} "${text}" is not a port number or a range like 8000-8010`;
@@ -75,7 +90,7 @@ export function parsePortString(raw: string): PortResult {
   } else {
     containerText = parts[0];
   }
-  if (hostIp && !parseAddress(hostIp)) return { ok: false, error: `"${hostIp}" in port mapping "${text}" is not an IP address.` };
+  if (hostIp && !isIpAddress(hostIp)) return { ok: false, error: `"${hostIp}" in port mapping "${text}" is not an IP address.` };
   const container = parseRange(containerText, 'Container port', false);
   if (typeof container === 'string') return { ok: false, error: `${container} in "${text}".` };
   let host: PortRange | undefined;
@@ -114,7 +129,7 @@ export function parsePortNode(node: CNode, resolve: (text: string) => string | u
   if (target === undefined || published === undefined || hostIp === undefined || proto === undefined) return undefined;
   const text = `${hostIp ? `${hostIp}:` : ''}${published ? `${published}:` : ''}${target}/${proto}`;
   if (!PROTOCOLS.has(proto.toLowerCase())) return { ok: false, error: `Unknown protocol "${proto}": use tcp, udp or sctp.` };
-  if (hostIp && !parseAddress(hostIp)) return { ok: false, error: `host_ip "${hostIp}" is not an IP address.` };
+  if (hostIp && !isIpAddress(hostIp)) return { ok: false, error: `host_ip "${hostIp}" is not an IP address.` };
   const container = parseRange(target, 'Target port', false);
   if (typeof container === 'string') return { ok: false, error: `${container}.` };
   let host: PortRange | undefined;
