@@ -65,6 +65,8 @@ export interface ServiceDecl {
   containerName?: TextAt;
   /** `extends: { service: ..., file: ... }` with a file: the other file's definitions are not known here. */
   extendsFile: boolean;
+  /** The value of the service's `extends:`, when it has one. */
+  extendsNode?: CNode;
 }
 
 export interface ComposeModel {
@@ -276,6 +278,7 @@ function serviceOf(e: CEntry): ServiceDecl {
     secrets: serviceSecrets(found.secrets?.value, found.build?.value),
     containerName: textAt(found.container_name?.value),
     extendsFile: isMapNode(ext) && child(ext, 'file') !== undefined,
+    extendsNode: ext,
   };
 }
 

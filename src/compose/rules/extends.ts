@@ -76,6 +76,11 @@ function servicesOf(root: CNode | undefined): Services {
   return out;
 }
 
+/** Whether a service of the file extends anything: most files have none, and then no walker (nor its map of every service) is made. */
+function extendsAny(ctx: RuleContext): boolean {
+  return ctx.model.services.some((s) => s.extendsNode !== undefined);
+}
+
 function walker(ctx: RuleContext): { walker: ExtendsWalker; self: string } {
   const self = ctx.file ? path.resolve(ctx.file) : '';
   return { walker: new ExtendsWalker(ctx, self, servicesOf(ctx.model.root)), self };
@@ -88,6 +93,7 @@ export const extendsMissing: Rule = {
   perFile: true,
   description: '`extends` names a service that is not defined (in this file, or in the file given), or a file that does not exist.',
   check(ctx) {
+    if (!extendsAny(ctx)) return;
     const { walker: w, self } = walker(ctx);
     for (const service of ctx.model.services) {
       const step = w.step(self, service.name);
@@ -109,6 +115,7 @@ export const extendsCycle: Rule = {
   perFile: true,
   description: '`extends` chains that loop (a extends b extends a), in one file or across files.',
   check(ctx) {
+    if (!extendsAny(ctx)) return;
     const { walker: w, self } = walker(ctx);
     const key = (t: Target) => `${t.file}\0${t.service}`;
     const label = (t: Target) => (t.file === self ? t.service : `${t.service} (${path.relative(path.dirname(self || '.'), t.file)})`);
