@@ -75,6 +75,9 @@ function rememberKey(entries: readonly CEntry[], base: number, key: string, keys
   return set.add(key);
 }
 
+/** Slots of the cache of recent plain keys (a power of two). */
+const RECENT_KEYS = 1024;
+
 /** Distinct key texts shared (the first ones met: the common keys come early; service names are unique anyway). */
 const MAX_KEY_TEXTS = 4096;
 
@@ -106,6 +109,8 @@ class Scanner {
   private readonly pending: Array<CEntry | CNode> = [];
   /** One string per distinct key (`image`, `ports`...): half a million keys, a few hundred distinct texts. */
   private readonly keyTexts = new Map<string, string>();
+  /** Recently read plain keys, by plainKeyText's slot. */
+  private readonly recentKeys = new Array<string | undefined>(RECENT_KEYS).fill(undefined);
 
   /**
    * Where the text has tabs, in order, and the first of them not before the line being read. Tabs are content in
@@ -522,7 +527,7 @@ class Scanner {
       if (!q) return undefined;
       const colon = this.skipSpaces(q.end, end);
       if (this.text.charCodeAt(colon) !== COLON || !this.endsToken(colon + 1, end)) return undefined;
-      return this.keyAt(String(q.value), at, q.end, colon, false);
+      return this.keyAt(this.keyText(String(q.value)), at, q.end, colon, false);
     }
     if (isIndicator(c) || c === DASH || c === 63 /* ? */ || c === COLON) return undefined;
     // A plain key runs to the first ": " (or ":" at the end of the line). Keys with flow indicators or a " #"
@@ -540,15 +545,30 @@ class Scanner {
     }
     let keyEnd = p;
     while (keyEnd > at && text.charCodeAt(keyEnd - 1) === SPACE) keyEnd--;
-    const key = text.slice(at, keyEnd);
-    if (key.length === 0) return undefined;
+    if (keyEnd === at) return undefined;
+    const key = this.plainKeyText(at, keyEnd);
     return this.keyAt(key, at, keyEnd, p, key === '<<');
+  }
+
+  /**
+   * The text of a plain key, from a small cache by its first and last characters and length when the text there
+   * is the cached one: half a million keys of a big file are a few hundred texts, which are then neither sliced
+   * (a short-lived string each) nor hashed again for keyTexts.
+   */
+  private plainKeyText(at: number, end: number): string {
+    const text = this.text;
+    const slot = (text.charCodeAt(at) * 31 + text.charCodeAt(end - 1) * 7 + (end - at)) & (RECENT_KEYS - 1);
+    const recent = this.recentKeys[slot];
+    if (recent !== undefined && recent.length === end - at && text.startsWith(recent, at)) return recent;
+    const key = this.keyText(text.slice(at, end));
+    this.recentKeys[slot] = key;
+    return key;
   }
 
   private keyAt(key: string, keyStart: number, keyEnd: number, colon: number, merge: boolean): KeyAt {
     const f = this.found;
     f.merge = merge;
-    f.key = this.keyText(key);
+    f.key = key;
     f.keyStart = keyStart;
     f.keyEnd = keyEnd;
     f.colon = colon;
