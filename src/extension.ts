@@ -10,7 +10,7 @@ import { registerVolumeCommands } from './commands/volumes';
 import { createBackupScheduler } from './commands/volumes/scheduleHost';
 import { recoverLeftoversOnConnect } from './commands/volumes/recoverLeftovers';
 import { type Prompts, SwitchablePrompts } from './commands/prompts';
-import { affectsEngine, affectsExplorer, engineSettings, explorerSettings } from './config';
+import { affectsEngine, affectsExplorer, engineSettings, explorerSettings, type EngineSettings } from './config';
 import { hostKeyQuestion, retryConnection, selectEngine } from './commands/engines';
 import { EngineClient } from './engine/client';
 import { type DiscoveredEngine, discoverEngines } from './engine/discovery';
@@ -52,7 +52,7 @@ export interface ExtensionApi {
   deactivateForTests(): void;
 }
 
-function discover(s = engineSettings()): DiscoveredEngine[] {
+function discover(s: EngineSettings): DiscoveredEngine[] {
   return discoverEngines({ hostSetting: s.host, certPathSetting: s.certPath, tlsVerifySetting: s.tlsVerify, extraHosts: s.hosts, discoverAll: s.discover });
 }
 
@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const subscriptions = context.subscriptions;
   subscriptions.push(log());
 
-  const primaryKey = (e = engineSettings()) => JSON.stringify([e.host, e.certPath, e.tlsVerify]);
+  const primaryKey = (e: EngineSettings) => JSON.stringify([e.host, e.certPath, e.tlsVerify]);
   // Read once here: each read inspects five settings in every scope (10 ms of activate in the workbench twice over).
   const settings = engineSettings();
   let lastPrimaryKey = primaryKey(settings);

@@ -63,8 +63,6 @@ export interface ServiceDecl {
   /** The service's secrets, then its build's secrets. */
   secrets: Ref[];
   containerName?: TextAt;
-  /** `extends: { service: ..., file: ... }` with a file: the other file's definitions are not known here. */
-  extendsFile: boolean;
   /** The value of the service's `extends:`, when it has one. */
   extendsNode?: CNode;
 }
@@ -277,7 +275,6 @@ function serviceOf(e: CEntry): ServiceDecl {
     configs: namesOf(found.configs?.value, 'source'),
     secrets: serviceSecrets(found.secrets?.value, found.build?.value),
     containerName: textAt(found.container_name?.value),
-    extendsFile: isMapNode(ext) && child(ext, 'file') !== undefined,
     extendsNode: ext,
   };
 }
