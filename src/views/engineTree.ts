@@ -57,13 +57,16 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
     let entry = this.providers.get(store);
     if (!entry) {
       const tree = this.make(store);
-      // The engine rows show each store's connection state; the inner trees refresh on it, so relaying their
-      // whole-tree refreshes covers the rows too. A refresh of some rows stays one of those rows.
-      entry = { tree, subscription: tree.onDidChangeTreeData((rows) => {
+      // The inner tree's redraws are relayed; a redraw of some rows stays one of those rows.
+      const relay = tree.onDidChangeTreeData((rows) => {
         if (!rows) { this.changed.fire(undefined); return; }
         const shown = (Array.isArray(rows) ? rows : [rows]).map((n) => this.tagged.get(n)).filter((n): n is Tagged<N> => Boolean(n));
         if (shown.length) this.changed.fire(shown);
-      }) };
+      });
+      // With several engines each has a row showing its connection state, redrawn on every change of it (the inner
+      // tree redraws only when its rows change).
+      const states = store.onDidChange((change) => { if (change.kinds.has('connection') && this.several) this.changed.fire(undefined); });
+      entry = { tree, subscription: { dispose: () => { relay.dispose(); states.dispose(); } } };
       this.providers.set(store, entry);
     }
     return entry.tree;

@@ -60,7 +60,18 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
   const volumesView = vscode.window.createTreeView(VIEW.volumes, { treeDataProvider: volumesEngineTree, showCollapseAll: true, canSelectMany: true });
   subscriptions.push(networksEngineTree, volumesEngineTree, networksView, volumesView);
 
-  const setContext = (key: string, value: unknown) => vscode.commands.executeCommand('setContext', key, value);
+  // Each context key and view description sent goes to the workbench, which redraws the views' title and welcome
+  // content for it: only changes are sent (the store changes many times while it loads).
+  const sentContext = new Map<string, unknown>();
+  const setContext = (key: string, value: unknown) => {
+    if (sentContext.has(key) && sentContext.get(key) === value) return;
+    sentContext.set(key, value);
+    void vscode.commands.executeCommand('setContext', key, value);
+  };
+  const setDescription = (description: string) => {
+    if (networksView.description !== description) networksView.description = description;
+    if (volumesView.description !== description) volumesView.description = description;
+  };
   let lastState = '';
   let lastReason = '';
 
@@ -76,28 +87,27 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
     const state = store.state;
     if (state.status !== lastState) {
       lastState = state.status;
-      void setContext(CONTEXT.engineState, state.status);
+      setContext(CONTEXT.engineState, state.status);
       log().info(`engine ${store.client.label}: ${state.status}${state.status === 'connected' ? ` (Engine ${state.version.Version}, API ${store.client.negotiatedApiVersion})` : ''}`);
     }
-    // Welcome content only shows while a view has no message, so the exact reason goes in the views'
+    // Welcome content only shows while a view has no message (none is set), so the exact reason goes in the views'
     // description (beside the title) and the log, and a context key picks the welcome view's hint.
-    networksView.message = volumesView.message = undefined;
     if (state.status === 'unreachable') {
       const reason = state.error.message;
       if (reason !== lastReason) log().warn(reason);
       lastReason = reason;
-      void setContext(CONTEXT.engineProblem, unreachableReason(state.error));
+      setContext(CONTEXT.engineProblem, unreachableReason(state.error));
     } else {
       lastReason = '';
-      void setContext(CONTEXT.engineProblem, undefined);
+      setContext(CONTEXT.engineProblem, undefined);
     }
-    void setContext(CONTEXT.networksEmpty, store.listed('networks') && networksTree.visibleNetworks().length === 0);
-    void setContext(CONTEXT.volumesEmpty, store.listed('volumes') && store.volumes().length === 0);
+    setContext(CONTEXT.networksEmpty, store.listed('networks') && networksTree.visibleNetworks().length === 0);
+    setContext(CONTEXT.volumesEmpty, store.listed('volumes') && store.volumes().length === 0);
     const count = engines.entries().length;
-    networksView.description = volumesView.description = count > 1 ? localize('{0} engines', count)
+    setDescription(count > 1 ? localize('{0} engines', count)
       : state.status === 'connected' ? localize('Engine {0}', state.version.Version ?? '?')
       : state.status === 'unreachable' ? shortReason(store.client.endpoint.host, state.error)
-        : localize('Connecting to {0}…', store.client.label);
+        : localize('Connecting to {0}…', store.client.label));
   };
 
   subscriptions.push(store.onDidChange((change) => {
@@ -108,9 +118,9 @@ export function createExplorer(engines: EngineSet, readSettings: () => ExplorerS
   subscriptions.push(engines.onDidChange(() => { update(); sizesWhenVisible(); }));
 
   const settingKeys = () => {
-    void setContext(CONTEXT.showBuiltIns, current.showBuiltIns);
-    void setContext(CONTEXT.groupByProject, current.groupByProject);
-    void setContext(CONTEXT.sortBy, current.sortBy);
+    setContext(CONTEXT.showBuiltIns, current.showBuiltIns);
+    setContext(CONTEXT.groupByProject, current.groupByProject);
+    setContext(CONTEXT.sortBy, current.sortBy);
   };
   const applySettings = () => {
     current = readSettings();

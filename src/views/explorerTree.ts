@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { EngineStore } from '../model/store';
-import type { ChangeKind, StoreChange } from '../model/types';
+import type { ChangeKind, ListKind, StoreChange } from '../model/types';
 import type { RowDescription } from './describe';
 import { localize } from '../l10n';
 import { markdownTooltip, toTreeItem } from './items';
@@ -17,13 +17,30 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
   /** Row objects kept by key until the next whole redraw, so one row can be redrawn alone (see refreshRows). */
   private rowsByKey = new Map<string, Node>();
 
-  constructor(protected readonly store: EngineStore, private readonly shownKinds: ChangeKind[]) {
-    this.storeSubscription = store.onDidChange((change) => this.onStoreChange(change));
+  /** Whether the tree had rows after the last change (its list in, on a live connection). */
+  private hadRows = false;
+
+  /** `rowsKind`: the list without which the tree has no rows at all (getChildren gives none until it is in). */
+  constructor(protected readonly store: EngineStore, private readonly shownKinds: ChangeKind[], private readonly rowsKind: ListKind) {
+    this.storeSubscription = store.onDidChange((change) => {
+      this.onStoreChange(change);
+      this.hadRows = store.listed(this.rowsKind);
+    });
   }
 
   /** By default a change of a kind this tree shows redraws it whole; a tree that can do better overrides this. */
   protected onStoreChange(change: StoreChange): void {
-    if (this.shownKinds.some((k) => change.kinds.has(k)) || change.kinds.has('connection')) this.refresh();
+    if (this.shownKinds.some((k) => change.kinds.has(k)) || this.connectionChangesRows(change)) this.refresh();
+  }
+
+  /**
+   * Whether a connection change can change the rows: not while the tree has none before and after (connecting,
+   * then connected with the lists still on their way). A redraw then would be for nothing, and worse: the
+   * workbench holds back a tree's redraws for 200 ms after one it just made, so the redraw that brings the first
+   * rows (the list coming in a few milliseconds later) would wait for it (docs/BENCHMARKS.md).
+   */
+  protected connectionChangesRows(change: StoreChange): boolean {
+    return change.kinds.has('connection') && (this.hadRows || this.store.listed(this.rowsKind));
   }
 
   /** Redraws the whole tree (its rows are made anew). */

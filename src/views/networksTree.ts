@@ -17,7 +17,7 @@ export type NetworkNode =
 
 export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
   constructor(store: EngineStore, private readonly settings: () => ExplorerSettings) {
-    super(store, ['networks', 'containers', 'aliases']);
+    super(store, ['networks', 'containers', 'aliases'], 'networks');
   }
 
   /**

@@ -29,7 +29,7 @@ export class VolumesTreeProvider extends ExplorerTree<VolumeNode> {
 
   /** `current`: this is the current engine's tree, whose volumes the workspace's backup schedule is about. */
   constructor(store: EngineStore, private readonly settings: () => ExplorerSettings, private readonly current = true, private readonly scheduleTimes: ScheduleTimes = noScheduleTimes) {
-    super(store, ['volumes', 'containers', 'sizes']);
+    super(store, ['volumes', 'containers', 'sizes'], 'volumes');
   }
 
   /**

@@ -82,6 +82,50 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
     volumes.dispose();
   });
 
+  test('connecting redraws no tree while it has no rows; the list coming in and the engine going away do', async () => {
+    // The workbench holds back a tree's redraws for 200 ms after one it just made: a redraw for "connected" with
+    // nothing listed yet would hold back the one that brings the first rows.
+    const engine = engineWith(1);
+    const release = engine.hold('listNetworks');
+    const store = new EngineStore(engine.client, { ...FAST, networksHeadStartMs: 60_000 });
+    stores.push(store);
+    const networks = new NetworksTreeProvider(store, () => SETTINGS);
+    const volumes = new VolumesTreeProvider(store, () => SETTINGS);
+    const redraws = { networks: [] as number[], volumes: [] as number[] };
+    networks.onDidChangeTreeData(() => redraws.networks.push(networks.getChildren().length));
+    volumes.onDidChangeTreeData(() => redraws.volumes.push(volumes.getChildren().length));
+    const states: string[] = [];
+    store.onDidChange((c) => { if (c.kinds.has('connection')) states.push(store.state.status); });
+    store.start();
+    await until('the networks list asked', () => engine.calls.listNetworks === 1);
+    assert.ok(states.includes('connected'), `connected before the list: ${states.join(' ')}`);
+    assert.deepEqual(redraws, { networks: [], volumes: [] }, 'no redraw before a list is in');
+    release();
+    await until('all three listed', () => store.listed('networks') && store.listed('volumes') && store.listed('containers'));
+    assert.equal(redraws.networks[0], 1, `the first Networks redraw has the rows: ${redraws.networks.join(' ')}`);
+    assert.equal(redraws.volumes[0], 1, `the first Volumes redraw has the rows: ${redraws.volumes.join(' ')}`);
+    await until('settled', () => store.loaded);
+    // The engine goes away: both trees lose their rows, and are redrawn for it.
+    const before = { networks: redraws.networks.length, volumes: redraws.volumes.length };
+    engine.up = false;
+    engine.dropStreams();
+    await until('unreachable', () => store.state.status === 'unreachable');
+    assert.ok(redraws.networks.length > before.networks && redraws.networks.at(-1) === 0, `Networks redrawn empty: ${redraws.networks.join(' ')}`);
+    assert.ok(redraws.volumes.length > before.volumes && redraws.volumes.at(-1) === 0, `Volumes redrawn empty: ${redraws.volumes.join(' ')}`);
+    // Reconnecting redraws nothing until a list is in again.
+    const whileDown = { networks: redraws.networks.length, volumes: redraws.volumes.length };
+    const again = engine.hold('listNetworks');
+    engine.up = true;
+    store.retryNow();
+    await until('the networks list asked again', () => engine.calls.listNetworks === 2);
+    assert.deepEqual({ networks: redraws.networks.length, volumes: redraws.volumes.length }, whileDown, 'no redraw while reconnecting');
+    again();
+    await until('networks listed again', () => store.listed('networks'));
+    assert.equal(redraws.networks.at(-1), 1);
+    networks.dispose();
+    volumes.dispose();
+  });
+
   test('the networks list is asked first and alone: the volume and container lists once it is in', async () => {
     const engine = engineWith(1);
     const release = engine.hold('listNetworks');
