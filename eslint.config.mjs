@@ -60,6 +60,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
+    // CommonJS scripts (the benchmark's floor extension, loaded by the extension host with require).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Functions passed to page.evaluate run in the workbench page, not in Node.
     files: ['test/host/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

@@ -12,7 +12,7 @@
 // Figures go to .bench/scale.json.
 /* global window, document, MutationObserver -- pageInit and the page.evaluate callbacks run in the browser */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { repoRoot } from '../test/host/cs-harness.mjs';
@@ -33,7 +33,10 @@ const LOADS_ONLY = process.env.BENCH_LOADS_ONLY === '1';
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : '';
 // Another copy of the extension (e.g. an earlier commit, built, with node_modules) loaded in turn with this one, so
 // both are measured in the same run under the same load: BENCH_COMPARE=DIR.
-const COMPARE = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : '';
+// BENCH_FLOOR=1 compares with the floor instead: scripts/bench-floor, an extension with this one's package.json whose
+// views hand out one fixed row each on activation (what the workbench alone takes, and what its host holds).
+const FLOOR = process.env.BENCH_FLOOR === '1';
+const COMPARE = FLOOR ? path.join(repoRoot, '.bench/floor-extension') : process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : '';
 const P = 'dnvscale-';
 const IMAGE = 'test/busybox:1';
 const ENGINE_DIR = path.join(repoRoot, '.bench/scale-engine');
@@ -150,6 +153,16 @@ function pageInit() {
   };
 }
 
+/** The floor extension's folder: its extension.js beside this one's manifest (main pointed at it), texts and icons. */
+function makeFloorExtension() {
+  rmSync(COMPARE, { recursive: true, force: true });
+  mkdirSync(COMPARE, { recursive: true });
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+  writeFileSync(path.join(COMPARE, 'package.json'), JSON.stringify({ ...manifest, main: './extension.js' }, null, 2));
+  for (const f of ['package.nls.json', 'media', 'syntaxes']) cpSync(path.join(repoRoot, f), path.join(COMPARE, f), { recursive: true });
+  cpSync(path.join(repoRoot, 'scripts/bench-floor/extension.cjs'), path.join(COMPARE, 'extension.js'));
+}
+
 /** Every workbench still open, closed on the way out whatever happened. */
 function openWorkbenchOnce({ withExtension, dockerHost, agentPort, extensionPath = repoRoot }) {
   return openBenchWorkbench({
@@ -228,6 +241,7 @@ async function main() {
   const loads = [];
   const compared = [];
   let wb; let ask;
+  if (FLOOR) makeFloorExtension();
   const runs = [...Array(LOADS).keys()].flatMap((l) => (COMPARE ? [{ l, extensionPath: COMPARE }, { l, extensionPath: repoRoot }] : [{ l, extensionPath: repoRoot }]));
   for (const [r, { l, extensionPath }] of runs.entries()) {
     const port = 21000 + Math.floor(Math.random() * 2000);
@@ -236,6 +250,20 @@ async function main() {
     await ask('status');
     const icon = wb.page.locator(`.activitybar [aria-label^="${CONTAINER_TITLE}"]`).first();
     await icon.waitFor({ timeout: 60000 });
+    // With BENCH_CPU_PROFILE, the workbench page's own CPU profile too (chromium's renderer), from the click on.
+    let pageProfiler;
+    if (CPU_PROFILE) {
+      pageProfiler = await wb.page.context().newCDPSession(wb.page);
+      await pageProfiler.send('Profiler.enable');
+      await pageProfiler.send('Profiler.setSamplingInterval', { interval: 500 });
+      await pageProfiler.send('Profiler.start');
+      // A named 5 ms spin the profile samples: its first sample is this wall-clock time (the profile's own clock differs).
+      pageProfiler.startedAt = await wb.page.evaluate(() => {
+        const dnvProfileAnchor = () => { const t = performance.timeOrigin + performance.now(); while (performance.timeOrigin + performance.now() < t + 5); return t; };
+        return dnvProfileAnchor();
+      });
+    }
+    const clickedAt = now();
     await icon.click();
     const status = await until('activation', async () => { const s = await ask('status'); return s.active && s.activation && s; });
     const first = await until('first rows', () => wb.page.evaluate(() => (window.__dnv.first.Networks && window.__dnv.first.Volumes ? window.__dnv.first : undefined)));
@@ -265,12 +293,18 @@ async function main() {
     if (CPU_PROFILE) {
       const file = `${CPU_PROFILE}-${r + 1}.cpuprofile`;
       const written = await ask('profile', { file });
-      writeFileSync(`${CPU_PROFILE}-${r + 1}.json`, JSON.stringify({ timeOrigin: written.timeOrigin, activation: status.activation, changes, first }));
+      const { profile: pageProfile } = await pageProfiler.send('Profiler.stop');
+      writeFileSync(`${CPU_PROFILE}-${r + 1}.page.cpuprofile`, JSON.stringify(pageProfile));
+      writeFileSync(`${CPU_PROFILE}-${r + 1}.json`, JSON.stringify({ timeOrigin: written.timeOrigin, activation: status.activation, changes, first, pageProfileStartedAt: pageProfiler.startedAt, clickedAt }));
       log(`CPU profile of the host: ${path.relative(repoRoot, file)}`);
     }
     (extensionPath === COMPARE ? compared : loads).push(load);
     log(`activate, step by step: ${Object.entries(load.activationPhases).map(([k, v]) => `${k} ${f(v, 1)}`).join(', ')} ms`);
     log(`first rows: ${JSON.stringify([first['Networks row'], first['Volumes row']])}; engines: ${JSON.stringify(s.engines)}`);
+    // When the workbench asked each view for its root rows (ms after activation) and how many it was given.
+    const rootCalls = await ask('calls');
+    log(`the click on the activity bar came ${f(status.activation.startedAt - clickedAt)} ms before activation`);
+    if (rootCalls) log(`root rows asked (ms after activation: rows given): ${['networks', 'volumes'].map((v) => `${v} ${rootCalls[v].rootAt.map(([t, n]) => `${f(t - status.activation.startedAt)}:${n}`).join(' ')}`).join('; ')}`);
     log(`load ${l + 1}: activate ${f(load.activationMs, 1)} ms; first Networks row +${f(load.networksRowMs)} ms, first Volumes row +${f(load.volumesRowMs)} ms, aliases in +${f(load.settledMs)} ms (${s.counts.volumes} volumes, ${s.requests} requests, heap ${f(load.heapMb)} MB); store: ${Object.entries(load.store).map(([k, v]) => `${k} +${f(v)}`).join(', ')} ms`);
     if (r < runs.length - 1) { await ask('finish'); await wb.close(); }
   }
@@ -283,7 +317,7 @@ async function main() {
     console.log(`\nSame run, loads taken in turn (medians of ${LOADS} each); empty extension host ${f(emptyRss.rssMb)} MB\n`);
     console.log('| extension | activate | first Networks / Volumes row | store: connected / networks / volumes / containers | host memory above empty | after a forced collection |');
     console.log('|---|---|---|---|---|---|');
-    console.log(row(`compared (${path.basename(COMPARE)})`, compared));
+    console.log(row(FLOOR ? 'floor (fixed rows, scripts/bench-floor)' : `compared (${path.basename(COMPARE)})`, compared));
     console.log(row('this tree', loads));
   }
   await sleep(3000);

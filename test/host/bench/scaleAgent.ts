@@ -16,14 +16,21 @@ import { serveAgent } from './agentServer';
 const EXTENSION_ID = 'netvol.docker-networks-volumes';
 const now = () => performance.timeOrigin + performance.now();
 
-interface Calls { root: number; children: number; items: number }
+interface Calls { root: number; children: number; items: number; rootAt: Array<[number, number]> }
 
 /** Counts the calls the workbench makes on a tree provider (the object VS Code holds). */
 function countCalls(tree: { getChildren(n?: unknown): unknown[]; getTreeItem(n: unknown): unknown }): Calls {
-  const calls: Calls = { root: 0, children: 0, items: 0 };
+  const calls: Calls = { root: 0, children: 0, items: 0, rootAt: [] };
   const getChildren = tree.getChildren.bind(tree);
   const getTreeItem = tree.getTreeItem.bind(tree);
-  tree.getChildren = (n?: unknown) => { if (n) calls.children++; else calls.root++; return getChildren(n); };
+  tree.getChildren = (n?: unknown) => {
+    if (n) { calls.children++; return getChildren(n); }
+    calls.root++;
+    // When the workbench asked for the root rows, and how many it got (the first ones: cold start).
+    const rows = getChildren(n);
+    if (calls.rootAt.length < 20) calls.rootAt.push([now(), rows.length]);
+    return rows;
+  };
   tree.getTreeItem = (n: unknown) => { calls.items++; return getTreeItem(n); };
   return calls;
 }
@@ -63,7 +70,7 @@ export async function run(): Promise<void> {
         engines: api?.engines.entries().map((e) => e.label),
         requests: api?.store.client.requestCount, events: api?.store.eventsReceived, memory: process.memoryUsage(), pid: process.pid, now: now(),
       };
-      case '/calls': { const c = structuredClone(calls); if (calls && q('reset')) for (const v of Object.values(calls)) v.root = v.children = v.items = 0; return c; }
+      case '/calls': { const c = structuredClone(calls); if (calls && q('reset')) for (const v of Object.values(calls)) { v.root = v.children = v.items = 0; v.rootAt = []; } return c; }
       case '/changes': { const since = Number(q('since') || 0); return changes.filter((c) => c.t >= since); }
       case '/reveal': return vscode.commands.executeCommand('dnv.reveal', { kind: q('kind'), name: q('name') });
       case '/settled': await api?.store.whenSettled(); return { now: now() };
