@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { toNetwork, toVolume, containerFromInspect } from '../../src/model/mapping';
 import {
   describeNetwork, describeNetworkMember, describeVolume, describeVolumeUser, escapeMarkdown, groupByProject,
-  nameResolution, sortBy,
+  nameResolution, naturalOrder, sortBy,
 } from '../../src/views/describe';
 import { formatBytes } from '../../src/model/format';
 
@@ -97,6 +97,28 @@ suite('tree row descriptions', () => {
     const items = [{ name: 'net10', created: 1 }, { name: 'net2', created: 3 }, { name: 'Net1', created: 2 }];
     assert.deepEqual(sortBy(items, 'name').map((i) => i.name), ['Net1', 'net2', 'net10']);
     assert.deepEqual(sortBy(items, 'created').map((i) => i.name), ['net2', 'Net1', 'net10']);
+  });
+
+  test('sort: the collator alone decides, whatever the names (case, numbers of any width, hex, punctuation, accents)', () => {
+    let x = 7;
+    const next = () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return (x >>> 0) / 2 ** 32; };
+    const parts = ['a', 'B', 'vol', 'Vol', '-', '_', '.', '0', '1', '2', '10', '007', 'é', 'E', 'ff', '9a', 'Z', 'data'];
+    for (let round = 0; round < 50; round++) {
+      const items = Array.from({ length: 200 }, () => ({
+        name: Array.from({ length: 1 + Math.floor(next() * 5) }, () => parts[Math.floor(next() * parts.length)]).join(''),
+        created: Math.floor(next() * 20),
+      }));
+      for (const order of ['name', 'created'] as const) {
+        const sorted = sortBy(items, order);
+        assert.deepEqual([...sorted].sort((a, b) => items.indexOf(a) - items.indexOf(b)), items, 'the same items');
+        for (let i = 1; i < sorted.length; i++) {
+          const [a, b] = [sorted[i - 1], sorted[i]];
+          const byName = naturalOrder.compare(a.name, b.name);
+          const cmp = order === 'created' ? b.created - a.created || byName : byName;
+          assert.ok(cmp <= 0, `${order}: ${JSON.stringify(a)} before ${JSON.stringify(b)}`);
+        }
+      }
+    }
   });
 
   test('group by project keeps ungrouped items apart', () => {
