@@ -268,6 +268,7 @@ async function main() {
     const status = await until('activation', async () => { const s = await ask('status'); return s.active && s.activation && s; });
     const first = await until('first rows', () => wb.page.evaluate(() => (window.__dnv.first.Networks && window.__dnv.first.Volumes ? window.__dnv.first : undefined)));
     const settled = await ask('settled');
+    const stalls = await ask('stalls', { since: status.activation.startedAt });
     const s = await ask('status');
     // When the store had each list (its own timeline), beside when the workbench showed a row.
     const changes = await ask('changes', { since: 0 });
@@ -275,7 +276,7 @@ async function main() {
     const load = {
       activationMs: status.activation.durationMs, activationPhases: status.activation.phases ?? {},
       networksRowMs: first.Networks - status.activation.startedAt, volumesRowMs: first.Volumes - status.activation.startedAt,
-      settledMs: settled.now - status.activation.startedAt, requests: s.requests, counts: s.counts,
+      settledMs: settled.now - status.activation.startedAt, requests: s.requests, counts: s.counts, longestStallMs: stalls.longest, stallsOver50: stalls.over50,
       heapMb: s.memory.heapUsed / 2 ** 20,
       store: { connected: (changes.find((c) => c.status === 'connected')?.t ?? NaN) - status.activation.startedAt, networks: at('networks'), volumes: at('volumes'), containers: at('containers') },
     };
@@ -305,18 +306,18 @@ async function main() {
     const rootCalls = await ask('calls');
     log(`the click on the activity bar came ${f(status.activation.startedAt - clickedAt)} ms before activation`);
     if (rootCalls) log(`root rows asked (ms after activation: rows given): ${['networks', 'volumes'].map((v) => `${v} ${rootCalls[v].rootAt.map(([t, n]) => `${f(t - status.activation.startedAt)}:${n}`).join(' ')}`).join('; ')}`);
-    log(`load ${l + 1}: activate ${f(load.activationMs, 1)} ms; first Networks row +${f(load.networksRowMs)} ms, first Volumes row +${f(load.volumesRowMs)} ms, aliases in +${f(load.settledMs)} ms (${s.counts.volumes} volumes, ${s.requests} requests, heap ${f(load.heapMb)} MB); store: ${Object.entries(load.store).map(([k, v]) => `${k} +${f(v)}`).join(', ')} ms`);
+    log(`load ${l + 1}: activate ${f(load.activationMs, 1)} ms; first Networks row +${f(load.networksRowMs)} ms, first Volumes row +${f(load.volumesRowMs)} ms, aliases in +${f(load.settledMs)} ms; host's longest stall ${f(load.longestStallMs)} ms, ${load.stallsOver50} over 50 ms (${s.counts.volumes} volumes, ${s.requests} requests, heap ${f(load.heapMb)} MB); store: ${Object.entries(load.store).map(([k, v]) => `${k} +${f(v)}`).join(', ')} ms`);
     if (r < runs.length - 1) { await ask('finish'); await wb.close(); }
   }
   if (COMPARE) {
     const row = (name, ls) => {
       const m = (k) => median(ls.map((x) => x[k]));
       const st = (k) => median(ls.map((x) => x.store[k]));
-      return `| ${name} | ${f(m('activationMs'), 1)} ms | ${f(m('networksRowMs'))} / ${f(m('volumesRowMs'))} ms | ${['connected', 'networks', 'volumes', 'containers'].map((k) => f(st(k))).join(' / ')} ms | +${f(m('rssMb') - emptyRss.rssMb, 1)} MB (${f(m('rssMb'))} MB) | ${f(m('collectedRssMb'))} MB (heap ${f(m('heapAfterGcMb'), 1)}, external ${f(m('externalAfterGcMb'), 1)} MB) |`;
+      return `| ${name} | ${f(m('activationMs'), 1)} ms | ${f(m('networksRowMs'))} / ${f(m('volumesRowMs'))} ms | ${['connected', 'networks', 'volumes', 'containers'].map((k) => f(st(k))).join(' / ')} ms | ${f(m('longestStallMs'))} ms | +${f(m('rssMb') - emptyRss.rssMb, 1)} MB (${f(m('rssMb'))} MB) | ${f(m('collectedRssMb'))} MB (heap ${f(m('heapAfterGcMb'), 1)}, external ${f(m('externalAfterGcMb'), 1)} MB) |`;
     };
     console.log(`\nSame run, loads taken in turn (medians of ${LOADS} each); empty extension host ${f(emptyRss.rssMb)} MB\n`);
-    console.log('| extension | activate | first Networks / Volumes row | store: connected / networks / volumes / containers | host memory above empty | after a forced collection |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| extension | activate | first Networks / Volumes row | store: connected / networks / volumes / containers | host thread\'s longest stall, until aliases in | host memory above empty | after a forced collection |');
+    console.log('|---|---|---|---|---|---|---|');
     console.log(row(FLOOR ? 'floor (fixed rows, scripts/bench-floor)' : `compared (${path.basename(COMPARE)})`, compared));
     console.log(row('this tree', loads));
   }

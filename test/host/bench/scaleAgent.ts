@@ -49,6 +49,14 @@ export async function run(): Promise<void> {
     api.store.onDidChange((c) => changes.push({ t: now(), kinds: [...c.kinds], status: api!.store.state.status, loaded: api!.store.loaded }));
   };
   const timer = setInterval(attach, 5);
+  // The host thread's stalls: gaps over 20 ms between the ticks of a 5 ms timer (when they ended, and how long).
+  const stalls: Array<[number, number]> = [];
+  let lastTick = performance.now();
+  const ticker = setInterval(() => {
+    const t = performance.now();
+    if (t - lastTick > 20) stalls.push([performance.timeOrigin + t, t - lastTick]);
+    lastTick = t;
+  }, 5);
   // DNV_BENCH_CPU_PROFILE=1: a CPU profile of the host from here (before the view is opened) until /profile.
   let profiler: inspector.Session | undefined;
   if (process.env.DNV_BENCH_CPU_PROFILE === '1') {
@@ -74,6 +82,12 @@ export async function run(): Promise<void> {
       case '/changes': { const since = Number(q('since') || 0); return changes.filter((c) => c.t >= since); }
       case '/reveal': return vscode.commands.executeCommand('dnv.reveal', { kind: q('kind'), name: q('name') });
       case '/settled': await api?.store.whenSettled(); return { now: now() };
+      // The longest stall of the host thread that ended after `since`, and how many over 50 ms.
+      case '/stalls': {
+        const since = Number(q('since') || 0);
+        const after = stalls.filter(([t]) => t >= since).map(([, ms]) => ms);
+        return { longest: Math.max(0, ...after), over50: after.filter((ms) => ms > 50).length };
+      }
       // The alternative to a row refresh, for the same count: what a whole-tree redraw asks of the providers.
       case '/refresh-all': api?.explorer.networksTree.refresh(); api?.explorer.volumesTree.refresh(); return { now: now() };
       // What our providers spend on a whole redraw of the Volumes view (the root's children and every row's item),
@@ -114,5 +128,6 @@ export async function run(): Promise<void> {
   };
   await serveAgent('scale', port, answer);
   clearInterval(timer);
+  clearInterval(ticker);
   console.log('0 passed, 0 failed');
 }
