@@ -9,7 +9,6 @@ import https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import type { EngineEndpoint } from './connection';
 import { EngineError, toEngineError } from './errors';
-import { parseArrayInSlices } from './jsonSlices';
 import { checkHostKey, fingerprint, hostPattern } from './knownHosts';
 import { SshTunnelAgent } from './sshTunnel';
 import type {
@@ -252,9 +251,9 @@ export class EngineClient {
     return this.call(`inspect network ${id}`, (abortSignal) => this.api.getNetwork(id).inspect({ abortSignal }), options) as Promise<EngineNetwork>;
   }
 
-  /** Every volume; the answer is parsed a slice at a time (getArray): at 10,000 volumes it is megabytes. */
-  listVolumes(options?: CallOptions): Promise<EngineVolume[]> {
-    return this.call('list volumes', (abortSignal) => this.getArray('/volumes', {}, 'Volumes', abortSignal), options) as Promise<EngineVolume[]>;
+  async listVolumes(options?: CallOptions): Promise<EngineVolume[]> {
+    const result = await this.call('list volumes', (abortSignal) => this.api.listVolumes({ abortSignal }), options) as { Volumes?: EngineVolume[] | null };
+    return result.Volumes ?? [];
   }
 
   inspectVolume(name: string, options?: CallOptions): Promise<EngineVolume> {
@@ -263,29 +262,9 @@ export class EngineClient {
 
   /** All containers, running or not; `filters` as the API takes them, e.g. { id: [...] }. */
   listContainers(filters?: Record<string, string[]>, options?: CallOptions): Promise<EngineContainerSummary[]> {
-    return this.call('list containers', (abortSignal) => this.getArray('/containers/json', {
-      all: true, ...(filters ? { filters: JSON.stringify(filters) } : {}),
-    }, undefined, abortSignal), options) as Promise<EngineContainerSummary[]>;
-  }
-
-  /**
-   * GET of a list that can be megabytes (volumes, containers): read whole, then parsed a slice of elements at a
-   * time with a pause between (src/engine/jsonSlices.ts), so the host thread is never held for the whole answer.
-   * `key` names the array in an answer that wraps it in an object.
-   */
-  private getArray(path: string, query: Record<string, unknown>, key: string | undefined, abortSignal: AbortSignal): Promise<unknown[]> {
-    const modem = this.docker.modem as unknown as { dial(options: object, callback: (error: unknown, response?: Readable) => void): void };
-    return new Promise((resolve, reject) => {
-      modem.dial({ path: `${path}?`, method: 'GET', options: query, isStream: true, abortSignal, statusCodes: { 200: true, 400: 'bad parameter', 500: 'server error' } }, (error, response) => {
-        if (error || !response) { reject(error ?? new Error(`no answer to GET ${path}`)); return; }
-        (async () => {
-          const chunks: Buffer[] = [];
-          // Rejects when the connection ends before the answer does (an engine stopped mid-answer).
-          for await (const chunk of response) chunks.push(chunk as Buffer);
-          return parseArrayInSlices(Buffer.concat(chunks), { key });
-        })().then(resolve, reject);
-      });
-    });
+    return this.call('list containers', (abortSignal) => this.api.listContainers({
+      all: true, ...(filters ? { filters: JSON.stringify(filters) } : {}), abortSignal,
+    }), options) as Promise<EngineContainerSummary[]>;
   }
 
   inspectContainer(id: string, options?: CallOptions): Promise<EngineContainerInspect> {

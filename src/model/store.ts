@@ -11,7 +11,7 @@
 import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type ConnectionState, EngineWatcher } from '../engine/events';
-import type { EngineEvent, EngineVolume } from '../engine/types';
+import type { EngineEvent } from '../engine/types';
 import { Emitter, type Disposable } from './events';
 import {
   containerFromInspect, containerFromSummary, isHelperContainer, needsInspectForAliases, toNetwork, toVolume,
@@ -74,29 +74,6 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 const NETWORKS_HEAD_START_MS = 100;
 /** How long the container list waits for the volume list before it is asked anyway. */
 const VOLUMES_HEAD_START_MS = 500;
-
-/** How many volumes are mapped between two looks at the time (volumesByName). */
-const VOLUMES_PER_STEP = 500;
-/** How long volumesByName holds the thread at most before it lets the event loop turn. */
-const HOLD_MS = 8;
-
-/**
- * The volumes by name, mapped in steps, letting the event loop turn once the thread was held HOLD_MS: 10,000 in one
- * go held the extension host's thread 10-50 ms (Node, the benchmark's volumes). The last of a repeated name wins,
- * as in a Map made from the list.
- */
-async function volumesByName(list: EngineVolume[]): Promise<Map<string, VolumeModel>> {
-  const byName = new Map<string, VolumeModel>();
-  let heldSince = performance.now();
-  for (let i = 0; i < list.length; i += VOLUMES_PER_STEP) {
-    if (performance.now() - heldSince >= HOLD_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      heldSince = performance.now();
-    }
-    for (let j = i; j < Math.min(list.length, i + VOLUMES_PER_STEP); j++) byName.set(list[j].Name, toVolume(list[j]));
-  }
-  return byName;
-}
 
 /** `list` settled, or `ms` passed, whichever first. */
 async function headStart(list: Promise<unknown>, ms: number): Promise<void> {
@@ -471,9 +448,9 @@ export class EngineStore {
       // seconds (10,000 volumes and 1,000 containers: 2.4 and 1.8 s after activation, against 0.3 and 0.4 s for
       // each alone), and the Volumes view needs only its own list for its rows. The Networks view already has its
       // rows; the containers only add their members.
-      const volumes = this.client.listVolumes().then(volumesByName).then((byName) => {
+      const volumes = this.client.listVolumes().then((list) => {
         if (!current()) return;
-        this.volumeByName = byName;
+        this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
         this.publish('volumes');
       });
       await headStart(volumes, this.options.volumesHeadStartMs ?? VOLUMES_HEAD_START_MS);
@@ -621,8 +598,8 @@ export class EngineStore {
       }
     }
     if (p.reloadVolumes) {
-      tasks.push(() => this.client.listVolumes().then(volumesByName).then((byName) => {
-        this.volumeByName = byName;
+      tasks.push(() => this.client.listVolumes().then((list) => {
+        this.volumeByName = new Map(list.map((v) => [v.Name, toVolume(v)]));
         volumeRows = undefined;
         volumesTouched = undefined;
         changed.add('volumes');
