@@ -65,7 +65,7 @@ suite('network actions on a real engine', function () {
       [{ name: '../../etc' }, /not a valid network name/],
       [{ name: 'none' }, /reserved/],
       [{ name: `${PREFIX}full` }, /already exists/],
-      [{ name: `${PREFIX}x`, subnet: '10.233.0.0/16' }, /overlaps 10\.233\.0\.0\/24 of network "dnvtest-full"/],
+      [{ name: `${PREFIX}x`, subnet: '10.233.0.0/16' }, new RegExp(`overlaps 10\\.233\\.0\\.0/24 of network "${PREFIX}full"`)],
       [{ name: `${PREFIX}x`, subnet: '10.234.0.5/24' }, /host bits set/],
       [{ name: `${PREFIX}x`, subnet: 'ten.0.0.0/8' }, /not a valid subnet/],
       [{ name: `${PREFIX}x`, subnet: '10.235.0.0/24', gateway: '10.236.0.1' }, /outside the subnet/],
@@ -104,7 +104,7 @@ suite('network actions on a real engine', function () {
     assert.equal(result.resolution, 'resolved');
     assert.equal(result.reach, 'reached');
     assert.ok(result.latencyMs !== undefined && result.latencyMs >= 0);
-    assert.match(result.summary, /reaches api \(10\.[\d.]+\) over dnvtest-app: 3\/3 replies/);
+    assert.match(result.summary, new RegExp(`reaches api \\(10\\.[\\d.]+\\) over ${PREFIX}app: 3/3 replies`));
   });
 
   test('a container on another\'s network stack (network_mode container:) is on its networks and reaches by name', async () => {
@@ -126,7 +126,7 @@ suite('network actions on a real engine', function () {
     const result = await testConnectivity({ source, target: `${PREFIX}hermit`, containers: store.containers(), network: (id) => store.network(id), exec });
     assert.equal(result.ok, false);
     assert.match(result.summary, /share no network/);
-    assert.match(result.details.join(' '), /dnvtest-island/);
+    assert.match(result.details.join(' '), new RegExp(`${PREFIX}island`));
   });
 
   test('on the default bridge a name does not resolve, and the answer says why', async () => {

@@ -1,14 +1,17 @@
 /** Test helpers: the real docker CLI against the engine under test, and polling with a deadline. */
 import { execFileSync } from 'node:child_process';
 
-/** Prefix for everything tests create, so cleanup never touches anything else. */
-export const PREFIX = 'dnvtest-';
+/**
+ * Prefix for everything this run of the tests creates, so that its cleanup touches nothing else: the engine may be
+ * shared with other runs at the same time (a plain 'dnvtest-' let one run's cleanup remove another's objects).
+ */
+export const PREFIX = `dnvtest-e${process.pid}-`;
 
 export function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** Removes containers, networks and volumes whose names start with the test prefix. */
+/** Removes containers, networks and volumes whose names start with this run's prefix. */
 export function cleanupTestResources(): void {
   const list = (args: string[]) => docker(...args).split('\n').filter(Boolean);
   const containers = list(['ps', '-aq', '--filter', `name=^/${PREFIX}`]);
