@@ -305,7 +305,7 @@ async function main() {
     // When the workbench asked each view for its root rows (ms after activation) and how many it was given.
     const rootCalls = await ask('calls');
     log(`the click on the activity bar came ${f(status.activation.startedAt - clickedAt)} ms before activation`);
-    if (rootCalls) log(`root rows asked (ms after activation: rows given): ${['networks', 'volumes'].map((v) => `${v} ${rootCalls[v].rootAt.map(([t, n]) => `${f(t - status.activation.startedAt)}:${n}`).join(' ')}`).join('; ')}`);
+    if (rootCalls) log(`root rows given (ms after activation: how many; an answer that waited for its list counts when given): ${['networks', 'volumes'].map((v) => `${v} ${rootCalls[v].rootAt.map(([t, n]) => `${f(t - status.activation.startedAt)}:${n}`).join(' ')}`).join('; ')}`);
     log(`load ${l + 1}: activate ${f(load.activationMs, 1)} ms; first Networks row +${f(load.networksRowMs)} ms, first Volumes row +${f(load.volumesRowMs)} ms, aliases in +${f(load.settledMs)} ms; host's longest stall ${f(load.longestStallMs)} ms, ${load.stallsOver50} over 50 ms (${s.counts.volumes} volumes, ${s.requests} requests, heap ${f(load.heapMb)} MB); store: ${Object.entries(load.store).map(([k, v]) => `${k} +${f(v)}`).join(', ')} ms`);
     if (r < runs.length - 1) { await ask('finish'); await wb.close(); }
   }

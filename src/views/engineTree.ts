@@ -39,6 +39,12 @@ export function engineRowItem(engines: EngineSet, id: string): vscode.TreeItem {
   return item;
 }
 
+/**
+ * How long the workbench's request for an engine's first rows may wait for its list (see EngineTree.rootRows). An
+ * engine that takes longer gets an empty answer at first and its rows in a redraw when they come.
+ */
+export const ROWS_WAIT_MS = 5000;
+
 export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTree<N>> implements vscode.TreeDataProvider<Tagged<N>>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Tagged<N> | Array<Tagged<N>> | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -46,8 +52,10 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
   /** The tagged row handed out for an inner tree's row: the same object each time, so it can be refreshed alone. */
   private tagged = new WeakMap<N, Tagged<N>>();
   private readonly enginesSubscription: Disposable;
+  /** The root requests waiting for each engine's list (see rootRows): answered with rows, or with none. */
+  private readonly waiting = new Map<EngineStore, Set<(gone?: boolean) => void>>();
 
-  constructor(private readonly engines: EngineSet, private readonly make: (store: EngineStore) => T) {
+  constructor(private readonly engines: EngineSet, private readonly make: (store: EngineStore) => T, private readonly rowsWaitMs = ROWS_WAIT_MS) {
     this.enginesSubscription = engines.onDidChange(() => this.sync());
     this.sync();
   }
@@ -59,7 +67,11 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
       const tree = this.make(store);
       // The inner tree's redraws are relayed; a redraw of some rows stays one of those rows.
       const relay = tree.onDidChangeTreeData((rows) => {
-        if (!rows) { this.changed.fire(undefined); return; }
+        if (!rows) {
+          // A waiting request for this engine's root rows is answered with them: a redraw now would come after.
+          if (!this.waiting.get(store)?.size) this.changed.fire(undefined);
+          return;
+        }
         const shown = (Array.isArray(rows) ? rows : [rows]).map((n) => this.tagged.get(n)).filter((n): n is Tagged<N> => Boolean(n));
         if (shown.length) this.changed.fire(shown);
       });
@@ -76,6 +88,7 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
     const live = new Set(this.engines.entries().map((e) => e.store));
     for (const [store, entry] of this.providers) {
       if (live.has(store)) continue;
+      for (const answer of [...this.waiting.get(store) ?? []]) answer(true);
       entry.subscription.dispose();
       entry.tree.dispose();
       this.providers.delete(store);
@@ -95,16 +108,42 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
     });
   }
 
-  getChildren(node?: Tagged<N>): Array<Tagged<N>> {
+  getChildren(node?: Tagged<N>): Array<Tagged<N>> | Promise<Array<Tagged<N>>> {
     if (!node) {
       if (this.several) return this.engines.entries().map((e): EngineRow => ({ kind: 'engine', engine: e.id }));
       const only = this.engines.entries()[0];
-      return this.tag(only.id, this.treeOf(only.store).getChildren());
+      return this.rootRows(only.id, only.store);
     }
     const store = this.storeOf(node.engine);
     if (!store) return [];
-    if (isEngineRow(node)) return this.tag(node.engine, this.treeOf(store).getChildren());
+    if (isEngineRow(node)) return this.rootRows(node.engine, store);
     return this.tag(node.engine, this.treeOf(store).getChildren(node as N));
+  }
+
+  /**
+   * An engine's top rows. While its list is on its way the answer waits for it (up to ROWS_WAIT_MS, or until the
+   * engine turns out unreachable): the workbench shows its progress bar meanwhile and draws the rows as soon as
+   * they are given. Answered with no rows instead, they would need a redraw, which the workbench holds back for
+   * 200 ms after one it made: the first Volumes rows came 150-250 ms after their list (docs/BENCHMARKS.md).
+   */
+  private rootRows(engine: string, store: EngineStore): Array<Tagged<N>> | Promise<Array<Tagged<N>>> {
+    const tree = this.treeOf(store);
+    const rows = () => this.tag(engine, tree.getChildren());
+    if (!tree.rowsOnTheirWay) return rows();
+    return new Promise((resolve) => {
+      const waiting = this.waiting.get(store) ?? new Set();
+      this.waiting.set(store, waiting);
+      const answer = (gone?: boolean) => {
+        clearTimeout(timer);
+        subscription.dispose();
+        waiting.delete(answer);
+        resolve(gone ? [] : rows());
+      };
+      const timer = setTimeout(answer, this.rowsWaitMs);
+      // Subscribed after the tree (made above, or before): the change that brings the list has reached it first.
+      const subscription = store.onDidChange(() => { if (!tree.rowsOnTheirWay) answer(); });
+      waiting.add(answer);
+    });
   }
 
   private storeOf(engine: string): EngineStore | undefined {
@@ -135,6 +174,7 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
   }
 
   dispose(): void {
+    for (const answers of this.waiting.values()) for (const answer of [...answers]) answer(true);
     this.enginesSubscription.dispose();
     for (const entry of this.providers.values()) { entry.subscription.dispose(); entry.tree.dispose(); }
     this.providers.clear();

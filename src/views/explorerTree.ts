@@ -43,6 +43,14 @@ export abstract class ExplorerTree<Node> implements vscode.TreeDataProvider<Node
     return change.kinds.has('connection') && (this.hadRows || this.store.listed(this.rowsKind));
   }
 
+  /**
+   * Whether the root's rows are on their way: the list without which this tree has none is not in yet, and the
+   * engine is not known to be unreachable (connecting, or connected with the lists coming).
+   */
+  get rowsOnTheirWay(): boolean {
+    return !this.store.listed(this.rowsKind) && this.store.state.status !== 'unreachable';
+  }
+
   /** Redraws the whole tree (its rows are made anew). */
   refresh(): void {
     this.rowsByKey = new Map();

@@ -186,3 +186,12 @@ export async function until(what: string, probe: () => boolean, ms = 2000): Prom
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A tree provider's answer that must be given at once (the rows of a loaded engine): the provider may answer with a
+ * promise only while an engine's list is on its way.
+ */
+export function rowsNow<T>(rows: T[] | Promise<T[]>): T[] {
+  if (!Array.isArray(rows)) throw new Error('the rows were not given at once');
+  return rows;
+}

@@ -11,11 +11,14 @@ import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import type { ExplorerSettings } from '../../src/config';
 import type { EngineNetwork, EngineVolume } from '../../src/engine/types';
+import type { DiscoveredEngine } from '../../src/engine/discovery';
+import { EngineSet } from '../../src/model/engines';
 import { EngineStore, type StoreOptions } from '../../src/model/store';
 import type { ChangeKind } from '../../src/model/types';
+import { EngineTree } from '../../src/views/engineTree';
 import { NetworksTreeProvider } from '../../src/views/networksTree';
-import { VolumesTreeProvider } from '../../src/views/volumesTree';
-import { FakeEngine, sleep, until } from '../support/fakeEngine';
+import { VolumesTreeProvider, type VolumeNode } from '../../src/views/volumesTree';
+import { FakeEngine, rowsNow, sleep, until } from '../support/fakeEngine';
 
 const FAST: StoreOptions = { coalesceMs: 20, initialBackoffMs: 5, maxBackoffMs: 20 };
 const SETTINGS: ExplorerSettings = { showBuiltIns: true, groupByProject: false, sortBy: 'name' };
@@ -240,5 +243,87 @@ suite('cold start: lists first, aliases after (scripted fake engine)', () => {
     assert.equal(store.loaded, true, 'still loaded during a reload');
     release();
     await reload;
+  });
+
+  // The views ask for their rows as soon as they are drawn, usually before the lists are in.
+  const volumesViewOf = (engine: FakeEngine, rowsWaitMs?: number) => {
+    const discovered: DiscoveredEngine[] = [{ id: 'fake', preferred: true, endpoint: { label: engine.label } as DiscoveredEngine['endpoint'] }];
+    const set = new EngineSet(() => engine.client, discovered, FAST);
+    const tree = new EngineTree<VolumeNode, VolumesTreeProvider>(set, (s) => new VolumesTreeProvider(s, () => SETTINGS, false), rowsWaitMs);
+    const redraws: unknown[] = [];
+    tree.onDidChangeTreeData((e) => redraws.push(e));
+    return { set, tree, redraws };
+  };
+
+  test('the root asked before its list is in is answered with the rows when they come, with no redraw for them', async () => {
+    // Answered with no rows, the rows would need a redraw, and the workbench holds one back for 200 ms after the last.
+    const engine = engineWith(1);
+    const release = engine.hold('listVolumes');
+    const { set, tree, redraws } = volumesViewOf(engine);
+    set.start();
+    await until('the volume list asked', () => engine.calls.listVolumes === 1);
+    const answer = tree.getChildren();
+    assert.ok(answer instanceof Promise, 'the answer waits for the list');
+    let given: unknown[] | undefined;
+    void answer.then((rows) => { given = rows; });
+    await sleep(30);
+    assert.equal(given, undefined, 'not answered while the list is out');
+    release();
+    const rows = await answer;
+    assert.deepEqual(rows.map((n) => tree.getTreeItem(n).label), ['data']);
+    assert.deepEqual(redraws, [], 'no whole-tree redraw for the rows the answer brought');
+    await until('settled', () => set.primary.loaded);
+    assert.ok(Array.isArray(tree.getChildren()), 'once the list is in, the rows are given at once');
+    tree.dispose();
+    await set.stop();
+  });
+
+  test('the root asked while the engine is out of reach, or turns out to be, is answered with no rows', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listVolumes');
+    const { set, tree } = volumesViewOf(engine);
+    set.start();
+    await until('the volume list asked', () => engine.calls.listVolumes === 1);
+    const answer = tree.getChildren();
+    assert.ok(answer instanceof Promise);
+    engine.up = false;
+    engine.dropStreams();
+    assert.deepEqual(await answer, [], 'no rows: the welcome content shows, with the reason');
+    assert.equal(set.primary.state.status, 'unreachable');
+    assert.deepEqual(tree.getChildren(), [], 'asked again while unreachable: no rows, at once');
+    release();
+    tree.dispose();
+    await set.stop();
+  });
+
+  test('a list that does not come lets the answer go after the wait; its rows come in a redraw; a disposed view answers at once', async () => {
+    const engine = engineWith(1);
+    const release = engine.hold('listVolumes');
+    const { set, tree, redraws } = volumesViewOf(engine, 100);
+    set.start();
+    await until('the volume list asked', () => engine.calls.listVolumes === 1);
+    const started = Date.now();
+    const answer = tree.getChildren();
+    assert.ok(answer instanceof Promise);
+    assert.deepEqual(await answer, [], 'no rows yet');
+    assert.ok(Date.now() - started >= 90, 'after the wait');
+    release();
+    await until('a redraw with the rows', () => redraws.length > 0 && rowsNow(tree.getChildren()).length === 1);
+
+    const held = engine.hold('listVolumes');
+    const reload = set.primary.reload();
+    engine.up = false;
+    engine.dropStreams();
+    await until('unreachable', () => set.primary.state.status === 'unreachable');
+    engine.up = true;
+    set.primary.retryNow();
+    await until('the volume list asked again', () => engine.calls.listVolumes >= 2);
+    const waiting = tree.getChildren();
+    assert.ok(waiting instanceof Promise, 'waits again for the list after a reconnect');
+    tree.dispose();
+    assert.deepEqual(await waiting, [], 'answered when the view goes');
+    held();
+    await reload;
+    await set.stop();
   });
 });

@@ -13,7 +13,7 @@ import { naturalOrder } from '../../src/views/describe';
 import { EngineTree, type Tagged } from '../../src/views/engineTree';
 import { RangePartition, type Range, rangeLabel } from '../../src/views/ranges';
 import { VolumesTreeProvider, type VolumeNode } from '../../src/views/volumesTree';
-import { FakeEngine, sleep, until } from '../support/fakeEngine';
+import { FakeEngine, rowsNow, sleep, until } from '../support/fakeEngine';
 
 const names = (n: number, prefix = 'vol-') => Array.from({ length: n }, (_, i) => `${prefix}${i}`).sort((a, b) => naturalOrder.compare(a, b));
 const partition = () => new RangePartition<string>((a, b) => naturalOrder.compare(a, b), (s) => s);
@@ -138,14 +138,14 @@ suite('Volumes view in ranges (scripted fake engine, 10,000 volumes)', () => {
       tree.onDidChangeTreeData((e) => fired.push(e));
       set.start();
       await until('loaded', () => set!.primary.loaded, 5000);
-      const top = tree.getChildren();
+      const top = rowsNow(tree.getChildren());
       const ranges = top.filter((n) => n.kind === 'range');
       assert.equal(ranges.length, 40);
       assert.equal(top.length, groupByProject ? 41 : 40);
       const labels = ranges.map((r) => tree!.getTreeItem(r).label);
       assert.equal(labels[0], groupByProject ? 'v0 … v249' : 'p-data … v248');
-      const target = ranges.find((r) => tree!.getChildren(r).some((n) => n.kind === 'volume' && n.name === 'v5000'))!;
-      assert.equal(tree.getChildren(target).length, 250);
+      const target = ranges.find((r) => rowsNow(tree!.getChildren(r)).some((n) => n.kind === 'volume' && n.name === 'v5000'))!;
+      assert.equal(rowsNow(tree.getChildren(target)).length, 250);
       await sleep(30);
       fired.length = 0;
 
@@ -156,11 +156,11 @@ suite('Volumes view in ranges (scripted fake engine, 10,000 volumes)', () => {
       assert.equal(fired.length, 1, `one refresh: ${fired.length}`);
       assert.ok(Array.isArray(fired[0]), 'rows, not the whole tree');
       assert.deepEqual((fired[0] as Array<Tagged<VolumeNode>>), [target], 'the range that holds it, the very row object');
-      assert.equal(tree.getChildren(target).length, 251);
+      assert.equal(rowsNow(tree.getChildren(target)).length, 251);
       assert.equal(tree.getTreeItem(target).description, '251');
 
       // Reveal: the volume's parent is its range, whose parent is the root.
-      const node = tree.getChildren(target).find((n) => n.kind === 'volume' && n.name === 'v5000a')!;
+      const node = rowsNow(tree.getChildren(target)).find((n) => n.kind === 'volume' && n.name === 'v5000a')!;
       const parent = tree.getParent(node)!;
       assert.equal(tree.getTreeItem(parent).id, tree.getTreeItem(target).id);
       assert.equal(tree.getParent(parent), undefined);
@@ -170,7 +170,7 @@ suite('Volumes view in ranges (scripted fake engine, 10,000 volumes)', () => {
       await until('a second refresh', () => fired.length > 1);
       await sleep(40);
       assert.deepEqual(fired.slice(1), [[target]]);
-      assert.equal(tree.getChildren(target).length, 250);
+      assert.equal(rowsNow(tree.getChildren(target)).length, 250);
     });
   }
 
@@ -188,17 +188,17 @@ suite('Volumes view in ranges (scripted fake engine, 10,000 volumes)', () => {
     const volumes = store.volumes.bind(store);
     let walked = 0;
     store.volumes = () => { walked++; return volumes(); };
-    assert.equal(tree.getChildren().length, 2_000);
+    assert.equal(rowsNow(tree.getChildren()).length, 2_000);
     const afterFirst = walked;
     assert.ok(afterFirst <= 1);
     // The workbench asks again (the view shown again, a container's change redrawn): the same volumes.
-    assert.equal(tree.getChildren().length, 2_000);
+    assert.equal(rowsNow(tree.getChildren()).length, 2_000);
     assert.equal(walked, afterFirst, 'the same volumes: the sorted list is reused');
 
     engine.volumes.set('v1000a', { Name: 'v1000a', Driver: 'local' } as EngineVolume);
     engine.emit({ Type: 'volume', Action: 'create', Actor: { ID: 'v1000a', Attributes: {} } });
-    await until('the new volume listed', () => tree!.getChildren().length === 2_001, 5000);
-    const rows = tree.getChildren().map((n) => (n.kind === 'volume' ? n.name : ''));
+    await until('the new volume listed', () => rowsNow(tree!.getChildren()).length === 2_001, 5000);
+    const rows = rowsNow(tree.getChildren()).map((n) => (n.kind === 'volume' ? n.name : ''));
     assert.equal(rows[rows.indexOf('v1000') + 1], 'v1000a', 'in its place');
   });
 });

@@ -15,7 +15,7 @@ import { EngineSet } from '../../src/model/engines';
 import { EngineTree, type Tagged } from '../../src/views/engineTree';
 import { NetworksTreeProvider, type NetworkNode } from '../../src/views/networksTree';
 import { VolumesTreeProvider, type VolumeNode } from '../../src/views/volumesTree';
-import { FakeEngine, sleep, until } from '../support/fakeEngine';
+import { FakeEngine, rowsNow, sleep, until } from '../support/fakeEngine';
 
 const SETTINGS: ExplorerSettings = { showBuiltIns: true, groupByProject: false, sortBy: 'name' };
 const VOLUMES = 10_000;
@@ -40,7 +40,7 @@ suite('Volumes view: one changed volume redraws one row (scripted fake engine)',
     tree.onDidChangeTreeData((e) => fired.push(e));
     set.start();
     await until('loaded', () => set!.primary.loaded, 5000);
-    const shown = tree.getChildren();
+    const shown = rowsNow(tree.getChildren());
     assert.equal(shown.length, VOLUMES);
     const v42 = shown.find((n) => n.kind === 'volume' && n.name === 'v42')!;
     assert.match(String(tree.getTreeItem(v42).description), /1 container/);
@@ -50,7 +50,7 @@ suite('Volumes view: one changed volume redraws one row (scripted fake engine)',
     const volumes = store.volumes.bind(store);
     let walks = 0;
     store.volumes = () => { walks++; return volumes(); };
-    for (const node of tree.getChildren()) tree.getTreeItem(node);
+    for (const node of rowsNow(tree.getChildren())) tree.getTreeItem(node);
     store.volumes = volumes;
     assert.ok(walks <= 2, `the list of volumes walked ${walks} times for one redraw`);
     await sleep(30);
@@ -79,7 +79,7 @@ suite('Volumes view: one changed volume redraws one row (scripted fake engine)',
     engine.emit({ Type: 'volume', Action: 'create', Actor: { ID: 'v-new', Attributes: {} } });
     await until('a second refresh', () => fired.length === 2);
     assert.equal(fired[1], undefined, 'a whole-tree refresh');
-    assert.equal(tree.getChildren().length, VOLUMES + 1);
+    assert.equal(rowsNow(tree.getChildren()).length, VOLUMES + 1);
   });
 });
 
@@ -94,8 +94,8 @@ function workbenchCalls<N extends object>(tree: EngineTree<N>): { root: number; 
   tree.getChildren = (node) => { if (node) calls.children++; else calls.root++; return getChildren(node); };
   tree.getTreeItem = (node) => { calls.items++; return getTreeItem(node); };
   tree.onDidChangeTreeData((e) => {
-    if (!e) { for (const n of tree.getChildren()) tree.getTreeItem(n); return; }
-    for (const n of Array.isArray(e) ? e : [e]) { tree.getTreeItem(n); for (const c of tree.getChildren(n)) tree.getTreeItem(c); }
+    if (!e) { for (const n of rowsNow(tree.getChildren())) tree.getTreeItem(n); return; }
+    for (const n of Array.isArray(e) ? e : [e]) { tree.getTreeItem(n); for (const c of rowsNow(tree.getChildren(n))) tree.getTreeItem(c); }
   });
   return calls;
 }
@@ -125,8 +125,8 @@ suite('Networks view: one changed network redraws one row (scripted fake engine)
       const calls = workbenchCalls(tree);
       set.start();
       await until('loaded', () => set!.primary.loaded, 5000);
-      const top = tree.getChildren();
-      const shown = groupByProject ? top.flatMap((g) => tree!.getChildren(g)) : top;
+      const top = rowsNow(tree.getChildren());
+      const shown = groupByProject ? top.flatMap((g) => rowsNow(tree!.getChildren(g))) : top;
       assert.equal(shown.length, NETWORKS);
       const n7 = shown.find((n) => n.kind === 'network' && n.id === 'n7')!;
       await sleep(30);
@@ -146,7 +146,7 @@ suite('Networks view: one changed network redraws one row (scripted fake engine)
       assert.equal(calls.root, 0, 'getChildren of the root');
       assert.equal(calls.children, 1, 'getChildren of net-7 only');
       assert.equal(calls.items, 2, 'the network row and its one member');
-      assert.deepEqual(tree.getChildren(n7).map((m) => (m as { containerId: string }).containerId), ['c1']);
+      assert.deepEqual(rowsNow(tree.getChildren(n7)).map((m) => (m as { containerId: string }).containerId), ['c1']);
 
       // A created container that names its network but has no network id yet (never started) touches that row.
       calls.reset();
