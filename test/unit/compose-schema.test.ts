@@ -102,19 +102,40 @@ suite('compose schema', () => {
       '          target: /app/src',
       '          initial_sync: true',
       '    models: [llm]',
+      '  worker:',
+      '    image: alpine',
+      '    models:',
+      '      llm:',
+      // docker/compose pkg/e2e hooks_test.go: a pre_start item is a container of its own.
+      '    pre_start:',
+      '      - image: alpine',
+      '        command: ["sh", "-c", "echo migrate"]',
+      '        env_file: [hook.env]',
+      '        extra_hosts: ["db:10.0.0.5"]',
+      '        volumes: ["data:/data"]',
       'models:',
       '  llm:',
       '  other:',
       '    model: ai/smollm2',
+      // docker/compose pkg/e2e jobs_test.go, compose-go types/jobs.go.
+      'jobs:',
+      '  migrate:',
+      '    image: alpine',
+      '    command: echo migrate',
+      '    triggers:',
+      '      schedule: "@hourly"',
+      'volumes:',
+      '  data: {}',
       '',
     ].join('\n');
     assert.deepEqual(errors(file), []);
   });
 
   test('and still reports what the schema forbids near those fields', () => {
-    assert.deepEqual(errors('services:\n  app:\n    image: alpine\n    pre_start:\n      - user: root\n'), [
-      'schema 5: Services.app.pre_start[0] is missing the required key "command": add it.',
+    assert.deepEqual(errors('services:\n  app:\n    image: alpine\n    pre_start:\n      - echo before\n'), [
+      'schema 5: Services.app.pre_start[0] must be a mapping, not a string: change its value.',
     ]);
+    assert.deepEqual(errors('jobs:\n  - migrate\n'), ['schema 2: Jobs must be a mapping, not a sequence: change its value.']);
     assert.deepEqual(errors('services:\n  app:\n    image: alpine\n    build:\n      context: .\n      no_cache_filters: [a]\n'), [
       'schema 6: Unknown key "no_cache_filters" in services.app.build: did you mean "no_cache_filter"?',
     ]);
