@@ -38,8 +38,11 @@ export const nodeFileHost: FileHost = {
   exists: (file) => existsSync(file),
 };
 
-/** Base files in the order `docker compose` looks for them. */
-export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+/** Base files in the order `docker compose` looks for them (compose-go cli DefaultFileNames). */
+export const BASE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'];
+
+/** Override files in the order `docker compose` looks for them (compose-go cli DefaultOverrideFileNames). */
+export const OVERRIDE_FILE_NAMES = ['compose.override.yml', 'compose.override.yaml', 'docker-compose.override.yml', 'docker-compose.override.yaml'];
 
 const COMPOSE_FILE = /^(?:compose|docker-compose)(?:\.[^/\\]+)?\.ya?ml$/;
 
@@ -289,33 +292,36 @@ function mergeDecl(base: ResourceDecl, over: ResourceDecl): ResourceDecl {
 }
 
 /**
- * The files of the project that `file` belongs to: the folder's base file (compose.yaml, compose.yml,
- * docker-compose.yaml, docker-compose.yml: the first that exists) followed by its `<base>.override.<ext>` and
- * then any other `<base>.*.<ext>` (which are applied on top of the base with `-f`). A compose file whose base
- * is missing is a project of its own.
+ * The files of the project that `file` belongs to, as `docker compose` finds them in a folder (compose-go's
+ * DefaultFileNames and DefaultOverrideFileNames): the first base file that exists (compose.yaml, compose.yml,
+ * docker-compose.yml, docker-compose.yaml), then the first override file that exists (compose.override.yml,
+ * compose.override.yaml, docker-compose.override.yml, docker-compose.override.yaml). Any other Compose file beside
+ * them (compose.prod.yaml) is an overlay, applied as `docker compose -f <base> -f <it>`: its project is the base and
+ * itself, not the default override and not the other overlays (those are alternatives, not layers). A Compose file
+ * with no base file beside it is a project of its own.
  */
 export function projectFiles(file: string, host: FileHost): string[] {
   const dir = path.dirname(file);
   const names = new Set(host.readDir(dir));
-  const base = path.basename(file);
-  const stemOf = (n: string) => n.replace(/\.ya?ml$/, '').split('.')[0];
-  const stem = stemOf(base);
-  const baseName = BASE_FILE_NAMES.find((b) => names.has(b) && stemOf(b) === stem) ?? BASE_FILE_NAMES.find((b) => names.has(b));
-  if (!baseName || stemOf(baseName) !== stem) return [file];
-  const overrides = [...names]
-    .filter((n) => n !== baseName && isComposeFileName(n) && stemOf(n) === stem && n.split('.').length > 2)
-    .sort((a, b) => (a.includes('.override.') ? -1 : b.includes('.override.') ? 1 : a.localeCompare(b)));
-  const ordered = [baseName, ...overrides].map((n) => path.join(dir, n));
-  return ordered.includes(file) ? ordered : [file];
+  const baseName = BASE_FILE_NAMES.find((n) => names.has(n));
+  if (!baseName) return [file];
+  const overrideName = OVERRIDE_FILE_NAMES.find((n) => names.has(n));
+  const defaults = [baseName, ...overrideName ? [overrideName] : []].map((n) => path.join(dir, n));
+  if (defaults.includes(file)) return defaults;
+  const name = path.basename(file);
+  return isComposeFileName(name) && name.replace(/\.ya?ml$/, '').includes('.') ? [defaults[0], file] : [file];
 }
 
 /**
- * The project a file belongs to: its files parsed (through the host, so unsaved text is seen), the .env of its
- * folder, and its name (top-level `name`, else COMPOSE_PROJECT_NAME from the environment or .env, else the
- * folder's name, normalised as Compose does).
+ * The project a file belongs to (or the one of the files `given`): its files parsed (through the host, so unsaved
+ * text is seen), the .env of its folder, and its name (top-level `name`, else COMPOSE_PROJECT_NAME from the
+ * environment or .env, else the folder's name, normalised as Compose does).
  */
-export function loadProject(file: string, host: FileHost, processEnv: Readonly<Record<string, string | undefined>> = {}, parsed?: Map<string, ComposeModel>): ComposeProject {
-  const dir = path.dirname(file);
+export function loadProject(file: string, host: FileHost, processEnv: Readonly<Record<string, string | undefined>> = {}, parsed?: Map<string, ComposeModel>, given?: readonly string[]): ComposeProject {
+  // `given`: the files named as with `docker compose -f a -f b`, in that order; the project's folder (its .env, its
+  // default name, relative paths) is the first one's, as in Compose.
+  const ordered = given?.length ? [...given] : projectFiles(file, host);
+  const dir = path.dirname(ordered[0]);
   const files: ProjectFile[] = [];
   const read = (f: string): ComposeModel | undefined => {
     const known = parsed?.get(f);
@@ -323,7 +329,7 @@ export function loadProject(file: string, host: FileHost, processEnv: Readonly<R
     const text = host.readFile(f);
     return text === undefined ? undefined : modelOf(parseCompose(text));
   };
-  for (const f of projectFiles(file, host)) {
+  for (const f of ordered) {
     const model = read(f);
     if (model) files.push({ file: f, model, merged: model });
   }

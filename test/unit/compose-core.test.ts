@@ -40,7 +40,10 @@ suite('compose core', () => {
       '/p/My Proj/compose.prod.yaml': 'services:\n  web:\n    image: nginx:prod\n',
       '/p/My Proj/.env': 'COMPOSE_PROJECT_NAME=From_Env\n',
     });
-    assert.deepEqual(projectFiles('/p/My Proj/compose.override.yaml', host).map((f) => path.basename(f)), ['compose.yaml', 'compose.override.yaml', 'compose.prod.yaml']);
+    // What `docker compose` reads here on its own: the base and the override; an overlay goes on the base alone.
+    assert.deepEqual(projectFiles('/p/My Proj/compose.override.yaml', host).map((f) => path.basename(f)), ['compose.yaml', 'compose.override.yaml']);
+    assert.deepEqual(projectFiles('/p/My Proj/compose.yaml', host).map((f) => path.basename(f)), ['compose.yaml', 'compose.override.yaml']);
+    assert.deepEqual(projectFiles('/p/My Proj/compose.prod.yaml', host).map((f) => path.basename(f)), ['compose.yaml', 'compose.prod.yaml']);
     const project = loadProject('/p/My Proj/compose.override.yaml', host);
     assert.equal(project.name, 'from_env');
     assert.equal(project.engineName('networks', 'front'), 'from_env_front');
@@ -52,6 +55,58 @@ suite('compose core', () => {
     // Without .env: the folder name, normalised.
     const bare = loadProject('/p/My Proj/compose.yaml', memoryHost({ '/p/My Proj/compose.yaml': 'services: {}\n' }));
     assert.equal(bare.name, 'myproj');
+  });
+
+  test('a folder\'s files as docker compose finds them: its base and override names, in its order; overlays are alternatives', () => {
+    const host = memoryHost({
+      '/q/docker-compose.yml': 'services:\n  web:\n    image: nginx\n',
+      '/q/docker-compose.yaml': 'services:\n  other:\n    image: nginx\n',
+      '/q/compose.override.yml': 'services:\n  web:\n    ports: ["8080:80"]\n',
+      '/q/docker-compose.dev.yml': 'services:\n  web:\n    ports: ["9000:80"]\n',
+      '/q/docker-compose.prod.yml': 'services:\n  web:\n    ports: ["9000:80"]\n',
+    });
+    const names = (f: string) => projectFiles(f, host).map((p) => path.basename(p));
+    // compose-go: docker-compose.yml before docker-compose.yaml; any override name goes with any base name.
+    assert.deepEqual(names('/q/docker-compose.yml'), ['docker-compose.yml', 'compose.override.yml']);
+    assert.deepEqual(names('/q/docker-compose.yaml'), ['docker-compose.yaml'], 'the base docker compose does not pick is a project of its own');
+    assert.deepEqual(names('/q/docker-compose.dev.yml'), ['docker-compose.yml', 'docker-compose.dev.yml']);
+    // Two overlays that publish the same port are alternatives (-f base -f dev, or -f base -f prod): no clash.
+    for (const overlay of ['/q/docker-compose.dev.yml', '/q/docker-compose.prod.yml']) {
+      const project = loadProject(overlay, host);
+      const errors = analyzeText(host.readFile(overlay)!, { project, file: overlay }).diagnostics.filter((d) => d.severity === 'error');
+      assert.deepEqual(errors.map((d) => d.message), [], overlay);
+    }
+    const base = loadProject('/q/docker-compose.yml', host);
+    assert.deepEqual(analyzeText(host.readFile('/q/docker-compose.yml')!, { project: base, file: '/q/docker-compose.yml' }).diagnostics.filter((d) => d.severity === 'error'), []);
+  });
+
+  test('files given as with docker compose -f a -f b are one project; the schema is checked on what the files so far give', () => {
+    // compose-go loader_test.go TestOverridePartial: an override may leave out a key the schema requires when an
+    // earlier file gives it (loader.go validates the merge of the files so far).
+    const host = memoryHost({
+      '/r/base.yaml': 'services:\n  test:\n    image: foo\n    depends_on:\n      db:\n        condition: service_started\n  db:\n    image: db\n',
+      '/r/extra/override.yaml': 'services:\n  test:\n    depends_on:\n      db:\n        required: false\n',
+    });
+    const files = ['/r/base.yaml', '/r/extra/override.yaml'];
+    const check = (file: string, given?: string[]) => {
+      const project = loadProject(file, host, {}, undefined, given);
+      return analyzeText(host.readFile(file)!, { project, file }).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message}`);
+    };
+    assert.deepEqual(check(files[1], files), [], 'the override over the base: condition comes from the base, the image too');
+    assert.deepEqual(check(files[0], files), []);
+    assert.equal(loadProject(files[1], host, {}, undefined, files).dir, '/r', "the project's folder is the first file's");
+    // On its own the override misses the condition, the image and the service db.
+    assert.deepEqual(check(files[1]).sort(), [
+      'image-or-build Service "test" has neither an image nor a build context: add image: (to run an image) or build: (to build one).',
+      'schema Services.test.depends_on.db is missing the required key "condition": add it.',
+      'undefined-service Service "db" in depends_on does not exist: name a service of this project.',
+    ]);
+    // A key the earlier file does not give stays required.
+    const alone = memoryHost({ '/s/a.yaml': 'services:\n  t:\n    image: x\n', '/s/b.yaml': 'services:\n  t:\n    depends_on:\n      t2:\n        required: false\n  t2:\n    image: y\n' });
+    const project = loadProject('/s/b.yaml', alone, {}, undefined, ['/s/a.yaml', '/s/b.yaml']);
+    assert.deepEqual(analyzeText(alone.readFile('/s/b.yaml')!, { project, file: '/s/b.yaml' }).diagnostics.filter((d) => d.code === 'schema').map((d) => d.message), [
+      'Services.t.depends_on.t2 is missing the required key "condition": add it.',
+    ]);
   });
 
   test('interpolation with defaults; unknown variables leave the value unknown', () => {

@@ -1,5 +1,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ComposeModel } from '../declarations';
 import { entry, isMapNode, isSeqNode, toJS, type CEntry, type CNode } from '../parse';
+import type { ProjectFile } from '../project';
 import { effectiveComposeSchema } from '../schema';
 import type { Finding, Rule } from './rule';
 import { nearest } from './suggest';
@@ -32,9 +34,32 @@ export const schema: Rule = {
     if (!root) return;
     const errors = validateInParts(composeValidator(), root);
     if (errors.length === 0) return;
-    for (const finding of explain(byShape(errors, root), root, ctx.model.parsed.text)) ctx.report(finding);
+    const earlier = earlierRoots(ctx.project.files, ctx.model, ctx.file);
+    const left = byShape(errors, root).filter((e) => !(e.keyword === 'required' && earlier.some((r) => hasKeyAt(r, e.instancePath, String((e.params as { missingProperty: string }).missingProperty)))));
+    for (const finding of explain(left, root, ctx.model.parsed.text)) ctx.report(finding);
   },
 };
+
+/**
+ * The trees of the project's files before this one (the -f files in order, not those an include brought).
+ * compose-go validates the schema on what the files so far merge to, so an override may leave out a required key
+ * that an earlier file gives (`depends_on: {db: {required: false}}` over the base's `condition`).
+ */
+function earlierRoots(files: readonly ProjectFile[], model: ComposeModel, file: string | undefined): CNode[] {
+  const at = files.findIndex((f) => f.model.parsed === model.parsed || (file !== undefined && f.file === file));
+  if (at <= 0 || files[at].included) return [];
+  return files.slice(0, at).filter((f) => !f.included && f.model.parsed.root).map((f) => f.model.parsed.root!);
+}
+
+/** Whether the mapping at `instancePath` (map keys only: lists merge by other rules) has `key`. */
+function hasKeyAt(root: CNode, instancePath: string, key: string): boolean {
+  let node: CNode | undefined = root;
+  for (const raw of instancePath ? instancePath.slice(1).split('/') : []) {
+    if (!isMapNode(node)) return false;
+    node = entry(node, unescapePointer(raw))?.value;
+  }
+  return isMapNode(node) && entry(node, key) !== undefined;
+}
 
 /**
  * Validates the document as the whole, but the services one at a time, each wrapped as `{ services: { name } }`
