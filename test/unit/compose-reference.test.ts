@@ -41,9 +41,15 @@ const refused: Array<[string, string, string]> = [
   ['empty file', '', 'empty-file'],
   ['extends cycle', 'services:\n  a:\n    image: x\n    extends: b\n  b:\n    extends: a\n', 'extends-cycle'],
   ['extends of a missing service', 'services:\n  a:\n    image: x\n    extends: nope\n', 'extends-missing'],
+  // loader_test.go TestLoadSecretDriver loads this only with the consistency check skipped; validate.go then refuses it.
+  ['a secret with a driver only', 'services:\n  h:\n    image: redis\n    secrets: [secret]\nsecrets:\n  secret:\n    name: secret\n    driver: secret-bucket\n    driver_opts:\n      OptionA: value\n', 'resource-source'],
+  ['ipc of an undefined service', 'services:\n  a:\n    image: x\n    ipc: service:zot\n', 'undefined-service'],
+  ['cpus beside a limits block without cpus', 'services:\n  a:\n    image: x\n    cpus: 1.5\n    deploy:\n      resources:\n        limits:\n          memory: 128m\n', 'distinct-limits'],
 ];
 
 const accepted: Array<[string, string]> = [
+  ['an external config with a template driver', 'services:\n  h:\n    image: redis\n    configs: [config]\nconfigs:\n  config:\n    name: config\n    external: true\n    template_driver: config-driver\n'],
+  ['watch restart without a target', 'services:\n  s:\n    build: .\n    develop:\n      watch:\n        - path: ./config\n          action: restart\n'],
   ['extends in one file', 'services:\n  foo:\n    image: busybox\n    extends: bar\n  bar:\n    image: alpine\n    command: echo\n'],
   ['extends with !reset', 'services:\n  foo:\n    extends:\n      service: bar\n    volumes: !reset []\n  bar:\n    image: alpine\n    volumes:\n      - .:/src\n'],
   ['two YAML documents', 'name: multi\nservices:\n  test:\n    image: nginx:latest\n---\nservices:\n  test:\n    image: nginx:override\n'],
@@ -63,7 +69,6 @@ const accepted: Array<[string, string]> = [
   ['watch with an x- key', 'services:\n  f:\n    image: w\n    build: ./webapp\n    develop:\n      watch:\n        - path: ./webapp/html\n          action: sync\n          x-initialSync: true\n          target: /var/www\n'],
   ['numeric volume names', 'services:\n  foo:\n    image: busybox\n    volumes:\n      - 0:/foo\nvolumes:\n  "0": {}\n'],
   ['sysctls as list and mapping', 'services:\n  a:\n    image: b\n    sysctls: [net.core.somaxconn=1024, testing.one.two]\n  b:\n    image: b\n    sysctls:\n      net.core.somaxconn: 1024\n      testing.one.two:\n'],
-  ['secret and config drivers', 'services:\n  h:\n    image: redis\n    secrets: [secret]\n    configs: [config]\nconfigs:\n  config:\n    name: config\n    external: true\n    template_driver: config-driver\nsecrets:\n  secret:\n    name: secret\n    driver: secret-bucket\n    driver_opts:\n      OptionA: value\n'],
   ['environment list and map forms', 'services:\n  a:\n    image: b\n    environment: [FOO=1, BU=, ZO]\n  b:\n    image: b\n    environment:\n      FOO: "1"\n      BAR: 2\n      ZO:\n'],
   ['interpolated arrays', 'services:\n  t:\n    image: a\n    ports:\n      - "1000:1000"\n      - ${INLINED_ARRAY[*]}\n'],
 ];

@@ -30,6 +30,9 @@ const EXPECTED: Record<string, string[]> = {
   'undefined-service': [
     '5:9-5:12 Service "dbb" in depends_on does not exist: did you mean "db"?',
     '10:19-10:33 Service "webb" in network_mode does not exist: did you mean "web"?',
+    '14:10-14:21 Service "dbb" in ipc does not exist: did you mean "db"?',
+    '15:10-15:27 Service "nowhere" in pid does not exist: name a service of this project.',
+    '20:15-20:29 Service "buildr" in build.additional_contexts does not exist: name a service of this project.',
   ],
   'depends-on-cycle': [
     '4:18-4:19 depends_on cycle: a → b → a; remove one of these dependencies.',
@@ -116,10 +119,10 @@ const EXPECTED: Record<string, string[]> = {
     '2:5-2:15 include cycle: positive.yaml → inc/a.yaml → positive.yaml; remove one of these includes.',
   ],
   'include-conflict': [
-    '3:5-3:20 inc/db-old.yaml defines services.db differently from inc/db.yaml, included before it: Compose refuses the conflict; rename one.',
-    '6:3-6:5 services.db is also defined, differently, in the included inc/db.yaml: Compose refuses the conflict; rename one, or change it in inc/db.yaml.',
-    '6:3-6:5 services.db is also defined, differently, in the included inc/db-old.yaml: Compose refuses the conflict; rename one, or change it in inc/db-old.yaml.',
-    '11:3-11:8 services.cache is also defined, differently, in the included inc/nested/redis.yaml (included by inc/cache.yaml): Compose refuses the conflict; rename one, or change it in inc/nested/redis.yaml.',
+    '3:5-3:20 inc/db-old.yaml defines services.db differently from inc/db.yaml, included before it: Compose merges the two, the earlier one\'s settings winning (older Compose releases refuse it); rename one if they are different things.',
+    '6:3-6:5 services.db is also defined, differently, in the included inc/db.yaml: Compose merges the two, this file\'s settings over the included ones (older Compose releases refuse it); rename one if they are different things, or change it in inc/db.yaml.',
+    '6:3-6:5 services.db is also defined, differently, in the included inc/db-old.yaml: Compose merges the two, this file\'s settings over the included ones (older Compose releases refuse it); rename one if they are different things, or change it in inc/db-old.yaml.',
+    '11:3-11:8 services.cache is also defined, differently, in the included inc/nested/redis.yaml (included by inc/cache.yaml): Compose merges the two, this file\'s settings over the included ones (older Compose releases refuse it); rename one if they are different things, or change it in inc/nested/redis.yaml.',
   ],
   'extends-missing': [
     '3:14-3:17 Service "web" extends "bse", which is not defined in positive.yaml: define it here, or add file: to name the file that has it.',
@@ -147,10 +150,11 @@ const EXPECTED: Record<string, string[]> = {
   'resource-source': [
     '8:5-8:9 Config "site" sets file and content: they are mutually exclusive; keep one.',
     '9:5-9:12 Config "site" sets file and content: they are mutually exclusive; keep one.',
-    '11:3-11:8 Config "empty" has no content: set one of file, environment or content (or a driver), or external: true if it already exists.',
+    '11:3-11:8 Config "empty" has no content: set one of file, environment or content, or external: true if it already exists.',
     '15:5-15:9 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
     '16:5-16:16 Secret "token" sets file and environment: they are mutually exclusive; keep one.',
-    '17:3-17:10 Secret "nothing" has no content: set file or environment (or a driver), or external: true if it already exists.',
+    '17:3-17:10 Secret "nothing" has no content: set file or environment, or external: true if it already exists.',
+    '20:3-20:8 Secret "vault" has no content: set file or environment, or external: true if it already exists.',
   ],
   'build-platform': [
     '6:15-6:27 platform linux/arm/v7 of service "app" is not in its build.platforms (linux/amd64, linux/arm64): add it there or change platform.',
@@ -190,12 +194,13 @@ const EXPECTED: Record<string, string[]> = {
   'distinct-limits': [
     '4:12-4:13 Service "worker" sets scale: 2 and deploy.replicas: 3: Compose refuses two different values; keep one of them.',
     '5:11-5:14 Service "worker" sets cpus: 0.5 and deploy.resources.limits.cpus: 1: Compose refuses two different values; keep one of them.',
+    '16:11-16:14 Service "api" sets cpus: 1.5 and has deploy.resources.limits without cpus, which Compose reads as 0: Compose refuses two different values; set deploy.resources.limits.cpus: 1.5 there too, or keep only one.',
   ],
   'container-name-scale': [
     '4:5-4:19 Service "worker" sets container_name and deploy.replicas: 2: a container name is unique, so only one container can have it; remove container_name or run one replica.',
   ],
   'watch-target': [
-    '7:19-7:23 develop.watch action sync of service "web" needs a target (where the files go in the container): add target:, or use action: rebuild.',
+    '7:19-7:23 develop.watch action sync of service "web" needs a target (where the files go in the container): add target:, or use action: rebuild or restart.',
     '8:17-8:19 A develop.watch path of service "web" is empty: name the file or folder to watch.',
   ],
 };

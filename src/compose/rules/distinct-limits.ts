@@ -4,7 +4,8 @@ import type { Rule, RuleContext } from './rule';
 /**
  * A service setting the same limit twice with different values: scale vs deploy.replicas, cpus vs
  * deploy.resources.limits.cpus, mem_limit / mem_reservation / pids_limit vs their deploy.resources twins.
- * compose-go refuses them ("can't set distinct values on 'scale' and 'deploy.replicas'").
+ * compose-go refuses them ("can't set distinct values on 'scale' and 'deploy.replicas'"), also when the resources
+ * block is there without the key (it is then 0).
  */
 const PAIRS: ReadonlyArray<{ key: string; deploy: string[]; kind: 'count' | 'cpus' | 'bytes' }> = [
   { key: 'scale', deploy: ['replicas'], kind: 'count' },
@@ -26,9 +27,19 @@ export const distinctLimits: Rule = {
         let twin: CNode | undefined = deploy;
         for (const k of pair.deploy) twin = child(twin, k);
         const a = value(ctx, own, pair.kind);
+        const where = `deploy.${pair.deploy.join('.')}`;
+        // A resources block (limits, reservations) without this key holds 0 for it: compose-go compares all the
+        // same (loader/validate.go), and refuses a non-zero value beside it.
+        const block = pair.deploy.length === 3 ? child(child(deploy, pair.deploy[0]), pair.deploy[1]) : undefined;
+        if (twin === undefined && block?.kind === 'map' && a !== undefined && a !== 0) {
+          ctx.report({
+            start: own!.start, end: own!.end,
+            message: `Service "${service.name}" sets ${pair.key}: ${scalarText(own)} and has deploy.${pair.deploy.slice(0, 2).join('.')} without ${pair.deploy[2]}, which Compose reads as 0: Compose refuses two different values; set ${where}: ${scalarText(own)} there too, or keep only one.`,
+          });
+          continue;
+        }
         const b = value(ctx, twin, pair.kind);
         if (a === undefined || b === undefined || a === b) continue;
-        const where = `deploy.${pair.deploy.join('.')}`;
         ctx.report({
           start: own!.start, end: own!.end,
           message: `Service "${service.name}" sets ${pair.key}: ${scalarText(own)} and ${where}: ${scalarText(twin)}: Compose refuses two different values; keep one of them.`,

@@ -166,7 +166,8 @@ function broughtBy(file: string, host: FileHost, resolve: (s: string) => string 
  */
 export const includeConflict: Rule = {
   id: 'include-conflict',
-  defaultSeverity: 'error',
+  // compose-go (loader/include.go importResource) merges such definitions now; older releases refused them.
+  defaultSeverity: 'warning',
   perFile: true,
   description: 'A service, volume, network, secret or config that an included file (or one it includes) also defines, differently.',
   needsFiles: true,
@@ -189,14 +190,14 @@ export const includeConflict: Rule = {
         if (mine && mine.value !== value) {
           ctx.report({
             start: mine.keyStart, end: mine.keyEnd,
-            message: `${name} is also defined, differently, in the included ${where}: Compose refuses the conflict; rename one, or change it in ${fixIn}.`,
+            message: `${name} is also defined, differently, in the included ${where}: Compose merges the two, this file's settings over the included ones (older Compose releases refuse it); rename one if they are different things, or change it in ${fixIn}.`,
           });
         }
         const earlier = imported.get(name);
         if (earlier && earlier.value !== value) {
           ctx.report({
             start: ref.node.start, end: ref.node.end,
-            message: `${where} defines ${name} differently from ${earlier.from}, included before it: Compose refuses the conflict; rename one.`,
+            message: `${where} defines ${name} differently from ${earlier.from}, included before it: Compose merges the two, the earlier one's settings winning (older Compose releases refuse it); rename one if they are different things.`,
           });
         }
         if (!earlier) imported.set(name, { value, from: where });

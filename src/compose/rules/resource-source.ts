@@ -4,7 +4,8 @@ import type { Rule } from './rule';
 /**
  * Where a config's or secret's content comes from (compose-go validation.go, checkFileObject): configs take one
  * of file, environment or content; secrets one of file or environment. More than one is refused, and so is none
- * unless the resource is external or has a driver (which brings its own content).
+ * unless the resource is external. A secret with a driver alone passes checkFileObject but not the check after it
+ * (loader/validate.go checkConsistency: "secret must declare either `file` or `environment`").
  */
 export const resourceSource: Rule = {
   id: 'resource-source',
@@ -27,12 +28,10 @@ export const resourceSource: Rule = {
               message: `${what} "${decl.name}" sets ${set.join(' and ')}: they are mutually exclusive; keep one.`,
             });
           }
-        } else if (set.length === 0 && !merged.has('external') && !merged.has('driver')) {
-          // A driver brings its own content (compose-go validation.go checkFileObject; loader_test.go loads a
-          // secret with only driver and driver_opts).
+        } else if (set.length === 0 && !merged.has('external')) {
           ctx.report({
             start: decl.keyStart, end: decl.keyEnd,
-            message: `${what} "${decl.name}" has no content: set ${section === 'configs' ? 'one of file, environment or content' : 'file or environment'} (or a driver), or external: true if it already exists.`,
+            message: `${what} "${decl.name}" has no content: set ${section === 'configs' ? 'one of file, environment or content' : 'file or environment'}, or external: true if it already exists.`,
           });
         }
       }

@@ -1,12 +1,17 @@
 import type { Ref } from '../declarations';
+import { child, isMapNode, isSeqNode, scalarText, type CNode } from '../parse';
 import type { Fix, Rule } from './rule';
 import { nearest } from './suggest';
 
-/** depends_on, links, volumes_from and `network_mode: service:x` must name a service of the project. */
+/**
+ * depends_on, links, volumes_from, `network_mode: service:x`, `ipc: service:x`, `pid: service:x` and a build's
+ * `additional_contexts` entry `service:x` must name a service of the project (compose-go turns each into a
+ * dependency and refuses one on an undefined service).
+ */
 export const undefinedService: Rule = {
   id: 'undefined-service',
   defaultSeverity: 'error',
-  description: 'depends_on, links, volumes_from or `network_mode: service:` names a service that does not exist.',
+  description: 'depends_on, links, volumes_from, `network_mode`, `ipc` or `pid: service:`, or a build\'s `additional_contexts` `service:` names a service that does not exist.',
   check(ctx) {
     const services = ctx.project.services;
     const check = (ref: Ref, where: string) => {
@@ -32,6 +37,25 @@ export const undefinedService: Rule = {
       if (mode && mode.text.startsWith('service:')) {
         check({ name: mode.text.slice('service:'.length), start: mode.start, end: mode.end }, 'network_mode');
       }
+      for (const key of ['ipc', 'pid']) {
+        const node = child(service.node, key);
+        const text = scalarText(node);
+        if (node && text?.startsWith('service:')) check({ name: text.slice('service:'.length), start: node.start, end: node.end }, key);
+      }
+      for (const node of contextValues(child(child(service.node, 'build'), 'additional_contexts'))) {
+        const text = scalarText(node);
+        const at = text?.indexOf('service:') ?? -1;
+        if (text !== undefined && at !== -1 && (at === 0 || text[at - 1] === '=')) {
+          check({ name: text.slice(at + 'service:'.length), start: node.start, end: node.end }, 'build.additional_contexts');
+        }
+      }
     }
   },
 };
+
+/** The values of additional_contexts: a mapping's values, or a list's `name=value` items. */
+function contextValues(node: CNode | undefined): CNode[] {
+  if (isMapNode(node)) return node.entries.map((e) => e.value);
+  if (isSeqNode(node)) return node.items;
+  return [];
+}
