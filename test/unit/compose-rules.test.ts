@@ -33,6 +33,8 @@ const EXPECTED: Record<string, string[]> = {
     '14:10-14:21 Service "dbb" in ipc does not exist: did you mean "db"?',
     '15:10-15:27 Service "nowhere" in pid does not exist: name a service of this project.',
     '20:15-20:29 Service "buildr" in build.additional_contexts does not exist: name a service of this project.',
+    '24:7-25:33 Service "bar" extends "with_network_mode" from other/base.yaml, whose network_mode names service "zot": this project has no such service; define it here, or remove it there.',
+    '24:7-25:33 Service "bar" extends "with_depends_on" from other/base.yaml, whose depends_on names service "zot": this project has no such service; define it here, or remove it there.',
   ],
   'depends-on-cycle': [
     '4:18-4:19 depends_on cycle: a → b → a; remove one of these dependencies.',

@@ -1,12 +1,15 @@
-import type { Ref } from '../declarations';
+import path from 'node:path';
+import type { Ref, ServiceDecl } from '../declarations';
 import { child, isMapNode, isSeqNode, scalarText, type CNode } from '../parse';
-import type { Fix, Rule } from './rule';
+import { extendsReference } from '../project';
+import type { Fix, Rule, RuleContext } from './rule';
 import { nearest } from './suggest';
 
 /**
  * depends_on, links, volumes_from, `network_mode: service:x`, `ipc: service:x`, `pid: service:x` and a build's
  * `additional_contexts` entry `service:x` must name a service of the project (compose-go turns each into a
- * dependency and refuses one on an undefined service).
+ * dependency and refuses one on an undefined service). So must those a service inherits through `extends` from
+ * another file: compose-go checks them on the extending service (loader_test.go TestExtendsWithServiceRef).
  */
 export const undefinedService: Rule = {
   id: 'undefined-service',
@@ -42,6 +45,14 @@ export const undefinedService: Rule = {
         const text = scalarText(node);
         if (node && text?.startsWith('service:')) check({ name: text.slice('service:'.length), start: node.start, end: node.end }, key);
       }
+      for (const inherited of inheritedReferences(ctx, service)) {
+        if (inherited.name.includes('$') || services.has(inherited.name)) continue;
+        const at = service.extendsNode!;
+        ctx.report({
+          start: at.start, end: at.end,
+          message: `Service "${service.name}" extends "${inherited.from}" from ${inherited.file}, whose ${inherited.key} names service "${inherited.name}": this project has no such service; define it here, or remove it there.`,
+        });
+      }
       for (const node of contextValues(child(child(service.node, 'build'), 'additional_contexts'))) {
         const text = scalarText(node);
         const at = text?.indexOf('service:') ?? -1;
@@ -58,4 +69,42 @@ function contextValues(node: CNode | undefined): CNode[] {
   if (isMapNode(node)) return node.entries.map((e) => e.value);
   if (isSeqNode(node)) return node.items;
   return [];
+}
+
+const SERVICE_MODES = ['network_mode', 'ipc', 'pid'];
+
+/**
+ * The service references a service gets through an `extends` chain that leaves the project's files: depends_on and
+ * volumes_from of every service up the chain (merged), and `service:` modes no service nearer in the chain sets.
+ * A chain inside the project's files brings nothing new: those references are checked where they are written.
+ */
+function inheritedReferences(ctx: RuleContext, service: ServiceDecl): Array<{ name: string; key: string; from: string; file: string }> {
+  const found: Array<{ name: string; key: string; from: string; file: string }> = [];
+  if (!ctx.file || !service.extendsNode) return found;
+  const own = new Set(ctx.project.files.map((f) => path.resolve(f.file)));
+  const modesSet = new Set(SERVICE_MODES.filter((k) => child(service.node, k) !== undefined));
+  let current = { file: ctx.file, service };
+  const seen = new Set<string>();
+  for (let step = 0; step < 64; step++) {
+    const named = extendsReference(current.service.node, ctx.resolve);
+    if (!named) break;
+    const file = named.file === undefined ? current.file : path.resolve(path.dirname(current.file), named.file);
+    if (own.has(path.resolve(file)) || seen.has(`${file}\0${named.service}`)) break;
+    seen.add(`${file}\0${named.service}`);
+    const next = ctx.project.extended.find((e) => path.resolve(e.file) === path.resolve(file))?.model.services.find((s) => s.name === named.service);
+    if (!next) break;
+    const shown = path.relative(path.dirname(ctx.file), file) || path.basename(file);
+    const add = (name: string, key: string) => found.push({ name, key, from: named.service, file: shown });
+    for (const ref of next.dependsOn) add(ref.name, 'depends_on');
+    for (const ref of next.volumesFrom) add(ref.name, 'volumes_from');
+    for (const key of SERVICE_MODES) {
+      if (modesSet.has(key)) continue;
+      const text = scalarText(child(next.node, key));
+      if (text === undefined) continue;
+      modesSet.add(key);
+      if (text.startsWith('service:')) add(text.slice('service:'.length), key);
+    }
+    current = { file, service: next };
+  }
+  return found;
 }
