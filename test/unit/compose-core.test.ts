@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyzeText } from '../../src/compose/analyze';
+import { analyze, analyzeText } from '../../src/compose/analyze';
 import { composeLenses } from '../../src/compose/lenses';
 import { parsePortString } from '../../src/compose/mappings';
 import { definitions, hoverMarkdown, symbolAt } from '../../src/compose/navigation';
@@ -107,6 +107,21 @@ suite('compose core', () => {
     assert.deepEqual(analyzeText(alone.readFile('/s/b.yaml')!, { project, file: '/s/b.yaml' }).diagnostics.filter((d) => d.code === 'schema').map((d) => d.message), [
       'Services.t.depends_on.t2 is missing the required key "condition": add it.',
     ]);
+  });
+
+  test('a host port published by services of different profiles clashes only when both can be started', () => {
+    const text = 'services:\n  proxy:\n    image: nginx\n    profiles: [full]\n    ports: ["7000:80"]\n  lite:\n    image: nginx\n    profiles: [lite]\n    ports: ["7000:80"]\n  always:\n    image: nginx\n    ports: ["7001:80"]\n  extra:\n    image: nginx\n    profiles: [lite]\n    ports: ["7001:80"]\n';
+    const clashes = (env: string) => {
+      const host = memoryHost({ '/t/compose.yaml': text, ...(env ? { '/t/.env': env } : {}) });
+      const project = loadProject('/t/compose.yaml', host);
+      return analyze(project.files[0].model, { project, file: '/t/compose.yaml' }).diagnostics.filter((d) => d.code === 'duplicate-host-port').map((d) => d.range.start.line + 1);
+    };
+    // Without COMPOSE_PROFILES: full and lite are alternatives; a service with no profile runs beside either.
+    assert.deepEqual(clashes(''), [12, 16]);
+    // COMPOSE_PROFILES picks what starts: lite alone clashes with the service that always runs, not with full.
+    assert.deepEqual(clashes('COMPOSE_PROFILES=lite\n'), [12, 16]);
+    assert.deepEqual(clashes('COMPOSE_PROFILES=full\n'), []);
+    assert.deepEqual(clashes('COMPOSE_PROFILES=full,lite\n'), [5, 9, 12, 16]);
   });
 
   test('interpolation with defaults; unknown variables leave the value unknown', () => {
