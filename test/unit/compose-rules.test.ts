@@ -163,7 +163,7 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'env-file-missing': [
     '4:15-4:32 env_file ./env/missing.env of service "app" does not exist: create it, or use the long syntax with required: false.',
-    '9:15-9:30 env_file ./env/local.env of service "worker" does not exist: create it, or use the long syntax with required: false.',
+    '9:15-9:30 env_file ./env/local.env of service "worker" does not exist: create it (from local.env.example beside it), or use the long syntax with required: false.',
   ],
   'env-file-syntax': [
     '4:15-4:33 env_file ./env/bad-name.env, line 3: "-" cannot be in a variable name (letters, digits, _ and . only): docker compose cannot read it; fix that line.',

@@ -42,12 +42,17 @@ function envFiles(ctx: RuleContext): Array<{ service: string; pathNode: CNode; f
   return out;
 }
 
+const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template', '.dist'];
+
 function check(ctx: RuleContext): void {
   for (const { service, pathNode, file, full, required } of envFiles(ctx)) {
     if (!required || !full || ctx.host!.exists(full)) continue;
+    // Projects often ship a template to copy (.env.example): name it.
+    const template = TEMPLATE_SUFFIXES.map((suffix) => full + suffix).find((t) => ctx.host!.exists(t));
+    const create = template ? `create it (from ${path.basename(template)} beside it)` : 'create it';
     ctx.report({
       start: pathNode.start, end: pathNode.end,
-      message: `env_file ${file} of service "${service}" does not exist: create it, or use the long syntax with required: false.`,
+      message: `env_file ${file} of service "${service}" does not exist: ${create}, or use the long syntax with required: false.`,
     });
   }
 }
