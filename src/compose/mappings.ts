@@ -181,6 +181,12 @@ export function isAbsoluteContainerPath(p: string): boolean {
   return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 }
 
+/** The options of a short-syntax volume string that docker compose drops without a word (format/volume.go). */
+export function ignoredVolumeOptions(parts: string[]): string[] {
+  if (parts.length !== 3 || !isAbsoluteContainerPath(parts[1])) return [];
+  return parts[2].split(',').filter((m) => m !== '' && !VOLUME_MODES.has(m));
+}
+
 /** The problem with a short-syntax volume string, or undefined when it is fine. */
 export function checkVolumeString(spec: string, parts: string[]): string | undefined {
   if (spec.trim() === '') return 'Empty volume mapping: write it as [SOURCE:]TARGET[:MODE].';
@@ -199,8 +205,9 @@ export function checkVolumeString(spec: string, parts: string[]): string | undef
     return `Volume target "${target}" must be an absolute path in the container, for example /data.`;
   }
   if (mode !== undefined) {
-    const bad = mode.split(',').filter((m) => !VOLUME_MODES.has(m));
-    if (bad.length) return `Unknown volume mode "${bad.join(',')}" in "${spec}": use ro, rw, z, Z, nocopy or a propagation mode (rshared, rslave...).`;
+    // compose-go (format/volume.go) skips options it does not know (ignored-setting says so) and refuses an empty
+    // section between colons.
+    if (mode === '') return `Volume mapping "${spec}" has an empty mode: write ro, rw, z, Z, nocopy or a propagation mode after the last colon, or remove it.`;
   }
   return undefined;
 }

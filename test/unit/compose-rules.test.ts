@@ -55,14 +55,20 @@ const EXPECTED: Record<string, string[]> = {
   ],
   'invalid-volume-mapping': [
     '5:9-5:36 Volume target "usr/share/nginx/html" must be an absolute path in the container, for example /data.',
-    '6:9-6:36 Unknown volume mode "rx" in "./conf:/etc/nginx/conf.d:rx": use ro, rw, z, Z, nocopy or a propagation mode (rshared, rslave...).',
+    '6:9-6:36 Volume mapping "./conf:/etc/nginx/conf.d:" has an empty mode: write ro, rw, z, Z, nocopy or a propagation mode after the last colon, or remove it.',
     '7:15-7:20 A mount needs a target (the path in the container): add target: /path.',
   ],
   'network-mode-conflict': [
-    '5:5-5:10 network_mode: host cannot be combined with ports (the service already uses the host\'s ports directly): remove ports.',
-    '7:5-7:13 network_mode: host cannot be combined with networks: remove one of the two.',
+    '5:5-5:10 network_mode: service:app cannot be combined with ports (the ports belong to the service whose network it shares; publish them there): remove ports.',
+    '7:5-7:13 network_mode: service:app cannot be combined with networks: remove one of the two.',
     // compose-go loader/validate.go refuses networks beside any network_mode, bridge included.
     '12:5-12:13 network_mode: bridge cannot be combined with networks: remove one of the two.',
+  ],
+  'ignored-setting': [
+    '5:5-5:10 ports are dropped with network_mode: host (the service uses the host\'s ports directly): remove them.',
+    '10:5-10:10 ports are dropped with network_mode: none (the service has no network to publish on): remove them.',
+    '15:9-15:47 docker compose drops the volume option "U" of "./data/db:/var/lib/postgresql/data:Z,U": it applies ro, rw, z, Z, nocopy and propagation modes only; remove it, or use the long syntax.',
+    '16:9-16:43 docker compose drops the volume options "noexec", "idmap" of "./scratch:/scratch:rw,noexec,idmap": it applies ro, rw, z, Z, nocopy and propagation modes only; remove them, or use the long syntax.',
   ],
   'internal-network-ports': ['5:5-5:10 Service "db" publishes ports but is only on internal network "backend": join a non-internal network or remove ports.'],
   'invalid-subnet': ['9:19-9:31 Network "lan": "10.10.0.1/16" has host bits set: did you mean 10.10.0.0/16?'],

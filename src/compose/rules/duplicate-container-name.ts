@@ -1,3 +1,4 @@
+import { runTogether } from './profiles';
 import type { Rule } from './rule';
 
 export const duplicateContainerName: Rule = {
@@ -5,6 +6,8 @@ export const duplicateContainerName: Rule = {
   defaultSeverity: 'error',
   description: 'Two services set the same `container_name`.',
   check(ctx) {
+    // docker compose checks the services the active profiles start (types/project.go CheckContainerNameUnicity).
+    const together = runTogether(ctx);
     const owners = new Map<string, Set<string>>();
     for (const [name, decls] of ctx.project.services) {
       for (const d of decls) {
@@ -20,7 +23,7 @@ export const duplicateContainerName: Rule = {
       const c = service.containerName;
       if (!c) continue;
       const value = ctx.resolve(c.text);
-      const others = value === undefined ? [] : [...owners.get(value) ?? []].filter((s) => s !== service.name);
+      const others = value === undefined ? [] : [...owners.get(value) ?? []].filter((s) => s !== service.name && together(s, service.name));
       if (others.length === 0) continue;
       ctx.report({
         start: c.start, end: c.end,

@@ -5,6 +5,7 @@ import { containerNameScale } from './container-name-scale';
 import { distinctLimits } from './distinct-limits';
 import { dockerfileConflict } from './dockerfile-conflict';
 import { healthcheckTest } from './healthcheck-test';
+import { ignoredSetting } from './ignored-setting';
 import { imageOrBuild } from './image-or-build';
 import { watchTarget } from './watch-target';
 import { deviceCount } from './device-count';
@@ -72,6 +73,7 @@ export const RULES: readonly Rule[] = [
   invalidPort,
   invalidVolumeMapping,
   networkModeConflict,
+  ignoredSetting,
   internalNetworkPorts,
   invalidSubnet,
   gatewayOutsideSubnet,
