@@ -1,10 +1,10 @@
 // Hostile and huge inputs: an alias bomb is stopped and reported at the place, deep nesting never overflows the
 // stack (editor or CLI), and the graph rules stay linear on thousands of services.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkFiles } from '../../src/cli';
+import { checkFiles, checkProjectFiles } from '../../src/cli';
 import { analyzeText } from '../../src/compose/analyze';
 import { Alias } from 'yaml';
 import { fastParse } from '../../src/compose/fastYaml';
@@ -113,6 +113,24 @@ suite('compose limits', () => {
       writeFileSync(path.join(dir, 'fine.yaml'), 'services:\n  web:\n    image: nginx\n');
       const results = checkFiles([path.join(dir, 'deep.yaml'), path.join(dir, 'fine.yaml')], undefined);
       assert.deepEqual(results.map((r) => r.diagnostics.map((d) => d.code)), [['yaml-syntax'], []]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the CLI\'s -f files are one project in their order; the same files given plainly are each in their own', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'compose-cli-f-'));
+    try {
+      mkdirSync(path.join(dir, 'override'));
+      writeFileSync(path.join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n    networks: [front]\nnetworks:\n  front: {}\n');
+      writeFileSync(path.join(dir, 'override', 'extra.yaml'), 'services:\n  web:\n    networks: [front]\n    ports: ["8080:80"]\n');
+      const files = [path.join(dir, 'compose.yaml'), path.join(dir, 'override', 'extra.yaml')];
+      const errors = (results: Array<{ diagnostics: Array<{ code: string; severity: string }> }>) => results.map((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+      assert.deepEqual(errors(checkProjectFiles(files, undefined)), [[], []], 'together: the base gives the image and declares front');
+      assert.deepEqual(errors(checkFiles(files, undefined)), [[], ['image-or-build', 'undefined-network']], 'apart: the override alone has neither');
+      // A file of the list that is not there is said, and the others are still checked.
+      const gone = path.join(dir, 'nowhere.yaml');
+      assert.deepEqual(checkProjectFiles([files[0], gone], undefined).map((r) => r.diagnostics.map((d) => d.message)), [[], ['File not found or not readable.']]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
