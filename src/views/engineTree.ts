@@ -137,6 +137,7 @@ export class EngineTree<N extends object, T extends ExplorerTree<N> = ExplorerTr
         clearTimeout(timer);
         subscription.dispose();
         waiting.delete(answer);
+        if (waiting.size === 0 && this.waiting.get(store) === waiting) this.waiting.delete(store);
         resolve(gone ? [] : rows());
       };
       const timer = setTimeout(answer, this.rowsWaitMs);

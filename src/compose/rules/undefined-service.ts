@@ -5,6 +5,9 @@ import { extendsReference } from '../project';
 import type { Fix, Rule, RuleContext } from './rule';
 import { nearest } from './suggest';
 
+/** The keys whose `service:x` value shares another service's namespace. */
+const SERVICE_MODES = ['network_mode', 'ipc', 'pid'];
+
 /**
  * depends_on, links, volumes_from, `network_mode: service:x`, `ipc: service:x`, `pid: service:x` and a build's
  * `additional_contexts` entry `service:x` must name a service of the project (compose-go turns each into a
@@ -36,11 +39,7 @@ export const undefinedService: Rule = {
       for (const ref of service.dependsOn) check(ref, 'depends_on');
       for (const ref of service.links) check(ref, 'links');
       for (const ref of service.volumesFrom) check(ref, 'volumes_from');
-      const mode = service.networkMode;
-      if (mode && mode.text.startsWith('service:')) {
-        check({ name: mode.text.slice('service:'.length), start: mode.start, end: mode.end }, 'network_mode');
-      }
-      for (const key of ['ipc', 'pid']) {
+      for (const key of SERVICE_MODES) {
         const node = child(service.node, key);
         const text = scalarText(node);
         if (node && text?.startsWith('service:')) check({ name: text.slice('service:'.length), start: node.start, end: node.end }, key);
@@ -70,8 +69,6 @@ function contextValues(node: CNode | undefined): CNode[] {
   if (isSeqNode(node)) return node.items;
   return [];
 }
-
-const SERVICE_MODES = ['network_mode', 'ipc', 'pid'];
 
 /**
  * The service references a service gets through an `extends` chain that leaves the project's files: depends_on and
