@@ -45,6 +45,8 @@ export class StoreSnapshot implements EngineSnapshot {
   swarmActive = () => this.swarm;
 
   private onStoreChange(change: StoreChange): void {
+    // Aliases come in as views ask for them; nothing the Compose analysis reads changes with them.
+    if (change.kinds.size === 1 && change.kinds.has('aliases')) return;
     if (change.kinds.has('connection') && this.store.state.status === 'connected') void this.refreshSwarm();
     if (change.kinds.has('containers') || change.kinds.has('connection')) this.ports = undefined;
     this.fire();

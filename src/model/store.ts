@@ -4,8 +4,10 @@
  * Loaded in full when the event stream (re)connects, then kept current from events alone: each event marks
  * what it touches, and after a short coalescing window only those objects are fetched again. Nothing polls.
  * A full load publishes each of its three lists (networks, volumes, containers) the moment it arrives, so a view
- * shows its rows without waiting for the others; network aliases, which only a container inspect gives, are
- * filled in afterwards without holding anything up (a change of kind 'aliases' says when they are in).
+ * shows its rows without waiting for the others. Network aliases, which only a container inspect gives, are asked
+ * for the containers that need them (the members a view shows, the topology, a connectivity test) and not for all:
+ * on a big engine the inspects of every container were most of the host's memory growth and of its longest busy
+ * stretches (docs/BENCHMARKS.md). A change of kind 'aliases' says when some are in.
  * Volume sizes come from the engine's disk-usage call, only when asked for, and are cached.
  */
 import type { EngineClient } from '../engine/client';
@@ -23,7 +25,7 @@ import type {
 export interface StoreOptions {
   /** How long to gather events before fetching what they touched. */
   coalesceMs?: number;
-  /** Parallel inspects, in a flush and in the alias fill after a full load, each. */
+  /** Parallel inspects, in a flush and for the aliases asked for, each. */
   concurrency?: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -102,15 +104,17 @@ export class EngineStore {
   eventsReceived = 0;
   /** The lists a full load has delivered on the current connection (the views show each as soon as it is in). */
   private listedKinds = new Set<ListKind>();
-  /** All three lists and then the aliases are in, once on the current connection: `loaded`, `whenSettled`. */
+  /** All three lists are in, once on the current connection: `loaded`, `whenSettled`. */
   private loadedOnce = false;
-  /** Bumped by every full load and by a lost connection: an alias fill from an older one stops and is ignored. */
+  /** Bumped by every full load and by a lost connection: alias inspects asked before it are ignored. */
   private loadSeq = 0;
-  /** The containers the alias fill has yet to inspect (while it runs), and those a view asked for first. */
-  private aliasQueue: Map<string, ContainerModel> | undefined;
-  private readonly aliasWanted = new Set<string>();
-  /** The alias fill in progress, if any (awaited by stop and engine switches). */
-  private filling: Promise<void> = Promise.resolve();
+  /** Container models made from an inspect (they carry aliases); a listed model has none. */
+  private inspected = new WeakSet<ContainerModel>();
+  /** Alias inspects asked and not answered, by container id (a second ask waits for the same one). */
+  private readonly aliasInspects = new Map<string, Promise<void>>();
+  /** Alias inspects waiting for one of the `concurrency` slots, and the slots in use. */
+  private readonly aliasSlotQueue: Array<() => void> = [];
+  private aliasSlotsBusy = 0;
   private pending = emptyPending();
   private timer: NodeJS.Timeout | undefined;
   /** Serialises loads and flushes so an old answer never overwrites a newer one. */
@@ -152,7 +156,8 @@ export class EngineStore {
     await this.watcher.stop();
     await this.work;
     this.generation++;
-    await this.filling;
+    this.loadSeq++;
+    await this.aliasesAnswered();
     const previous = this.clientValue;
     this.clientValue = client;
     if (previous !== client) previous.close(); // an ssh:// engine's connection
@@ -182,8 +187,8 @@ export class EngineStore {
     this.timer = undefined;
     await this.watcher.stop();
     await this.work;
-    this.loadSeq++; // the alias fill stops at its next container
-    await this.filling;
+    this.loadSeq++; // alias inspects not yet sent are dropped
+    await this.aliasesAnswered();
     this.clientValue.close(); // an ssh:// engine's connection; a later start() connects again
   }
 
@@ -202,8 +207,8 @@ export class EngineStore {
   }
 
   /**
-   * Resolves once the first full load after a connect has finished, aliases included (or the engine was found
-   * unreachable).
+   * Resolves once the first full load after a connect has its three lists in (or the engine was found
+   * unreachable). Aliases are asked for separately (`aliasesFor`).
    */
   whenSettled(): Promise<void> {
     if (this.loadedOnce || this.stateValue.status === 'unreachable') return Promise.resolve();
@@ -220,14 +225,14 @@ export class EngineStore {
     return this.stateValue;
   }
 
-  /** True once a full load finished on the current connection, aliases included. */
+  /** True once a full load has its three lists in on the current connection (aliases are asked for apart). */
   get loaded(): boolean {
     return this.loadedOnce && this.stateValue.status === 'connected';
   }
 
   /**
    * True once this list is in on the current connection: a view can show its rows (a change of that kind says
-   * when). Containers listed before their inspect have every attachment but no aliases yet.
+   * when). Listed containers have every attachment, but no aliases until asked for (`aliasesFor`).
    */
   listed(kind: ListKind): boolean {
     return this.listedKinds.has(kind) && this.stateValue.status === 'connected';
@@ -282,14 +287,77 @@ export class EngineStore {
     return [...byId, ...byName.filter((m) => !seen.has(m.container.id))];
   }
 
-  /**
-   * A view shows these containers (a network's members): while the aliases are being filled in after a load,
-   * they are inspected before the others. Afterwards (or for containers already inspected) it does nothing.
-   */
+  /** A view shows these containers (a network's members): their aliases are asked for, without waiting. */
   wantAliases(containerIds: Iterable<string>): void {
-    // Before the fill starts (the lists are in, the inspects not begun) the wish is kept for it.
-    if (!this.aliasQueue && this.loadedOnce) return;
-    for (const id of containerIds) if (!this.aliasQueue || this.aliasQueue.has(id)) this.aliasWanted.add(id);
+    void this.aliasesFor(containerIds);
+  }
+
+  /**
+   * Fills in the aliases of these containers: each listed (not yet inspected) container on a user-defined network
+   * is inspected once on this connection, `concurrency` at a time across all callers. Resolves when their answers
+   * are in; a change of kind 'aliases', naming the network rows concerned, tells the views. Never rejects: a failed
+   * inspect is retried like an event's, a container the engine no longer has is dropped.
+   */
+  aliasesFor(containerIds: Iterable<string>): Promise<void> {
+    const asked: Array<Promise<void>> = [];
+    const changedNetworks = new Set<string>();
+    let containersChanged = false;
+    const load = this.loadSeq;
+    const current = () => load === this.loadSeq && this.stateValue.status === 'connected';
+    for (const id of containerIds) {
+      const listed = this.containerById.get(id);
+      if (!listed || this.inspected.has(listed) || !needsInspectForAliases(listed)) continue;
+      const running = this.aliasInspects.get(id);
+      if (running) { asked.push(running); continue; }
+      const inspect = this.withAliasSlot(async () => {
+        if (!current() || this.containerById.get(id) !== listed) return;
+        try {
+          const raw = await this.client.inspectContainer(id);
+          // An event may have fetched the container again meanwhile (or a reload listed it): that model is newer.
+          if (!current() || this.containerById.get(id) !== listed) return;
+          const container = containerFromInspect(raw);
+          this.inspected.add(container);
+          this.containerById.set(id, container);
+          for (const a of container.attachments) {
+            if (a.networkId) changedNetworks.add(a.networkId);
+            else for (const n of this.networkById.values()) if (n.name === a.networkName) changedNetworks.add(n.id);
+          }
+        } catch (e) {
+          if (!current()) return;
+          if (e instanceof EngineError && e.kind === 'notFound') {
+            if (this.containerById.get(id) === listed) { this.containerById.delete(id); containersChanged = true; }
+          } else if (!(e instanceof EngineError && e.kind === 'unreachable')) {
+            this.pending.containers.add(id);
+            this.scheduleFlush();
+          }
+        }
+      }).finally(() => { if (this.aliasInspects.get(id) === inspect) this.aliasInspects.delete(id); });
+      this.aliasInspects.set(id, inspect);
+      asked.push(inspect);
+    }
+    if (asked.length === 0) return Promise.resolve();
+    return Promise.all(asked).then(() => {
+      if (!current()) return;
+      if (containersChanged) this.emit(['containers']);
+      else if (changedNetworks.size) this.emit(['aliases'], undefined, changedNetworks);
+    });
+  }
+
+  /** Runs an alias inspect when one of the `concurrency` slots is free: a topology of 1,000 containers asks at a pace. */
+  private async withAliasSlot(job: () => Promise<void>): Promise<void> {
+    if (this.aliasSlotsBusy >= this.concurrency) await new Promise<void>((resolve) => this.aliasSlotQueue.push(resolve));
+    else this.aliasSlotsBusy++;
+    try {
+      await job();
+    } finally {
+      const next = this.aliasSlotQueue.shift();
+      if (next) next(); else this.aliasSlotsBusy--;
+    }
+  }
+
+  /** Every alias inspect asked so far has its answer (stop and engine switches wait for them). */
+  private async aliasesAnswered(): Promise<void> {
+    while (this.aliasInspects.size) await Promise.allSettled([...this.aliasInspects.values()]);
   }
 
   usersOf(volume: VolumeModel): VolumeUser[] {
@@ -468,10 +536,6 @@ export class EngineStore {
       ]);
       const failed = lists.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      if (!current()) return;
-      // An older fill (a reload started during it) stops at its next container; stop() waits for both.
-      const fill = this.fillAliases(current).catch(() => undefined);
-      this.filling = Promise.all([this.filling, fill]).then(() => undefined);
     } catch (e) {
       // The watcher notices a dead engine on its own; a failed load on a live one is retried by the next event.
       if (!(e instanceof EngineError) || e.kind !== 'unreachable') this.failures.fire(e);
@@ -482,7 +546,11 @@ export class EngineStore {
 
   private publish(kind: ListKind): void {
     this.listedKinds.add(kind);
-    this.emit([kind]);
+    // The last of the three lists settles the first load: 'connection' tells those waiting for `loaded`.
+    if (this.listsLoaded && !this.loadedOnce) {
+      this.loadedOnce = true;
+      this.emit([kind, 'connection']);
+    } else this.emit([kind]);
   }
 
   /**
@@ -497,54 +565,6 @@ export class EngineStore {
       ...fresh,
       attachments: fresh.attachments.map((a) => (a.aliases.length ? a : { ...a, aliases: aliases.get(a.networkName) ?? [] })),
     };
-  }
-
-  /**
-   * Inspects the listed containers on user-defined networks for their aliases. An answer replaces the listed
-   * container only while the model still holds that very object: when an event has fetched the container again
-   * meanwhile (or it is gone), the model already has something newer. Failed inspects are retried like events.
-   */
-  private async fillAliases(current: () => boolean): Promise<void> {
-    const targets = [...this.containerById.values()].filter(needsInspectForAliases);
-    let changed = false;
-    let retry = false;
-    // The containers a view is showing (wantAliases) are inspected first; the rest follow in list order.
-    const waiting = new Map(targets.map((c) => [c.id, c]));
-    this.aliasQueue = waiting;
-    const next = (): ContainerModel | undefined => {
-      for (const id of this.aliasWanted) {
-        this.aliasWanted.delete(id);
-        const wanted = waiting.get(id);
-        if (wanted) { waiting.delete(id); return wanted; }
-      }
-      for (const [id, c] of waiting) { waiting.delete(id); return c; }
-      return undefined;
-    };
-    await mapLimit(targets, this.concurrency, async () => {
-      const listed = next();
-      if (!listed || !current()) return;
-      try {
-        const raw = await this.client.inspectContainer(listed.id);
-        if (current() && this.containerById.get(listed.id) === listed) {
-          this.containerById.set(listed.id, containerFromInspect(raw));
-          changed = true;
-        }
-      } catch (e) {
-        if (!current()) return;
-        if (e instanceof EngineError && e.kind === 'notFound') {
-          if (this.containerById.get(listed.id) === listed) { this.containerById.delete(listed.id); changed = true; }
-        } else if (!(e instanceof EngineError && e.kind === 'unreachable')) {
-          this.pending.containers.add(listed.id);
-          retry = true;
-        }
-      }
-    });
-    if (this.aliasQueue === waiting) { this.aliasQueue = undefined; this.aliasWanted.clear(); }
-    if (!current()) return;
-    const settledNow = !this.loadedOnce;
-    this.loadedOnce = true;
-    if (changed || settledNow) this.emit(settledNow ? ['aliases', 'connection'] : ['aliases']);
-    if (retry) this.scheduleFlush();
   }
 
   private async flush(): Promise<void> {
@@ -621,6 +641,7 @@ export class EngineStore {
     for (const id of p.containers) {
       tasks.push(() => this.refetch(() => this.client.inspectContainer(id), (raw) => {
         const container = containerFromInspect(raw);
+        this.inspected.add(container);
         touchRowsOf(this.containerById.get(raw.Id));
         touchRowsOf(container);
         this.containerById.set(raw.Id, container);

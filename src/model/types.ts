@@ -105,7 +105,7 @@ export interface VolumeUser {
 /** The three lists a full load fetches; each is published (a change of its kind) as soon as it arrives. */
 export type ListKind = 'networks' | 'volumes' | 'containers';
 
-/** 'aliases': the inspects after a full load filled in containers' network aliases. */
+/** 'aliases': inspects asked for by a view, the topology or a connectivity test filled in containers' network aliases. */
 export type ChangeKind = ListKind | 'aliases' | 'sizes' | 'connection';
 
 export interface StoreChange {

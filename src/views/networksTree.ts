@@ -27,7 +27,8 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
   protected override onStoreChange(change: StoreChange): void {
     const { kinds, networkRows } = change;
     if (!kinds.has('networks') && !kinds.has('containers') && !kinds.has('aliases') && !kinds.has('connection')) return;
-    if (!networkRows || kinds.has('connection') || kinds.has('aliases')) { super.onStoreChange(change); return; }
+    // Aliases asked for by a view come with the networks whose member rows they change.
+    if (!networkRows || kinds.has('connection')) { super.onStoreChange(change); return; }
     this.refreshKeyedRows(networkRows);
   }
 
@@ -68,7 +69,7 @@ export class NetworksTreeProvider extends ExplorerTree<NetworkNode> {
     return [];
   }
 
-  /** A network row can be expanded when it has members; asking does not count as showing them (wantAliases). */
+  /** A network row can be expanded when it has members; asking does not show them, so no aliases are asked. */
   protected override hasChildren(node: NetworkNode): boolean {
     const network = node.kind === 'network' ? this.store.network(node.id) : undefined;
     return network ? this.store.membersOf(network).length > 0 : this.getChildren(node).length > 0;

@@ -1,43 +1,110 @@
 /**
- * Issue 11: 1, "inspect only what a visible row needs where possible": after a load, the containers a view shows
- * (a network's members, asked for by the Networks view) are inspected for their aliases before the others.
+ * Issue 11: 1, "inspect only what a visible row needs": aliases, which only a container inspect gives, are asked
+ * for the containers that need them (the members a view shows, the topology, a connectivity test), never for all
+ * of them after a load. On a big engine those inspects were most of the host's memory growth (docs/BENCHMARKS.md).
+ *
+ * A scripted fake client (test/support/fakeEngine.ts): what is asserted is which inspects are sent, in which
+ * numbers at once, and what the views show in the moment before their answers, none of which a real engine lets a
+ * test hold. The real engine's aliases stay covered by test/engine/store.test.ts and the host suite.
  */
 import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import type { EngineNetwork } from '../../src/engine/types';
 import { EngineStore } from '../../src/model/store';
-import { NetworksTreeProvider } from '../../src/views/networksTree';
-import { FakeEngine, until } from '../support/fakeEngine';
+import type { StoreChange } from '../../src/model/types';
+import { NetworksTreeProvider, type NetworkNode } from '../../src/views/networksTree';
+import { FakeEngine, sleep, until } from '../support/fakeEngine';
 
-suite('aliases of the rows shown first', () => {
+const SETTINGS = { showBuiltIns: true, groupByProject: false, sortBy: 'name' as const };
+
+/** 200 containers on net-a, 5 on net-b, 3 on the default bridge only (which needs no inspect: no aliases there). */
+function bigEngine(): { engine: FakeEngine; inspected: string[] } {
+  const engine = new FakeEngine();
+  for (const n of ['a', 'b']) engine.networks.set(n, { Id: n, Name: `net-${n}`, Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
+  engine.networks.set('br', { Id: 'br', Name: 'bridge', Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
+  for (let i = 0; i < 200; i++) engine.addContainerOn(`a${i}`, { id: 'a', name: 'net-a' }, [`alias-a${i}`]);
+  for (let i = 0; i < 5; i++) engine.addContainerOn(`b${i}`, { id: 'b', name: 'net-b' }, [`alias-b${i}`]);
+  for (let i = 0; i < 3; i++) engine.addContainerOn(`d${i}`, { id: 'br', name: 'bridge' }, []);
+  const inspected: string[] = [];
+  const inspect = engine.inspectContainer.bind(engine);
+  engine.inspectContainer = (id: string) => { inspected.push(id); return inspect(id); };
+  return { engine, inspected };
+}
+
+suite('aliases: asked for what is shown, not for every container (scripted fake engine)', () => {
   let store: EngineStore | undefined;
-  teardown(async () => { await store?.stop(); });
+  let tree: NetworksTreeProvider | undefined;
+  teardown(async () => { tree?.dispose(); tree = undefined; await store?.stop(); });
 
-  test('the members of a network whose rows the view lists are inspected before the other 200 containers', async () => {
-    const engine = new FakeEngine();
-    for (const n of ['a', 'b']) engine.networks.set(n, { Id: n, Name: `net-${n}`, Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
-    // 200 containers on net-a first in list order, then 5 on net-b: without a preference net-b's come last.
-    for (let i = 0; i < 200; i++) engine.addContainerOn(`a${i}`, { id: 'a', name: 'net-a' }, [`alias-a${i}`]);
-    for (let i = 0; i < 5; i++) engine.addContainerOn(`b${i}`, { id: 'b', name: 'net-b' }, [`alias-b${i}`]);
-    engine.inspectDelayMs = 5;
-    const order: string[] = [];
-    const inspect = engine.inspectContainer.bind(engine);
-    engine.inspectContainer = (id: string) => { order.push(id); return inspect(id); };
+  test('a load inspects no container; the view showing a network\'s members inspects those 5 and no other', async () => {
+    const { engine, inspected } = bigEngine();
     store = new EngineStore(engine.client, { coalesceMs: 10 });
-    const tree = new NetworksTreeProvider(store, () => ({ showBuiltIns: true, groupByProject: false, sortBy: 'name' }));
-    // The view lists net-b's members as soon as the containers are in (before any inspect).
-    store.onDidChange((c) => {
-      if (!c.kinds.has('containers') || order.length) return;
-      const netB = tree.getChildren().find((n) => n.kind === 'network' && n.id === 'b')!;
-      assert.equal(tree.getChildren(netB).length, 5);
-    });
+    tree = new NetworksTreeProvider(store, () => SETTINGS);
+    const changes: StoreChange[] = [];
+    store.onDidChange((c) => changes.push(c));
+    const redrawn: Array<NetworkNode | undefined> = [];
+    tree.onDidChangeTreeData((e) => { for (const row of Array.isArray(e) ? e : [e]) redrawn.push(row); });
     store.start();
-    await until('aliases in', () => store!.loaded, 10_000);
-    const firstB = order.filter((id) => id.startsWith('b')).map((id) => order.indexOf(id));
-    assert.equal(firstB.length, 5);
-    assert.ok(Math.max(...firstB) < 8 + 5, `net-b's members inspected at ${firstB} of ${order.length}`);
-    const b0 = store.container('b0')!;
-    assert.deepEqual(b0.attachments[0].aliases, ['alias-b0']);
-    tree.dispose();
+    await until('loaded', () => store!.loaded);
+    await sleep(50);
+    assert.deepEqual(inspected, [], 'a load alone inspects nothing');
+
+    const roots = tree.getChildren();
+    const netB = roots.find((n) => n.kind === 'network' && n.id === 'b')!;
+    const members = tree.getChildren(netB);
+    assert.equal(members.length, 5);
+    assert.ok(members.every((m) => !/aliases/.test(tree!.describe(m)!.description)), 'no aliases before their inspects answer');
+    const before = redrawn.length;
+    await until('the 5 members inspected and their aliases in', () => store!.container('b4')?.attachments[0].aliases[0] === 'alias-b4');
+    assert.deepEqual([...inspected].sort(), ['b0', 'b1', 'b2', 'b3', 'b4']);
+    await until('the aliases change told', () => changes.some((c) => c.kinds.has('aliases')));
+    const aliasChange = changes.find((c) => c.kinds.has('aliases'))!;
+    assert.deepEqual([...aliasChange.networkRows ?? []], ['b'], 'the change names net-b\'s row only');
+    assert.deepEqual(redrawn.slice(before), [netB], 'net-b\'s row (with its members) redrawn, not the whole tree');
+    assert.deepEqual(tree.getChildren(netB).map((m) => tree!.describe(m)!.description).sort(),
+      [0, 1, 2, 3, 4].map((i) => `running · 10.0.0.2 · aliases: alias-b${i}`));
+
+    // Shown again (a redraw, the row expanded again): nothing more is asked.
+    tree.getChildren(netB);
+    await sleep(30);
+    assert.equal(inspected.length, 5, `asked once: ${inspected.join(' ')}`);
+    // Expanding the default bridge asks nothing either: it has no aliases to give.
+    tree.getChildren(roots.find((n) => n.kind === 'network' && n.id === 'br')!);
+    await sleep(30);
+    assert.equal(inspected.length, 5);
+  });
+
+  test('asking for all (the topology) inspects each container once, 8 at a time, shares answers already asked for', async () => {
+    const { engine, inspected } = bigEngine();
+    engine.inspectDelayMs = 2;
+    store = new EngineStore(engine.client, { coalesceMs: 10 });
+    store.start();
+    await until('loaded', () => store!.loaded);
+    const all = store.containers().map((c) => c.id);
+    const first = store.aliasesFor(['b0', 'b1']);
+    const second = store.aliasesFor(all);
+    const third = store.aliasesFor(all);
+    await Promise.all([first, second, third]);
+    assert.equal(inspected.length, 205, `each container on a user-defined network once: ${inspected.length}`);
+    assert.equal(new Set(inspected).size, 205);
+    assert.ok(engine.maxInspectsInFlight <= 8, `at most 8 at once across callers: ${engine.maxInspectsInFlight}`);
+    assert.deepEqual(store.container('a199')!.attachments[0].aliases, ['alias-a199']);
+    await store.aliasesFor(all);
+    assert.equal(inspected.length, 205, 'all known: nothing asked again');
+  });
+
+  test('a container removed before its inspect is dropped from the model; a failed inspect is retried like an event', async () => {
+    const { engine, inspected } = bigEngine();
+    store = new EngineStore(engine.client, { coalesceMs: 10 });
+    store.start();
+    await until('loaded', () => store!.loaded);
+    engine.containers.delete('b0');
+    await store.aliasesFor(['b0']);
+    assert.equal(store.container('b0'), undefined, 'the engine no longer has b0: gone from the model');
+    engine.failNext('inspectContainer', new Error('engine hiccup'));
+    await store.aliasesFor(['b1']);
+    assert.deepEqual(store.container('b1')?.attachments[0].aliases, [], 'the failed inspect changed nothing');
+    await until('b1 has its aliases (the retry)', () => store!.container('b1')?.attachments[0].aliases[0] === 'alias-b1');
+    assert.deepEqual(inspected, ['b0', 'b1', 'b1']);
   });
 });

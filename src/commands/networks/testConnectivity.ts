@@ -19,6 +19,9 @@ export async function testConnectivity(store: EngineStore, prompts: Prompts, arg
     if (given) throw new Error(localize('No container "{0}" on this engine.', given.source));
     return undefined;
   }
+  // Aliases are asked for as they are needed (src/model/store.ts): here those of the source's neighbours.
+  const own = new Set(source.attachments.flatMap((a) => [a.networkId, a.networkName]).filter(Boolean));
+  await store.aliasesFor(store.containers().filter((c) => c.attachments.some((a) => own.has(a.networkId) || own.has(a.networkName))).map((c) => c.id));
   let target = given?.target;
   if (!target) {
     // Offer the names this container could reach: containers and aliases on its networks first.
@@ -36,6 +39,8 @@ export async function testConnectivity(store: EngineStore, prompts: Prompts, arg
     if (!target) return undefined;
   }
   const to = target;
+  // A name that is no container's may be an alias on a network the source is not on: the result says which.
+  if (!store.containers().some((c) => c.name === to)) await store.aliasesFor(store.containers().map((c) => c.id));
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Testing {0} → {1}…', source.name, to) },
     () => runTest({
