@@ -38,7 +38,8 @@ try {
   const loads = [];
   for (let i = 0; i < LOADS; i++) {
     const store = new EngineStore(new EngineClient(endpoint()), {});
-    loads.push(await timed(async () => { store.start(); await store.whenSettled(); }));
+    // With every container's aliases, as the loads measured before aliases were asked for only when needed.
+    loads.push(await timed(async () => { store.start(); await store.whenSettled(); await store.aliasesFor(store.containers().map((c) => c.id)); }));
     if (store.state.status !== 'connected') throw new Error(`store did not connect: ${JSON.stringify(store.state)}`);
     await store.stop();
   }

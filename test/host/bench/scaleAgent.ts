@@ -83,6 +83,13 @@ export async function run(): Promise<void> {
       case '/changes': { const since = Number(q('since') || 0); return changes.filter((c) => c.t >= since); }
       case '/reveal': return vscode.commands.executeCommand('dnv.reveal', { kind: q('kind'), name: q('name') });
       case '/settled': await api?.store.whenSettled(); return { now: now() };
+      // What the topology of the whole engine asks for: every container's aliases (an inspect each).
+      case '/aliases-all': {
+        const before = api!.store.client.requestCount;
+        const t = performance.now();
+        await api!.store.aliasesFor(api!.store.containers().map((c) => c.id));
+        return { ms: performance.now() - t, inspected: api!.store.client.requestCount - before };
+      }
       // The longest stall of the host thread that ended after `since`, and how many over 50 ms.
       case '/stalls': {
         const since = Number(q('since') || 0);
