@@ -14,6 +14,7 @@ import type { EngineClient } from '../engine/client';
 import { EngineError } from '../engine/errors';
 import { type ConnectionState, EngineWatcher } from '../engine/events';
 import type { EngineEvent } from '../engine/types';
+import { AliasInspects, type AliasAnswer } from './aliasInspects';
 import { Emitter, type Disposable } from './events';
 import {
   containerFromInspect, containerFromSummary, isHelperContainer, needsInspectForAliases, toNetwork, toVolume,
@@ -110,11 +111,10 @@ export class EngineStore {
   private loadSeq = 0;
   /** Container models made from an inspect (they carry aliases); a listed model has none. */
   private inspected = new WeakSet<ContainerModel>();
-  /** Alias inspects asked and not answered, by container id (a second ask waits for the same one). */
-  private readonly aliasInspects = new Map<string, Promise<void>>();
-  /** Alias inspects waiting for one of the `concurrency` slots, and the slots in use. */
-  private readonly aliasSlotQueue: Array<() => void> = [];
-  private aliasSlotsBusy = 0;
+  /** The alias inspects asked and not answered (shared by askers, `concurrency` at a time). */
+  private readonly aliasInspects: AliasInspects;
+  /** Between stop() and the next start(): nothing is asked of the engine (its connection is closed). */
+  private stopped = false;
   private pending = emptyPending();
   private timer: NodeJS.Timeout | undefined;
   /** Serialises loads and flushes so an old answer never overwrites a newer one. */
@@ -127,6 +127,7 @@ export class EngineStore {
   constructor(private clientValue: EngineClient, private readonly options: StoreOptions = {}) {
     this.coalesceMs = options.coalesceMs ?? 30;
     this.concurrency = options.concurrency ?? 8;
+    this.aliasInspects = new AliasInspects(this.concurrency);
     this.watcher = this.watch(clientValue);
   }
 
@@ -157,7 +158,7 @@ export class EngineStore {
     await this.work;
     this.generation++;
     this.loadSeq++;
-    await this.aliasesAnswered();
+    await this.aliasInspects.answered();
     const previous = this.clientValue;
     this.clientValue = client;
     if (previous !== client) previous.close(); // an ssh:// engine's connection
@@ -178,6 +179,7 @@ export class EngineStore {
   // ---- lifecycle ----------------------------------------------------------------------------------------
 
   start(): void {
+    this.stopped = false;
     this.watcher.start();
   }
 
@@ -187,8 +189,9 @@ export class EngineStore {
     this.timer = undefined;
     await this.watcher.stop();
     await this.work;
+    this.stopped = true;
     this.loadSeq++; // alias inspects not yet sent are dropped
-    await this.aliasesAnswered();
+    await this.aliasInspects.answered();
     this.clientValue.close(); // an ssh:// engine's connection; a later start() connects again
   }
 
@@ -294,70 +297,68 @@ export class EngineStore {
 
   /**
    * Fills in the aliases of these containers: each listed (not yet inspected) container on a user-defined network
-   * is inspected once on this connection, `concurrency` at a time across all callers. Resolves when their answers
-   * are in; a change of kind 'aliases', naming the network rows concerned, tells the views. Never rejects: a failed
-   * inspect is retried like an event's, a container the engine no longer has is dropped.
+   * is inspected once per load, `concurrency` at a time across all callers. Resolves when their answers are in, and
+   * a change of kind 'aliases' naming the network rows concerned tells the views (one per call, as soon as its own
+   * answers are in, whoever else asked for the same containers). Never rejects: a failed inspect is retried like an
+   * event's, a container the engine no longer has is dropped. `bulk`: many containers nobody looks at one by one
+   * (the topology of the whole engine); the rows a view shows are inspected before them.
    */
-  aliasesFor(containerIds: Iterable<string>): Promise<void> {
-    const asked: Array<Promise<void>> = [];
-    const changedNetworks = new Set<string>();
-    let containersChanged = false;
+  aliasesFor(containerIds: Iterable<string>, options: { bulk?: boolean } = {}): Promise<void> {
     const load = this.loadSeq;
-    const current = () => load === this.loadSeq && this.stateValue.status === 'connected';
+    const current = () => load === this.loadSeq && !this.stopped && this.stateValue.status === 'connected';
+    if (!current()) return Promise.resolve();
+    const answers: Array<Promise<AliasAnswer>> = [];
     for (const id of containerIds) {
       const listed = this.containerById.get(id);
       if (!listed || this.inspected.has(listed) || !needsInspectForAliases(listed)) continue;
-      const running = this.aliasInspects.get(id);
-      if (running) { asked.push(running); continue; }
-      const inspect = this.withAliasSlot(async () => {
-        if (!current() || this.containerById.get(id) !== listed) return;
-        try {
-          const raw = await this.client.inspectContainer(id);
-          // An event may have fetched the container again meanwhile (or a reload listed it): that model is newer.
-          if (!current() || this.containerById.get(id) !== listed) return;
-          const container = containerFromInspect(raw);
-          this.inspected.add(container);
-          this.containerById.set(id, container);
-          for (const a of container.attachments) {
-            if (a.networkId) changedNetworks.add(a.networkId);
-            else for (const n of this.networkById.values()) if (n.name === a.networkName) changedNetworks.add(n.id);
-          }
-        } catch (e) {
-          if (!current()) return;
-          if (e instanceof EngineError && e.kind === 'notFound') {
-            if (this.containerById.get(id) === listed) { this.containerById.delete(id); containersChanged = true; }
-          } else if (!(e instanceof EngineError && e.kind === 'unreachable')) {
-            this.pending.containers.add(id);
-            this.scheduleFlush();
-          }
-        }
-      }).finally(() => { if (this.aliasInspects.get(id) === inspect) this.aliasInspects.delete(id); });
-      this.aliasInspects.set(id, inspect);
-      asked.push(inspect);
+      answers.push(this.aliasInspects.ask(listed, load, !options.bulk, () => this.inspectForAliases(listed, current)));
     }
-    if (asked.length === 0) return Promise.resolve();
-    return Promise.all(asked).then(() => {
+    if (answers.length === 0) return Promise.resolve();
+    return Promise.all(answers).then((results) => {
       if (!current()) return;
-      if (containersChanged) this.emit(['containers']);
-      else if (changedNetworks.size) this.emit(['aliases'], undefined, changedNetworks);
+      const networkRows = new Set<string>();
+      let removed = false;
+      for (const r of results) {
+        if (r === 'removed') removed = true;
+        else if (r) for (const id of r.networkRows) networkRows.add(id);
+      }
+      if (removed) this.emit(['containers']);
+      else if (networkRows.size) this.emit(['aliases'], undefined, networkRows);
     });
   }
 
-  /** Runs an alias inspect when one of the `concurrency` slots is free: a topology of 1,000 containers asks at a pace. */
-  private async withAliasSlot(job: () => Promise<void>): Promise<void> {
-    if (this.aliasSlotsBusy >= this.concurrency) await new Promise<void>((resolve) => this.aliasSlotQueue.push(resolve));
-    else this.aliasSlotsBusy++;
+  /** One alias inspect: the listed model is replaced by the inspected one, unless something newer came meanwhile. */
+  private async inspectForAliases(listed: ContainerModel, current: () => boolean): Promise<AliasAnswer> {
+    const id = listed.id;
+    if (!current() || this.containerById.get(id) !== listed) return undefined;
     try {
-      await job();
-    } finally {
-      const next = this.aliasSlotQueue.shift();
-      if (next) next(); else this.aliasSlotsBusy--;
+      const raw = await this.client.inspectContainer(id);
+      // An event may have fetched the container again meanwhile (or a reload listed it): that model is newer.
+      if (!current() || this.containerById.get(id) !== listed) return undefined;
+      const container = containerFromInspect(raw);
+      this.inspected.add(container);
+      this.containerById.set(id, container);
+      this.relationIndex = undefined;
+      const networkRows = new Set<string>();
+      for (const a of container.attachments) {
+        if (a.networkId) networkRows.add(a.networkId);
+        for (const n of this.networkById.values()) if (n.name === a.networkName) networkRows.add(n.id);
+      }
+      return { networkRows };
+    } catch (e) {
+      if (!current()) return undefined;
+      if (e instanceof EngineError && e.kind === 'notFound') {
+        if (this.containerById.get(id) !== listed) return undefined;
+        this.containerById.delete(id);
+        this.relationIndex = undefined;
+        return 'removed';
+      }
+      if (!(e instanceof EngineError && e.kind === 'unreachable')) {
+        this.pending.containers.add(id);
+        this.scheduleFlush();
+      }
+      return undefined;
     }
-  }
-
-  /** Every alias inspect asked so far has its answer (stop and engine switches wait for them). */
-  private async aliasesAnswered(): Promise<void> {
-    while (this.aliasInspects.size) await Promise.allSettled([...this.aliasInspects.values()]);
   }
 
   usersOf(volume: VolumeModel): VolumeUser[] {

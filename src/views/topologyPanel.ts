@@ -163,7 +163,7 @@ export function createTopologyPanel(engines: EngineSet, explorer: Explorer, exte
     if (!panel) return;
     const source = { networks: store.networks(), containers: store.containers(), volumes: store.volumes() };
     // The graph names containers by their aliases too: asked for here (a change of kind 'aliases' redraws).
-    store.wantAliases(source.containers.map((c) => c.id));
+    void store.aliasesFor(source.containers.map((c) => c.id), { bulk: true });
     let problem = '';
     if (scope.kind === 'compose') {
       try {

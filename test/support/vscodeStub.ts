@@ -1,7 +1,7 @@
 /**
- * Just enough of the `vscode` module for the tree providers (src/views/*Tree.ts) to run in plain mocha, so a unit
- * test can watch what a view shows and which elements it refreshes, at a moment a real workbench cannot be held at
- * (between a list answer and an inspect answer). Import it before anything that imports `vscode`.
+ * Just enough of the `vscode` module for the tree providers (src/views/*Tree.ts) and a command that only reports
+ * (Test Connectivity) to run in plain mocha, so a unit test can watch what a view shows and which elements it
+ * refreshes, at a moment a real workbench cannot be held at (between a list answer and an inspect answer). Import it before anything that imports `vscode`.
  * The real views in the real workbench stay covered by test/host/suite/explorer.test.ts.
  */
 import Module from 'node:module';
@@ -45,8 +45,19 @@ const Uri = {
 
 const fill = (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
 
+/** A command run without the workbench: progress runs its task at once, messages are dropped, the log is silent. */
+const quiet = () => undefined;
+const window = {
+  withProgress: <R>(_options: unknown, task: (progress: { report: () => void }) => R) => task({ report: quiet }),
+  showInformationMessage: async () => undefined,
+  showWarningMessage: async () => undefined,
+  createOutputChannel: () => ({ trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet, show: quiet, dispose: quiet }),
+};
+enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+
 export const vscodeStub = {
   EventEmitter, TreeItem, TreeItemCollapsibleState, ThemeIcon, ThemeColor, MarkdownString, Uri, l10n: { t: fill },
+  window, ProgressLocation,
 };
 
 type Load = (request: string, parent: unknown, isMain: boolean) => unknown;

@@ -3,7 +3,7 @@
  * happened in plain words (shared networks, name resolution, latency), with the details in the log.
  */
 import * as vscode from 'vscode';
-import { type ConnectivityResult, testConnectivity as runTest } from '../../model/connectivity';
+import { type ConnectivityResult, findTargets, testConnectivity as runTest } from '../../model/connectivity';
 import type { EngineStore } from '../../model/store';
 import { log } from '../../log';
 import { localize } from '../../l10n';
@@ -39,14 +39,17 @@ export async function testConnectivity(store: EngineStore, prompts: Prompts, arg
     if (!target) return undefined;
   }
   const to = target;
-  // A name that is no container's may be an alias on a network the source is not on: the result says which.
-  if (!store.containers().some((c) => c.name === to)) await store.aliasesFor(store.containers().map((c) => c.id));
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: localize('Testing {0} → {1}…', source.name, to) },
-    () => runTest({
-      source, target: to, containers: store.containers(), network: (id) => store.network(id),
-      exec: (container, cmd) => store.client.exec(container, cmd),
-    }),
+    async () => {
+      // A name no neighbour has may be an alias on a network the source is not on (the result says which), or a
+      // host name: only then are the other containers' aliases asked for.
+      if (findTargets(to, store.containers()).length === 0) await store.aliasesFor(store.containers().map((c) => c.id), { bulk: true });
+      return runTest({
+        source, target: to, containers: store.containers(), network: (id) => store.network(id),
+        exec: (container, cmd) => store.client.exec(container, cmd),
+      });
+    },
   );
   log().info(`connectivity ${source.name} -> ${to}: ${result.summary} ${result.details.join(' ')}`);
   if (!given) {
