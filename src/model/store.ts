@@ -340,10 +340,7 @@ export class EngineStore {
       this.containerById.set(id, container);
       this.relationIndex = undefined;
       const networkRows = new Set<string>();
-      for (const a of container.attachments) {
-        if (a.networkId) networkRows.add(a.networkId);
-        for (const n of this.networkById.values()) if (n.name === a.networkName) networkRows.add(n.id);
-      }
+      this.addNetworkRowsOf(container, networkRows);
       return { networkRows };
     } catch (e) {
       if (!current()) return undefined;
@@ -586,15 +583,10 @@ export class EngineStore {
     // undefined after a prune's reload.
     let volumesTouched: Set<string> | undefined = new Set<string>();
     // The same for network rows (by id): the networks refetched and those the refetched containers are on.
-    // A created container's attachment has no network id yet, only the name.
     let networkRows: Set<string> | undefined = new Set<string>();
     const touchRowsOf = (container: ContainerModel | undefined) => {
       for (const m of container?.mounts ?? []) if (m.type === 'volume' && m.name) { volumeRows?.add(m.name); volumesTouched?.add(m.name); }
-      for (const a of container?.attachments ?? []) {
-        if (!networkRows) break;
-        if (a.networkId) networkRows.add(a.networkId);
-        for (const n of this.networkById.values()) if (n.name === a.networkName) networkRows.add(n.id);
-      }
+      if (container && networkRows) this.addNetworkRowsOf(container, networkRows);
     };
     // Jobs, not promises: a burst (a Compose project starting) must not send hundreds of requests at once.
     const tasks: Array<() => Promise<void>> = [];
@@ -658,6 +650,17 @@ export class EngineStore {
     const failure = failures[0];
     if (failure && !(failure.reason instanceof EngineError && failure.reason.kind === 'unreachable')) {
       this.failures.fire(failure.reason);
+    }
+  }
+
+  /**
+   * The rows (network ids) of the networks a container is on, into `rows`. A created container's attachment has no
+   * network id yet, only the name.
+   */
+  private addNetworkRowsOf(container: ContainerModel, rows: Set<string>): void {
+    for (const a of container.attachments) {
+      if (a.networkId) rows.add(a.networkId);
+      for (const n of this.networkById.values()) if (n.name === a.networkName) rows.add(n.id);
     }
   }
 
