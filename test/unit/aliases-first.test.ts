@@ -9,27 +9,10 @@
  */
 import '../support/vscodeStub';
 import assert from 'node:assert/strict';
-import type { EngineNetwork } from '../../src/engine/types';
 import { EngineStore } from '../../src/model/store';
-import type { StoreChange } from '../../src/model/types';
-import { NetworksTreeProvider, type NetworkNode } from '../../src/views/networksTree';
-import { FakeEngine, sleep, until } from '../support/fakeEngine';
-
-const SETTINGS = { showBuiltIns: true, groupByProject: false, sortBy: 'name' as const };
-
-/** 200 containers on net-a, 5 on net-b, 3 on the default bridge only (which needs no inspect: no aliases there). */
-function bigEngine(): { engine: FakeEngine; inspected: string[] } {
-  const engine = new FakeEngine();
-  for (const n of ['a', 'b']) engine.networks.set(n, { Id: n, Name: `net-${n}`, Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
-  engine.networks.set('br', { Id: 'br', Name: 'bridge', Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
-  for (let i = 0; i < 200; i++) engine.addContainerOn(`a${i}`, { id: 'a', name: 'net-a' }, [`alias-a${i}`]);
-  for (let i = 0; i < 5; i++) engine.addContainerOn(`b${i}`, { id: 'b', name: 'net-b' }, [`alias-b${i}`]);
-  for (let i = 0; i < 3; i++) engine.addContainerOn(`d${i}`, { id: 'br', name: 'bridge' }, []);
-  const inspected: string[] = [];
-  const inspect = engine.inspectContainer.bind(engine);
-  engine.inspectContainer = (id: string) => { inspected.push(id); return inspect(id); };
-  return { engine, inspected };
-}
+import { NetworksTreeProvider } from '../../src/views/networksTree';
+import { bigEngine, SETTINGS, watch } from '../support/aliasEngine';
+import { sleep, until } from '../support/fakeEngine';
 
 suite('aliases: asked for what is shown, not for every container (scripted fake engine)', () => {
   let store: EngineStore | undefined;
@@ -40,10 +23,7 @@ suite('aliases: asked for what is shown, not for every container (scripted fake 
     const { engine, inspected } = bigEngine();
     store = new EngineStore(engine.client, { coalesceMs: 10 });
     tree = new NetworksTreeProvider(store, () => SETTINGS);
-    const changes: StoreChange[] = [];
-    store.onDidChange((c) => changes.push(c));
-    const redrawn: Array<NetworkNode | undefined> = [];
-    tree.onDidChangeTreeData((e) => { for (const row of Array.isArray(e) ? e : [e]) redrawn.push(row); });
+    const { changes, redrawn } = watch(store, tree);
     store.start();
     await until('loaded', () => store!.loaded);
     await sleep(50);

@@ -10,26 +10,12 @@ import '../support/vscodeStub';
 import assert from 'node:assert/strict';
 import { testConnectivity } from '../../src/commands/networks/testConnectivity';
 import type { Prompts } from '../../src/commands/prompts';
-import type { EngineContainerInspect, EngineEvent, EngineNetwork } from '../../src/engine/types';
+import type { EngineContainerInspect, EngineEvent } from '../../src/engine/types';
 import { EngineStore } from '../../src/model/store';
 import type { StoreChange } from '../../src/model/types';
 import { NetworksTreeProvider, type NetworkNode } from '../../src/views/networksTree';
+import { bigEngine, netRow, SETTINGS, watch } from '../support/aliasEngine';
 import { FakeEngine, sleep, until } from '../support/fakeEngine';
-
-const SETTINGS = { showBuiltIns: true, groupByProject: false, sortBy: 'name' as const };
-
-function bigEngine(): { engine: FakeEngine; inspected: string[] } {
-  const engine = new FakeEngine();
-  for (const n of ['a', 'b']) engine.networks.set(n, { Id: n, Name: `net-${n}`, Driver: 'bridge', Containers: {} } as unknown as EngineNetwork);
-  for (let i = 0; i < 200; i++) engine.addContainerOn(`a${i}`, { id: 'a', name: 'net-a' }, [`alias-a${i}`]);
-  for (let i = 0; i < 5; i++) engine.addContainerOn(`b${i}`, { id: 'b', name: 'net-b' }, [`alias-b${i}`]);
-  const inspected: string[] = [];
-  const inspect = engine.inspectContainer.bind(engine);
-  engine.inspectContainer = (id: string) => { inspected.push(id); return inspect(id); };
-  return { engine, inspected };
-}
-
-const netRow = (tree: NetworksTreeProvider, id: string) => tree.getChildren().find((n) => n.kind === 'network' && n.id === id)!;
 
 suite('aliases asked for on demand: races (scripted fake engine)', () => {
   let store: EngineStore | undefined;
@@ -77,10 +63,7 @@ suite('aliases asked for on demand: races (scripted fake engine)', () => {
     const { engine, inspected } = bigEngine();
     store = new EngineStore(engine.client, { coalesceMs: 10 });
     tree = new NetworksTreeProvider(store, () => SETTINGS);
-    const changes: StoreChange[] = [];
-    store.onDidChange((c) => changes.push(c));
-    const redrawn: Array<NetworkNode | undefined> = [];
-    tree.onDidChangeTreeData((e) => { for (const row of Array.isArray(e) ? e : [e]) redrawn.push(row); });
+    const { changes, redrawn } = watch(store, tree);
     store.start();
     await until('loaded', () => store!.loaded);
     const release = engine.hold('inspectContainer'); // a0: one slow inspect among the topology's
@@ -156,8 +139,7 @@ suite('aliases asked for on demand: races (scripted fake engine)', () => {
     engine.networks.get('b')!.Labels = { 'com.docker.compose.project': 'proj' };
     store = new EngineStore(engine.client, { coalesceMs: 10 });
     tree = new NetworksTreeProvider(store, () => ({ ...SETTINGS, groupByProject: true }));
-    const redrawn: Array<NetworkNode | undefined> = [];
-    tree.onDidChangeTreeData((e) => { for (const row of Array.isArray(e) ? e : [e]) redrawn.push(row); });
+    const { redrawn } = watch(store, tree);
     store.start();
     await until('loaded', () => store!.loaded);
     const proj = tree.getChildren().find((n) => n.kind === 'project')!;
@@ -175,10 +157,7 @@ suite('aliases asked for on demand: races (scripted fake engine)', () => {
     engine.containers.get('b0')!.NetworkSettings!.Networks!['net-b'].NetworkID = '';
     store = new EngineStore(engine.client, { coalesceMs: 10 });
     tree = new NetworksTreeProvider(store, () => SETTINGS);
-    const changes: StoreChange[] = [];
-    store.onDidChange((c) => changes.push(c));
-    const redrawn: Array<NetworkNode | undefined> = [];
-    tree.onDidChangeTreeData((e) => { for (const row of Array.isArray(e) ? e : [e]) redrawn.push(row); });
+    const { changes, redrawn } = watch(store, tree);
     store.start();
     await until('loaded', () => store!.loaded);
     const b = netRow(tree, 'b');
